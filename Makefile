@@ -1,0 +1,38 @@
+# One command per job; CI calls the same targets (see .ci/run).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+DEMO_DIR ?= demo
+
+.PHONY: install demo test test-all lint bench clean
+
+install: $(VENV)/.installed
+
+# The lock file pins every version; `uv sync --locked` refuses a lock that has drifted
+# from pyproject.toml, so a fresh machine installs exactly what was tested.
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(BIN)/uv sync --locked --all-extras --inexact --python $(BIN)/python
+	touch $@
+
+demo: install
+	$(BIN)/musterroll demo --out $(DEMO_DIR)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+test-all: lint
+	$(BIN)/python -m pytest -m ""
+
+bench: install
+	$(BIN)/python -m pytest bench -m "" --benchmark-only -p no:cacheprovider
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DEMO_DIR)

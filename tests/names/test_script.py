@@ -1,0 +1,22 @@
+from musterroll.names import APOSTROPHE, clean_text, repair_lookalikes
+
+
+def test_latin_lookalikes_inside_cyrillic_words_become_cyrillic() -> None:
+    assert repair_lookalikes("Iванов") == "Іванов"  # Latin I
+    assert repair_lookalikes("Kовальов") == "Ковальов"  # Latin K
+    assert repair_lookalikes("ПETPO") == "ПЕТРО"
+
+
+def test_latin_words_are_left_alone() -> None:
+    assert repair_lookalikes("Ivanov Oleksandr") == "Ivanov Oleksandr"
+    # A Latin word with a stray Cyrillic letter cannot be repaired by swapping glyphs.
+    assert repair_lookalikes("Grigorіy") == "Grigorіy"
+
+
+def test_every_apostrophe_form_becomes_one() -> None:
+    forms = ["Григор'єв", "Григор’єв", "Григорʼєв", "Григор`єв"]
+    assert {clean_text(f) for f in forms} == {f"Григор{APOSTROPHE}єв"}
+
+
+def test_clean_text_folds_white_space() -> None:
+    assert clean_text("  Шевченко \t Тарас ") == "Шевченко Тарас"
