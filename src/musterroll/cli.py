@@ -112,3 +112,19 @@ def evaluate_linkage(
         f"{scores.predicted_persons:,} predicted; {scores.unlinked_records:,} records "
         "missing from the linkage were scored as singletons."
     )
+
+
+# --- register store and ingest (musterroll.store, musterroll.sources) ---------------------
+
+
+@app.command("init")
+def init_command(ctx: typer.Context) -> None:
+    """Create the register, or upgrade it to the newest schema (idempotent)."""
+    from musterroll.store import RegisterError, init_register
+
+    url = settings(ctx).db_url
+    try:
+        revision = init_register(url)
+    except RegisterError as exc:
+        raise fail(str(exc)) from exc
+    err.print(f"register ready at revision {revision}", highlight=False)

@@ -1,0 +1,65 @@
+"""The register store: schema, migrations, and bulk reads of what was ingested.
+
+Open a register with ``open_register(url)`` (after ``init_register(url)`` created or
+upgraded it); read accepted records for linkage with ``read_records(engine)`` or, a batch at
+a time, ``iter_record_batches(engine)``.
+"""
+
+from musterroll.store.audit import append_audit, read_audit
+from musterroll.store.engine import (
+    RegisterError,
+    create_register_engine,
+    head_revision,
+    init_register,
+    open_register,
+    register_revision,
+    session_factory,
+)
+from musterroll.store.models import (
+    CANONICAL_FIELDS,
+    CANONICAL_STATUSES,
+    SOURCE_KINDS,
+    AuditEntry,
+    Base,
+    File,
+    QuarantinedRow,
+    Record,
+    Source,
+)
+from musterroll.store.read import (
+    RECORD_COLUMNS,
+    iter_record_batches,
+    list_files,
+    list_quarantine,
+    list_records,
+    list_sources,
+    read_records,
+)
+
+__all__ = [
+    "CANONICAL_FIELDS",
+    "CANONICAL_STATUSES",
+    "RECORD_COLUMNS",
+    "SOURCE_KINDS",
+    "AuditEntry",
+    "Base",
+    "File",
+    "QuarantinedRow",
+    "Record",
+    "RegisterError",
+    "Source",
+    "append_audit",
+    "create_register_engine",
+    "head_revision",
+    "init_register",
+    "iter_record_batches",
+    "list_files",
+    "list_quarantine",
+    "list_records",
+    "list_sources",
+    "open_register",
+    "read_audit",
+    "read_records",
+    "register_revision",
+    "session_factory",
+]

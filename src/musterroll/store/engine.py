@@ -1,0 +1,181 @@
+"""Open a register from a URL: engine, sessions, and creation or upgrade by Alembic.
+
+SQLite is the default (one file, no server); PostgreSQL is the production store. The
+migrations ship inside this package (``musterroll/store/migrations``) so that an installed
+package can create and upgrade a register without the repository at hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+__all__ = [
+    "MIGRATIONS_DIR",
+    "RegisterError",
+    "alembic_config",
+    "create_register_engine",
+    "head_revision",
+    "init_register",
+    "open_register",
+    "register_revision",
+    "session_factory",
+]
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+class RegisterError(RuntimeError):
+    """The register cannot be opened or is not at the schema this code expects."""
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (see the
+    # SQLAlchemy "pysqlite serializable" recipe): the whole ingest must be one transaction.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers (the web app) work while an ingest writes; NORMAL is durable at each
+    # commit under WAL; busy_timeout waits for another writer instead of failing at once.
+    for pragma in (
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA synchronous=NORMAL",
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA busy_timeout=30000",
+        "PRAGMA cache_size=-65536",
+        "PRAGMA temp_store=MEMORY",
+    ):
+        cursor.execute(pragma)
+    cursor.close()
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def create_register_engine(url: str, **kwargs: Any) -> Engine:
+    """Create a SQLAlchemy engine for a register URL, with SQLite tuned for bulk writes.
+
+    Args:
+        url: a SQLAlchemy URL, e.g. ``sqlite:///musterroll.db`` or
+            ``postgresql+psycopg://postgres@127.0.0.1:5432/test``.
+        **kwargs: passed to ``sqlalchemy.create_engine``.
+    Returns:
+        The engine. Nothing is created in the database.
+    Raises:
+        RegisterError: the URL cannot be parsed or names no installed driver.
+    """
+    try:
+        parsed = make_url(url)
+        engine = create_engine(parsed, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - any failure here is a bad URL for the user
+        raise RegisterError(f"cannot open register URL {url!r}: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to `engine` (objects stay readable after commit)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Return an Alembic configuration pointing at the packaged migrations.
+
+    Args:
+        url: the register URL, stored as ``sqlalchemy.url`` (the ``alembic`` command line
+            needs it; ``init_register`` passes a live connection instead).
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    """Return the newest migration revision shipped with this package."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    if len(heads) != 1:
+        raise RegisterError(f"the migrations have {len(heads)} heads {heads}; merge them")
+    return heads[0]
+
+
+def register_revision(engine: Engine) -> str | None:
+    """Return the register's current migration revision, or None if it is empty."""
+    with engine.connect() as conn:
+        heads = MigrationContext.configure(conn).get_current_heads()
+    return heads[0] if heads else None
+
+
+def init_register(url: str) -> str:
+    """Create a register at `url`, or upgrade it to the newest schema. Idempotent.
+
+    Args:
+        url: the register URL (a SQLite file is created if missing).
+    Returns:
+        The revision the register is at afterwards.
+    Raises:
+        RegisterError: the database cannot be reached or a migration failed.
+    """
+    engine = create_register_engine(url)
+    config = alembic_config(url)
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+        revision = register_revision(engine)
+    except RegisterError:
+        raise
+    except Exception as exc:
+        message = f"cannot create or upgrade the register at {_safe(url)}: {exc}"
+        raise RegisterError(message) from exc
+    finally:
+        engine.dispose()
+    assert revision is not None
+    return revision
+
+
+def open_register(url: str, **kwargs: Any) -> Engine:
+    """Open an existing register, checking that its schema is the newest.
+
+    Args:
+        url: the register URL.
+        **kwargs: passed to ``sqlalchemy.create_engine``.
+    Returns:
+        An engine on the register.
+    Raises:
+        RegisterError: the register is unreachable, empty (run ``musterroll init``) or at
+            another revision (run ``musterroll init`` to upgrade).
+    """
+    engine = create_register_engine(url, **kwargs)
+    try:
+        current = register_revision(engine)
+    except Exception as exc:
+        engine.dispose()
+        raise RegisterError(f"cannot open the register at {_safe(url)}: {exc}") from exc
+    head = head_revision()
+    if current != head:
+        engine.dispose()
+        what = "has no schema" if current is None else f"is at revision {current}"
+        raise RegisterError(
+            f"the register at {_safe(url)} {what}, expected {head}: run `musterroll init`"
+        )
+    return engine
+
+
+def _safe(url: str) -> str:
+    """Return `url` with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given
+        return url
