@@ -10,8 +10,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
 
-__all__ = ["APOSTROPHE", "normalise_apostrophes", "repair_lookalikes", "clean_text"]
+__all__ = [
+    "APOSTROPHE",
+    "Language",
+    "Script",
+    "clean_text",
+    "detect_language",
+    "detect_script",
+    "fold_yo",
+    "normalise_apostrophes",
+    "repair_lookalikes",
+]
 
 # The Ukrainian apostrophe is written in at least five ways; U+02BC (modifier letter
 # apostrophe) is the one the 2010 orthography and Unicode recommend for letters.
@@ -75,3 +86,58 @@ def clean_text(text: str) -> str:
     text = normalise_apostrophes(text)
     text = repair_lookalikes(text)
     return " ".join(text.split())
+
+
+# Letters that only one of the two languages uses. A token with one of them is settled;
+# a token with neither ("Петро", "Коваленко") is plain Cyrillic and takes the language of
+# its neighbours or of the name lists (see romanise.py).
+_UKRAINIAN_ONLY = frozenset("іїєґІЇЄҐ" + APOSTROPHE)
+_RUSSIAN_ONLY = frozenset("ыэъёЫЭЪЁ")
+
+Script = Literal["cyrillic", "latin", "mixed", "none"]
+Language = Literal["uk", "ru", "cyrillic", "latin", "mixed", "none"]
+
+
+def detect_script(token: str) -> Script:
+    """Return the script of a token's letters.
+
+    Args:
+        token: one word; non-letters are ignored.
+    Returns:
+        "cyrillic", "latin", "mixed" (letters of both, e.g. "Grigorіy"), or "none".
+    """
+    cyrillic = latin = False
+    for ch in token:
+        if _is_cyrillic(ch):
+            cyrillic = True
+        elif ch.isalpha():
+            latin = True
+    if cyrillic and latin:
+        return "mixed"
+    return "cyrillic" if cyrillic else "latin" if latin else "none"
+
+
+def detect_language(token: str) -> Language:
+    """Return the language of a token from its letters alone.
+
+    Args:
+        token: one word, best after `clean_text` (apostrophes unified, look-alikes fixed).
+    Returns:
+        "uk" (has і ї є ґ or the apostrophe), "ru" (has ы э ъ ё), "cyrillic" (Cyrillic with
+        neither), "latin", "mixed" (Latin and Cyrillic letters, or letters of both
+        languages such as "Григорьєв"), or "none" (no letters).
+    """
+    script = detect_script(token)
+    if script != "cyrillic":
+        # The apostrophe is not a letter, so a Latin word with one is still Latin.
+        return script
+    letters = set(token)
+    uk, ru = bool(letters & _UKRAINIAN_ONLY), bool(letters & _RUSSIAN_ONLY)
+    if uk and ru:
+        return "mixed"
+    return "uk" if uk else "ru" if ru else "cyrillic"
+
+
+def fold_yo(text: str) -> str:
+    """Return `text` with ё read as е, as most Russian documents write it."""
+    return text.replace("ё", "е").replace("Ё", "Е")

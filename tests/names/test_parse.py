@@ -1,0 +1,57 @@
+import pytest
+
+from musterroll.names import ParsedName, parse_full_name
+
+
+@pytest.mark.parametrize(
+    ("text", "surname", "given", "patronymic"),
+    [
+        ("Шевченко Тарас Григорович", "Шевченко", "Тарас", "Григорович"),
+        ("Тарас Григорович Шевченко", "Шевченко", "Тарас", "Григорович"),
+        ("Ковальов Олександр Григорович", "Ковальов", "Олександр", "Григорович"),
+        ("Александр Григорьевич Ковалёв", "Ковалёв", "Александр", "Григорьевич"),
+        ("Oleksandr Kovalov", "Kovalov", "Oleksandr", None),
+        ("Kovalov Oleksandr", "Kovalov", "Oleksandr", None),
+        ("Іваненко Марія", "Іваненко", "Марія", None),
+        ("Марія Іваненко", "Іваненко", "Марія", None),
+        ("ПЕТРЕНКО Іван Петрович", "ПЕТРЕНКО", "Іван", "Петрович"),
+        ("Shevchenko, Taras", "Shevchenko", "Taras", None),
+        ("Бондар Ольга Іванівна", "Бондар", "Ольга", "Іванівна"),
+        ("Oleksandr Hryhorovych Kovalov", "Kovalov", "Oleksandr", "Hryhorovych"),
+        ("  Мельник   Анна-Марія  Петрівна ", "Мельник", "Анна-Марія", "Петрівна"),
+    ],
+)
+def test_full_names_split_in_either_order(
+    text: str, surname: str, given: str, patronymic: str | None
+) -> None:
+    parsed = parse_full_name(text)
+    assert (parsed.surname, parsed.given_name, parsed.patronymic) == (surname, given, patronymic)
+
+
+def test_initials_after_the_surname_are_flagged() -> None:
+    parsed = parse_full_name("Шевченко Т.Г.")
+    assert parsed == ParsedName(
+        "Шевченко", "Т", "Г", given_initial=True, patronymic_initial=True, order="surname_first"
+    )
+
+
+def test_initials_before_the_surname_are_flagged() -> None:
+    parsed = parse_full_name("T. Shevchenko")
+    assert (parsed.surname, parsed.given_name, parsed.given_initial) == ("Shevchenko", "T", True)
+    assert parsed.patronymic is None and not parsed.patronymic_initial
+    spaced = parse_full_name("Т. Г. Шевченко")
+    assert (spaced.surname, spaced.given_name, spaced.patronymic) == ("Шевченко", "Т", "Г")
+
+
+def test_given_name_and_patronymic_without_surname() -> None:
+    parsed = parse_full_name("Тарас Григорович")
+    assert (parsed.surname, parsed.given_name, parsed.patronymic) == (None, "Тарас", "Григорович")
+
+
+def test_one_word_is_a_surname_unless_it_is_a_known_given_name() -> None:
+    assert parse_full_name("Шевченко").surname == "Шевченко"
+    assert parse_full_name("Олександр").given_name == "Олександр"
+
+
+def test_empty_text_gives_no_parts() -> None:
+    assert parse_full_name("  ") == ParsedName(None, None, None, order="empty")
