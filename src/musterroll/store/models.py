@@ -101,7 +101,6 @@ class File(Base):
 
     __tablename__ = "files"
     __table_args__ = (
-        UniqueConstraint("source_id", "sha256"),
         UniqueConstraint("source_id", "version"),
     )
 

@@ -72,7 +72,6 @@ def upgrade() -> None:
         sa.Column("diff", sa.JSON),
         sa.PrimaryKeyConstraint("id", name="pk_files"),
         sa.ForeignKeyConstraint(["source_id"], ["sources.id"], name="fk_files_source_id_sources"),
-        sa.UniqueConstraint("source_id", "sha256", name="uq_files_source_id_sha256"),
         sa.UniqueConstraint("source_id", "version", name="uq_files_source_id_version"),
     )
     op.create_index("ix_files_sha256", "files", ["sha256"])
