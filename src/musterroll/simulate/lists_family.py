@@ -1,0 +1,91 @@
+"""Families' missing-person reports: several relatives may report one person, each in
+their own words: diminutives (Сашко for Олександр), typos, partial or wrong birth dates,
+the unit and place as the family heard them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from musterroll.simulate import dirt
+from musterroll.simulate.fates import FOUND_ALIVE
+from musterroll.simulate.render import dates
+from musterroll.simulate.world import SourceList, World, chosen, lag
+
+NAME = "family_reports"
+
+
+def _reports(world: World, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Persons reported and the day of each report (one row per relative who reported)."""
+    f = world.fates
+    idx = np.flatnonzero(f.missing >= 0)
+    prob = 0.8 * (1 - 0.5 * world.occupied(idx))
+    prob[f.fate[idx] == FOUND_ALIVE] *= 0.5  # found within days: fewer families report
+    idx = idx[chosen(rng, prob)]
+    count = np.minimum(1 + rng.poisson(0.45, len(idx)), 4)
+    rows = np.repeat(idx, count)
+    day = f.missing[rows] + lag(rng, len(rows), 12, 1.0, least=1)
+    found = f.found[rows]
+    ok = (day <= world.as_of) & ((found < 0) | (day < found))
+    return rows[ok], day[ok]
+
+
+def _unit_as_heard(rng: np.random.Generator, units: np.ndarray) -> np.ndarray:
+    """Unit numbers as families write them (в/ч А1234, А1234, А 1234) or not at all."""
+    style = rng.integers(0, 4, len(units))
+    out = np.empty(len(units), dtype=object)
+    for i, (u, s) in enumerate(zip(units.tolist(), style.tolist(), strict=True)):
+        out[i] = "" if not u or s == 3 else ("в/ч " + u, u, u[0] + " " + u[1:])[s]
+    return out
+
+
+def _missing_day_as_heard(rng: np.random.Generator, days: np.ndarray, first: int
+                          ) -> np.ndarray:
+    """The day contact was lost, as the family knows it: exact, a few days off (never
+    before the war's first day), or the month alone."""
+    shift = np.where(rng.random(len(days)) < 0.2, rng.integers(-5, 6, len(days)), 0)
+    out = dates(np.maximum(days + shift, first), "dmy")
+    month = rng.random(len(days)) < 0.1
+    out[month] = dates(days[month], "my")
+    return out
+
+
+def family_reports(world: World) -> SourceList:
+    """Reports by relatives to an NGO hotline, kept in a spreadsheet (XLSX).
+
+    Ukrainian headers; the report date is an Excel date cell, other dates are typed text
+    (so partial dates survive). Diminutives in 12% of rows, a typo in a few percent of
+    names, partial birth dates, mixed apostrophes, Latin look-alikes, impossible dates.
+    """
+    rng, p, n, f = world.rng(NAME), world.people, world.names, world.fates
+    idx, day = _reports(world, rng)
+    m = len(idx)
+    given = n.given(idx).copy()
+    dirt.swap_some(rng, given, world.tables.given.diminutives, p.given[idx], 0.12)
+    patronymic = n.patronymic(idx).copy()
+    patronymic[rng.random(m) < 0.08] = ""
+    rel = world.tables.war["relations"]
+    w = np.array(world.tables.war["relation_weights"], dtype=float)
+    columns = {
+        "Прізвище": n.surname(idx).copy(), "Ім'я": given, "По батькові": patronymic,
+        "Дата народження": dirt.partial_dates(rng, p.birth[idx],
+                                              {"dmy": 0.78, "y": 0.1, "my": 0.05, "": 0.07}),
+        "Область": n.oblast(idx), "Населений пункт": n.settlement(idx).copy(),
+        "Військова частина": _unit_as_heard(rng, n.unit(idx)),
+        "Звання": np.where(rng.random(m) < 0.5, n.rank(idx), "").astype(object),
+        "Дата зникнення": _missing_day_as_heard(rng, f.missing[idx], world.day("2022-02-24")),
+        "Місце зникнення": np.where(rng.random(m) < 0.6, n.place(idx), "").astype(object),
+        "Заявник (ким доводиться)": np.array(rel, dtype=object)[
+            rng.choice(len(rel), m, p=w / w.sum())],
+        "Дата звернення": day,
+    }
+    for col, rate in (("Прізвище", 0.04), ("Ім'я", 0.02), ("По батькові", 0.03),
+                      ("Населений пункт", 0.02)):
+        dirt.add_typos(rng, columns[col], rate)
+        dirt.set_apostrophes(rng, columns[col], "'’ʼ`", [0.5, 0.3, 0.1, 0.1])
+        dirt.add_lookalikes(rng, columns[col], 0.005)
+    dirt.impossible_dates(rng, columns["Дата народження"], 0.002)
+    dirt.blank(rng, columns["Прізвище"], 0.001)
+    out = SourceList(NAME, "family_report", "xlsx", "uk", columns, idx,
+                     extra={"date_format": "%d.%m.%Y", "default_status": "missing"},
+                     excel_dates=frozenset({"Дата звернення"}))
+    return out.ordered(rng.random(m), day)

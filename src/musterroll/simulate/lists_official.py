@@ -1,0 +1,88 @@
+"""Official lists: the death notices (precise, with a lag) and the register of the missing
+(everyone ever entered, with the state of the search)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from musterroll.simulate import dirt
+from musterroll.simulate.fates import KILLED, MK_IDENTIFIED
+from musterroll.simulate.people import service_numbers
+from musterroll.simulate.render import dates
+from musterroll.simulate.world import SourceList, World, chosen, lag
+
+SEX_EN = np.array(["M", "F"], dtype=object)
+
+
+def official_death_notices(world: World) -> SourceList:
+    """Death notices of service members whose death is confirmed (body or DNA).
+
+    Coverage is high but lower for homes under occupation (no one to notify) and for the
+    chaotic first months; each notice comes weeks to months after the confirmation, and
+    notices not yet published by the as-of day are absent. Canonical English headers,
+    ISO dates, the Unicode apostrophe ʼ.
+    """
+    rng, f, p = world.rng("official_death_notices"), world.fates, world.people
+    idx = np.flatnonzero(np.isin(f.fate, (KILLED, MK_IDENTIFIED)) & ~p.civilian)
+    confirmed = np.where(f.fate[idx] == KILLED, f.killed[idx], f.identified[idx])
+    prob = 0.9 * (1 - 0.3 * world.occupied(idx)) * world.year_factor(f.killed[idx], {2022: 0.85})
+    reported = confirmed + lag(rng, len(idx), 40, 0.8, least=7)
+    keep = chosen(rng, prob) & (reported <= world.as_of)
+    idx, reported = idx[keep], reported[keep]
+    n = world.names
+    columns = {
+        "surname": n.surname(idx), "given_name": n.given(idx), "patronymic": n.patronymic(idx),
+        "sex": SEX_EN[p.sex[idx]],
+        "birth_date": dates(p.birth[idx], "iso", np.ones(len(idx), bool)),
+        "oblast": n.oblast(idx), "settlement": n.settlement(idx), "unit": n.unit(idx),
+        "rank": n.rank(idx), "service_number": service_numbers(p.service[idx]),
+        "status": np.full(len(idx), "killed", dtype=object),
+        "event_date": dates(f.killed[idx], "iso"), "event_place": n.place(idx),
+        "reported_date": dates(reported, "iso"),
+    }
+    for col in ("surname", "given_name", "patronymic", "settlement", "event_place"):
+        dirt.set_apostrophes(rng, columns[col], "ʼ'", [0.9, 0.1])
+    out = SourceList("official_death_notices", "official", "csv", "uk", columns, idx,
+                     encoding="utf-8", delimiter=",", extra={"date_format": "%Y-%m-%d"})
+    return out.ordered(columns["surname"].astype(str), reported)
+
+
+def missing_persons_register(world: World) -> SourceList:
+    """The register of persons missing under special circumstances, exported in cp1251.
+
+    Everyone ever entered stays in it ("ever entered" is not "missing now"): a search that
+    ended (found, released, identified) shows as ended, if the register has heard. Families
+    in occupied areas register less often; someone found within days is rarely entered.
+    """
+    rng, f, p, n = world.rng("missing_persons_register"), world.fates, world.people, world.names
+    idx = np.flatnonzero(f.missing >= 0)
+    entered = f.missing[idx] + lag(rng, len(idx), 18, 0.9, least=3)
+    prob = 0.72 * (1 - 0.5 * world.occupied(idx))
+    found = f.found[idx]
+    keep = chosen(rng, prob) & (entered <= world.as_of) & ((found < 0) | (entered < found))
+    idx, entered = idx[keep], entered[keep]
+    resolved = np.max(np.stack([f.found[idx], f.released[idx], f.identified[idx]]), axis=0)
+    heard = resolved + lag(rng, len(idx), 30, 0.7)
+    ended = (resolved >= 0) & (heard <= world.as_of) & chosen(rng, np.full(len(idx), 0.85))
+    sought = np.array(["зниклий безвісти", "зникла безвісти"], dtype=object)[p.sex[idx]]
+    columns = {
+        "Прізвище": n.surname(idx), "Ім'я": n.given(idx), "По батькові": n.patronymic(idx),
+        "Дата народження": dates(p.birth[idx], "dmy", np.ones(len(idx), bool)),
+        "Область": n.oblast(idx), "Населений пункт": n.settlement(idx),
+        "Категорія": np.where(p.civilian[idx], "цивільна особа", "військовослужбовець"),
+        "Дата зникнення": dates(f.missing[idx], "dmy"), "Місце зникнення": n.place(idx),
+        "Статус": sought, "Дата внесення": dates(entered, "dmy"),
+        "Стан розшуку": np.where(ended, "розшук припинено", "розшукується").astype(object),
+        "Дата припинення розшуку": dates(np.where(ended, heard, -1), "dmy"),
+    }
+    for col in ("Прізвище", "Ім'я", "По батькові", "Населений пункт", "Місце зникнення"):
+        dirt.set_apostrophes(rng, columns[col], "'’", [0.7, 0.3])
+        dirt.add_lookalikes(rng, columns[col], 0.003)
+    dirt.impossible_dates(rng, columns["Дата народження"], 0.0015)
+    dirt.blank(rng, columns["Прізвище"], 0.0005)
+    out = SourceList("missing_persons_register", "official", "csv", "uk", columns, idx,
+                     encoding="cp1251", delimiter=";",
+                     extra={"date_format": "%d.%m.%Y",
+                            "status_map": {"зниклий безвісти": "missing",
+                                           "зникла безвісти": "missing"}})
+    return out.ordered(rng.random(len(idx)), entered)  # by date entered
