@@ -140,7 +140,8 @@ def _summary_of_stored(row: Any, path: Path, source: str) -> IngestSummary:
 def _old_rows(conn: Connection, file_id: int) -> Iterator[tuple[int, str, str]]:
     r = records_table.c
     query = select(r.row, r.row_key, r.row_hash).where(r.file_id == file_id)
-    for row in conn.execution_options(yield_per=50_000).execute(query):
+    # Options on the statement, not the connection: later statements must not stream.
+    for row in conn.execute(query.execution_options(yield_per=50_000)):
         yield row.row, row.row_key, row.row_hash
 
 

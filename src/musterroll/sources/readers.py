@@ -91,8 +91,6 @@ class Reader:
 def detect_format(path: Path, head: bytes) -> str:
     """Return the format of a file from its extension, else from its first bytes."""
     by_extension = _EXTENSIONS.get(path.suffix.lower())
-    if by_extension == "json" and head.lstrip().startswith(b"{"):
-        return "jsonl"  # a .json file of one object per line
     if by_extension:
         return by_extension
     if head.startswith(b"PK\x03\x04"):
@@ -302,6 +300,10 @@ def _open_json(path: Path, encoding: str | None) -> Reader:
     codec = resolve_encoding(encoding, data[:_SAMPLE_BYTES])
     try:
         document = json.loads(data.decode(codec))
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # one object per line, named .json
+            return _open_jsonl(path, encoding)
+        raise ReadError(f"{path}: not a JSON document in {codec}: {exc}") from exc
     except ValueError as exc:
         raise ReadError(f"{path}: not a JSON document in {codec}: {exc}") from exc
     if isinstance(document, dict):

@@ -107,7 +107,7 @@ def iter_record_batches(
         sources=sources, current_only=current_only, include_verbatim=include_verbatim
     )
     with engine.connect() as conn:
-        result = conn.execution_options(stream_results=True, yield_per=batch_rows).execute(query)
+        result = conn.execute(query.execution_options(yield_per=batch_rows))
         for part in result.partitions(batch_rows):
             columns = list(zip(*part, strict=True))
             arrays = [
