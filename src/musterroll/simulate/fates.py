@@ -154,6 +154,9 @@ def draw_fates(rng: np.random.Generator, tables: Tables, people: People) -> Fate
     found = np.flatnonzero(fate == FOUND_ALIVE)
     f.missing[found] = day[found]
     f.found[found] = np.minimum(day[found] + rng.geometric(0.08, len(found)), end)
+    for days in (f.missing, f.captured, f.released, f.killed, f.recovered, f.identified,
+                 f.buried, f.found):
+        days[days > end] = -1  # not happened yet on the day the lists are published
     return f
 
 
