@@ -205,3 +205,34 @@ def test_the_two_sides_exchange_lists_can_disagree(war: tuple[Path, SimulationSu
 def test_a_war_needs_people(tmp_path: Path, people: int) -> None:
     with pytest.raises(ValueError, match="people must be positive"):
         simulate_war(tmp_path, seed=1, people=people)
+
+
+def test_lists_are_snapshots_of_different_days(manifest: dict[str, Any]) -> None:
+    published = {s["name"]: s["published"] for s in manifest["sources"]}
+    assert published["official_death_notices"] == manifest["as_of"]
+    assert published["adversary_prisoner_list"] < manifest["as_of"]
+    for s in manifest["sources"]:
+        assert manifest["war_start"] <= s["published"] <= manifest["as_of"]
+        if s["kind"] == "exchange":
+            assert s["published"] == s["exchange_date"]
+
+
+def test_a_familys_report_makes_a_register_entry_more_likely(
+        war: tuple[Path, SimulationSummary]) -> None:
+    root = war[0]
+    family = set(_truth_of(root, "family_reports"))
+    register = set(_truth_of(root, "missing_persons_register"))
+    with (root / "truth" / "events.csv").open(encoding="utf-8") as fh:
+        missing = {e["person_id"] for e in csv.DictReader(fh) if e["event"] == "missing"}
+    assert len(register & family) / len(family) > 1.3 * len(register - family) / len(
+        missing - family)
+
+
+def test_some_prisoners_die_in_captivity(tmp_path: Path) -> None:
+    summary = simulate_war(tmp_path, seed=5, people=60_000)
+    assert summary.fates["captured_died"] > 0
+    with (tmp_path / "truth" / "persons.csv").open(encoding="utf-8") as fh:
+        died = {p["person_id"] for p in csv.DictReader(fh) if p["fate"] == "captured_died"}
+    with (tmp_path / "truth" / "events.csv").open(encoding="utf-8") as fh:
+        events = [e["event"] for e in csv.DictReader(fh) if e["person_id"] in died]
+    assert events.count("captured") == events.count("killed") == len(died)

@@ -113,6 +113,27 @@ def impossible_dates(rng: np.random.Generator, column: np.ndarray, rate: float) 
     return rows
 
 
+def misdate(rng: np.random.Generator, column: np.ndarray, rate: float) -> None:
+    """Get `rate` of dd.mm.yyyy dates wrong the way clerks do, in place: day and month
+    swapped, the year off by one, or a mistyped day (dates stay valid)."""
+    rows = [r for r in pick(rng, len(column), rate).tolist() if len(column[r]) == 10]
+    kinds, deltas = rng.integers(0, 3, len(rows)), rng.integers(1, 28, len(rows))
+    for r, kind, delta in zip(rows, kinds.tolist(), deltas.tolist(), strict=True):
+        day, month, year = column[r].split(".")
+        if kind == 0 and int(day) <= 12 and day != month:
+            column[r] = f"{month}.{day}.{year}"
+        elif kind == 1:
+            column[r] = f"{day}.{month}.{int(year) + (1 if delta % 2 else -1)}"
+        else:
+            column[r] = f"{delta:02d}.{month}.{year}"
+
+
+def duplicate(rng: np.random.Generator, idx: np.ndarray, rate: float) -> np.ndarray:
+    """Repeat `rate` of the persons of a list (the same person entered twice, from two
+    sources or by two volunteers); the repeats get their own dirt later."""
+    return np.concatenate([idx, idx[pick(rng, len(idx), rate)]])
+
+
 def blank(rng: np.random.Generator, column: np.ndarray, rate: float) -> np.ndarray:
     """Empty `rate` of the values of a column (a surname left out), in place."""
     rows = pick(rng, len(column), rate)

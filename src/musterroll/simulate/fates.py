@@ -18,8 +18,9 @@ from musterroll.simulate.people import People, to_day
 from musterroll.simulate.tables import Tables
 
 FATES = ["alive", "killed", "missing_killed_identified", "missing_killed",
-         "captured_released", "captured", "found_alive"]
-ALIVE, KILLED, MK_IDENTIFIED, MK, CAPTURED_RELEASED, CAPTURED, FOUND_ALIVE = range(7)
+         "captured_released", "captured", "found_alive", "captured_died"]
+ALIVE, KILLED, MK_IDENTIFIED, MK, CAPTURED_RELEASED, CAPTURED, FOUND_ALIVE, CAPTURED_DIED = \
+    range(8)
 
 # Probability of each drawn fate (alive, killed, missing and dead, captured, missing then
 # found alive). Of every hundred service members about 14 are lost; the killed outnumber
@@ -27,6 +28,9 @@ ALIVE, KILLED, MK_IDENTIFIED, MK, CAPTURED_RELEASED, CAPTURED, FOUND_ALIVE = ran
 FATE_P = {"soldier": [0.860, 0.070, 0.0, 0.050, 0.0, 0.014, 0.006],
           "civilian": [0.9495, 0.025, 0.0, 0.018, 0.0, 0.0065, 0.001]}
 RECOVERED_SHARE = 0.62  # missing dead whose remains come home at some point
+# Prisoners who die in captivity (documented deaths of Ukrainian prisoners run to hundreds
+# against some ten thousand held); their bodies come back in repatriations.
+DIED_IN_CAPTIVITY = 0.03
 EVENTS = ["missing", "captured", "released", "killed", "remains_recovered", "identified",
           "buried", "found_alive"]
 EV_MISSING, EV_CAPTURED, EV_RELEASED, EV_KILLED, EV_RECOVERED, EV_IDENTIFIED, EV_BURIED, \
@@ -131,7 +135,8 @@ def draw_fates(rng: np.random.Generator, tables: Tables, people: People) -> Fate
     fate = np.empty(n, dtype=np.int8)
     for kind, mask in (("soldier", ~people.civilian), ("civilian", people.civilian)):
         rows = np.flatnonzero(mask)
-        fate[rows] = rng.choice(7, len(rows), p=np.array(FATE_P[kind]) / sum(FATE_P[kind]))
+        p = np.array(FATE_P[kind] + [0.0])
+        fate[rows] = rng.choice(len(p), len(rows), p=p / p.sum())
     none = np.full(n, -1, dtype=np.int32)
     f = Fates(fate=fate, missing=none.copy(), captured=none.copy(), released=none.copy(),
               killed=none.copy(), recovered=none.copy(), identified=none.copy(),
@@ -149,8 +154,12 @@ def draw_fates(rng: np.random.Generator, tables: Tables, people: People) -> Fate
         day[rows] = _draw_days(rng, _daily_weights(tables, column, rng), start, len(rows))
     f.place[lost], f.place_names, f.place_names_ru = _draw_places(rng, tables, day[lost])
     _killed(rng, f, day)
-    _missing_killed(rng, f, day, end)
-    _captured(rng, f, day, end)
+    mk = np.flatnonzero(fate == MK)
+    f.missing[mk] = f.killed[mk] = day[mk]
+    died = _captured(rng, f, day, end)
+    dead = np.concatenate([mk, died])
+    back, batch = _recover(rng, f, dead, end)
+    f.remains = _bags(rng, f, back, batch, end)
     found = np.flatnonzero(fate == FOUND_ALIVE)
     f.missing[found] = day[found]
     f.found[found] = np.minimum(day[found] + rng.geometric(0.08, len(found)), end)
@@ -167,23 +176,26 @@ def _killed(rng: np.random.Generator, f: Fates, day: np.ndarray) -> None:
     f.buried[rows] = day[rows] + 2 + rng.geometric(0.2, len(rows))
 
 
-def _missing_killed(rng: np.random.Generator, f: Fates, day: np.ndarray, end: int) -> None:
-    """Missing and in truth killed that day; some remains come home in a repatriation,
-    are identified by DNA months later and buried."""
-    rows = np.flatnonzero(f.fate == MK)
-    f.missing[rows] = f.killed[rows] = day[rows]
-    back = rows[rng.random(len(rows)) < RECOVERED_SHARE]
-    target = day[back] + rng.lognormal(np.log(200), 0.8, len(back)).astype(np.int32)
+def _recover(rng: np.random.Generator, f: Fates, dead: np.ndarray, end: int
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Bring home the remains of some of the dead whose bodies the other side holds:
+    each in a repatriation batch months later, identified by DNA, then buried.
+
+    Returns:
+        (persons recovered, index of their first batch).
+    """
+    back = dead[rng.random(len(dead)) < RECOVERED_SHARE]
+    target = f.killed[back] + rng.lognormal(np.log(200), 0.8, len(back)).astype(np.int32)
     batch = _next_batch(f.batches, target, rng, 0.6)
     back, batch = back[batch >= 0], batch[batch >= 0]
     f.recovered[back] = f.batches[batch]
     lab = f.recovered[back] + 14 + rng.lognormal(np.log(100), 0.7, len(back)).astype(np.int32)
     done = lab <= end
     f.identified[back[done]] = lab[done]
-    f.fate[back[done]] = MK_IDENTIFIED
+    f.fate[back[done & (f.fate[back] == MK)]] = MK_IDENTIFIED
     buried = lab + 5 + rng.geometric(0.1, len(back))
     f.buried[back[done & (buried <= end)]] = buried[done & (buried <= end)]
-    f.remains = _bags(rng, f, back, batch, end)
+    return back, batch
 
 
 def _bags(rng: np.random.Generator, f: Fates, people: np.ndarray, batch: np.ndarray,
@@ -204,16 +216,27 @@ def _bags(rng: np.random.Generator, f: Fates, people: np.ndarray, batch: np.ndar
     return Remains(person.astype(np.int32), bag_batch, identified.astype(np.int32))
 
 
-def _captured(rng: np.random.Generator, f: Fates, day: np.ndarray, end: int) -> None:
-    """Missing, then captured; released in a later exchange if one has come by the end."""
+def _captured(rng: np.random.Generator, f: Fates, day: np.ndarray, end: int) -> np.ndarray:
+    """Missing, then captured; released in a later exchange if one has come by the end,
+    or dead in captivity before it.
+
+    Returns:
+        the persons who died in captivity.
+    """
     rows = np.flatnonzero(f.fate == CAPTURED)
     f.missing[rows] = f.captured[rows] = day[rows]
+    death = day[rows] + rng.lognormal(np.log(250), 0.8, len(rows)).astype(np.int32)
+    dies = (rng.random(len(rows)) < DIED_IN_CAPTIVITY) & (death <= end)
+    died = rows[dies]
+    f.killed[died], f.fate[died] = death[dies], CAPTURED_DIED
+    rows = rows[~dies]
     target = day[rows] + 30 + rng.lognormal(np.log(420), 0.8, len(rows)).astype(np.int32)
     ex = _next_batch(f.exchanges, target, rng, 0.5)
     out = ex >= 0
     f.exchange[rows[out]] = ex[out]
     f.released[rows[out]] = f.exchanges[ex[out]]
     f.fate[rows[out]] = CAPTURED_RELEASED
+    return died
 
 
 def day_to_date(day: int) -> dt.date:

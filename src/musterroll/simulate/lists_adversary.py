@@ -49,7 +49,7 @@ def adversary_prisoner_list(world: World) -> SourceList:
     idx = np.flatnonzero(f.captured >= 0)
     prob = np.where(world.officer(idx), 0.75, 0.6) * np.where(p.civilian[idx], 0.5, 1.0)
     listed = f.captured[idx] + lag(rng, len(idx), 60, 0.8, least=20)
-    keep = chosen(rng, prob) & (listed <= world.as_of)
+    keep = chosen(rng, prob) & (listed <= world.published("adversary_prisoner_list"))
     idx, listed = idx[keep], listed[keep]
     m = len(idx)
     surname, given, patronymic = _russian_names(world, rng, idx)
@@ -72,9 +72,11 @@ def adversary_prisoner_list(world: World) -> SourceList:
     for col in ("Фамилия", "Имя", "Отчество"):
         dirt.add_lookalikes(rng, columns[col], 0.005)
         dirt.add_typos(rng, columns[col], 0.01)
+    dirt.misdate(rng, columns["Дата рождения"], 0.02)
     dirt.impossible_dates(rng, columns["Дата рождения"], 0.002)
     out = SourceList("adversary_prisoner_list", "adversary", "csv", "ru", columns, idx,
                      encoding="cp1251", delimiter=";",
+                     published=world.published("adversary_prisoner_list"),
                      extra={"date_format": "%d.%m.%Y", "status_map": RU_STATUS})
     return out.ordered(rng.random(m), given.astype(str), surname.astype(str))
 
@@ -91,7 +93,7 @@ def adversary_registry_latin(world: World, on_list: np.ndarray) -> SourceList:
     idx = np.flatnonzero(f.captured >= 0)
     prob = 0.3 + 0.45 * np.isin(idx, on_list)
     reported = f.captured[idx] + lag(rng, len(idx), 90, 0.8, least=30)
-    keep = chosen(rng, prob) & (reported <= world.as_of)
+    keep = chosen(rng, prob) & (reported <= world.published("adversary_registry_latin"))
     idx, reported = idx[keep], reported[keep]
     m = len(idx)
     surname, given, patronymic = _russian_names(world, rng, idx)
@@ -106,6 +108,7 @@ def adversary_registry_latin(world: World, on_list: np.ndarray) -> SourceList:
         "event_date": dates(f.captured[idx], "iso"), "reported_date": dates(reported, "iso"),
     }
     out = SourceList("adversary_registry_latin", "adversary", "jsonl", "latin", columns, idx,
+                     published=world.published("adversary_registry_latin"),
                      extra={"date_format": "%Y-%m-%d", "romanisation": ["ru_passport1997",
                                                                         "ru_icao"]})
     return out.ordered(rng.random(m), reported)
@@ -148,7 +151,9 @@ def _ua_exchange(world: World, rng: np.random.Generator, idx: np.ndarray, exid: 
     idx = idx[np.lexsort((rng.random(m), n.surname(idx).astype(str)))]
     columns = {
         "№": np.arange(1, m + 1).astype(str).astype(object),
-        "Прізвище": n.surname(idx), "Ім'я": n.given(idx), "По батькові": n.patronymic(idx),
+        # Official Ukrainian lists write the surname in capitals: КОВАЛЕНКО Олександр.
+        "Прізвище": np.array([s.upper() for s in n.surname(idx).tolist()], dtype=object),
+        "Ім'я": n.given(idx), "По батькові": n.patronymic(idx),
         "Дата народження": dates(p.birth[idx], "dmy", np.ones(m, bool)),
         "Звання": n.rank(idx), "Військова частина": n.unit(idx),
         "Категорія": np.where(p.civilian[idx], "цивільний", "військовополонений").astype(object),
@@ -157,7 +162,7 @@ def _ua_exchange(world: World, rng: np.random.Generator, idx: np.ndarray, exid: 
         dirt.set_apostrophes(rng, columns[col], "'’", [0.6, 0.4])
     date = day_to_date(day).isoformat()
     return SourceList(f"exchange_{exid.lower()}_ua", "exchange", "csv", "uk", columns, idx,
-                      encoding="utf-8-sig", delimiter=";",
+                      encoding="utf-8-sig", delimiter=";", published=day,
                       extra={"exchange_id": exid, "exchange_date": date, "side": "ua",
                              "date_format": "%d.%m.%Y", "default_status": "released"})
 
@@ -178,5 +183,6 @@ def _ru_exchange(world: World, rng: np.random.Generator, idx: np.ndarray, exid: 
     dirt.add_lookalikes(rng, columns["ФИО"], 0.005)
     date = day_to_date(day).isoformat()
     return SourceList(f"exchange_{exid.lower()}_ru", "exchange", "xlsx", "ru", columns, idx,
+                      published=day,
                       extra={"exchange_id": exid, "exchange_date": date, "side": "ru",
                              "date_format": "%d.%m.%Y", "default_status": "released"})

@@ -69,7 +69,9 @@ def family_reports(world: World) -> SourceList:
         "Прізвище": n.surname(idx).copy(), "Ім'я": given, "По батькові": patronymic,
         "Дата народження": dirt.partial_dates(rng, p.birth[idx],
                                               {"dmy": 0.78, "y": 0.1, "my": 0.05, "": 0.07}),
-        "Область": n.oblast(idx), "Населений пункт": n.settlement(idx).copy(),
+        "Область": n.oblast_styled(idx, rng, {"bare": 0.35, "obl": 0.35, "colloquial": 0.2,
+                                              "full": 0.1}),
+        "Населений пункт": n.settlement_typed(idx, rng, 0.3),
         "Військова частина": _unit_as_heard(rng, n.unit(idx)),
         "Звання": np.where(rng.random(m) < 0.5, n.rank(idx), "").astype(object),
         "Дата зникнення": _missing_day_as_heard(rng, f.missing[idx], world.day("2022-02-24")),
@@ -83,6 +85,7 @@ def family_reports(world: World) -> SourceList:
         dirt.add_typos(rng, columns[col], rate)
         dirt.set_apostrophes(rng, columns[col], "'’ʼ`", [0.5, 0.3, 0.1, 0.1])
         dirt.add_lookalikes(rng, columns[col], 0.005)
+    dirt.misdate(rng, columns["Дата народження"], 0.03)
     dirt.impossible_dates(rng, columns["Дата народження"], 0.002)
     dirt.blank(rng, columns["Прізвище"], 0.001)
     out = SourceList(NAME, "family_report", "xlsx", "uk", columns, idx,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from musterroll.simulate import dirt
-from musterroll.simulate.fates import KILLED, MK_IDENTIFIED
+from musterroll.simulate.fates import KILLED
 from musterroll.simulate.people import service_numbers
 from musterroll.simulate.render import dates
 from musterroll.simulate.world import SourceList, World, chosen, lag
@@ -23,7 +23,7 @@ def official_death_notices(world: World) -> SourceList:
     ISO dates, the Unicode apostrophe ʼ.
     """
     rng, f, p = world.rng("official_death_notices"), world.fates, world.people
-    idx = np.flatnonzero(np.isin(f.fate, (KILLED, MK_IDENTIFIED)) & ~p.civilian)
+    idx = np.flatnonzero(((f.fate == KILLED) | (f.identified >= 0)) & ~p.civilian)
     confirmed = np.where(f.fate[idx] == KILLED, f.killed[idx], f.identified[idx])
     prob = 0.9 * (1 - 0.3 * world.occupied(idx)) * world.year_factor(f.killed[idx], {2022: 0.85})
     reported = confirmed + lag(rng, len(idx), 40, 0.8, least=7)
@@ -34,7 +34,8 @@ def official_death_notices(world: World) -> SourceList:
         "surname": n.surname(idx), "given_name": n.given(idx), "patronymic": n.patronymic(idx),
         "sex": SEX_EN[p.sex[idx]],
         "birth_date": dates(p.birth[idx], "iso", np.ones(len(idx), bool)),
-        "oblast": n.oblast(idx), "settlement": n.settlement(idx), "unit": n.unit(idx),
+        "oblast": n.oblast_styled(idx, rng, {"full": 1.0}), "settlement": n.settlement(idx),
+        "unit": n.unit(idx),
         "rank": n.rank(idx), "service_number": service_numbers(p.service[idx]),
         "status": np.full(len(idx), "killed", dtype=object),
         "event_date": dates(f.killed[idx], "iso"), "event_place": n.place(idx),
@@ -47,28 +48,34 @@ def official_death_notices(world: World) -> SourceList:
     return out.ordered(columns["surname"].astype(str), reported)
 
 
-def missing_persons_register(world: World) -> SourceList:
+def missing_persons_register(world: World, on_family: np.ndarray) -> SourceList:
     """The register of persons missing under special circumstances, exported in cp1251.
 
     Everyone ever entered stays in it ("ever entered" is not "missing now"): a search that
-    ended (found, released, identified) shows as ended, if the register has heard. Families
-    in occupied areas register less often; someone found within days is rarely entered.
+    ended (found, released, identified) shows as ended, if the register has heard. Entries
+    come mostly from families' statements, so a family's report makes an entry more likely
+    (dependence between lists); homes under occupation are entered less often; someone
+    found within days is rarely entered.
+
+    Args:
+        on_family: person indices on the families' reports.
     """
     rng, f, p, n = world.rng("missing_persons_register"), world.fates, world.people, world.names
     idx = np.flatnonzero(f.missing >= 0)
     entered = f.missing[idx] + lag(rng, len(idx), 18, 0.9, least=3)
-    prob = 0.72 * (1 - 0.5 * world.occupied(idx))
+    prob = (0.45 + 0.4 * np.isin(idx, on_family)) * (1 - 0.5 * world.occupied(idx))
     found = f.found[idx]
-    keep = chosen(rng, prob) & (entered <= world.as_of) & ((found < 0) | (entered < found))
+    cut = world.published("missing_persons_register")
+    keep = chosen(rng, prob) & (entered <= cut) & ((found < 0) | (entered < found))
     idx, entered = idx[keep], entered[keep]
     resolved = np.max(np.stack([f.found[idx], f.released[idx], f.identified[idx]]), axis=0)
     heard = resolved + lag(rng, len(idx), 30, 0.7)
-    ended = (resolved >= 0) & (heard <= world.as_of) & chosen(rng, np.full(len(idx), 0.85))
+    ended = (resolved >= 0) & (heard <= cut) & chosen(rng, np.full(len(idx), 0.85))
     sought = np.array(["зниклий безвісти", "зникла безвісти"], dtype=object)[p.sex[idx]]
     columns = {
         "Прізвище": n.surname(idx), "Ім'я": n.given(idx), "По батькові": n.patronymic(idx),
         "Дата народження": dates(p.birth[idx], "dmy", np.ones(len(idx), bool)),
-        "Область": n.oblast(idx), "Населений пункт": n.settlement(idx),
+        "Область": n.oblast(idx), "Населений пункт": n.settlement_typed(idx, rng, 0.9),
         "Категорія": np.where(p.civilian[idx], "цивільна особа", "військовослужбовець"),
         "Дата зникнення": dates(f.missing[idx], "dmy"), "Місце зникнення": n.place(idx),
         "Статус": sought, "Дата внесення": dates(entered, "dmy"),
@@ -81,7 +88,7 @@ def missing_persons_register(world: World) -> SourceList:
     dirt.impossible_dates(rng, columns["Дата народження"], 0.0015)
     dirt.blank(rng, columns["Прізвище"], 0.0005)
     out = SourceList("missing_persons_register", "official", "csv", "uk", columns, idx,
-                     encoding="cp1251", delimiter=";",
+                     encoding="cp1251", delimiter=";", published=cut,
                      extra={"date_format": "%d.%m.%Y",
                             "status_map": {"зниклий безвісти": "missing",
                                            "зникла безвісти": "missing"}})

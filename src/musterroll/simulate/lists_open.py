@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from musterroll.simulate import dirt
-from musterroll.simulate.fates import KILLED, MK_IDENTIFIED
+from musterroll.simulate.fates import KILLED
 from musterroll.simulate.render import dates, join
 from musterroll.simulate.world import SourceList, World, chosen, lag
 
@@ -18,9 +18,10 @@ NAME_STYLES = {"uk_kmu2010": 0.42, "uk_passport2007": 0.07, "uk_bgn": 0.06, "eng
 
 
 def _dead(world: World) -> tuple[np.ndarray, np.ndarray]:
-    """Persons whose death is known (killed, or identified from remains) and the day."""
+    """Persons whose death is known (killed with the body recovered, or identified from
+    remains, after missing in action or dying in captivity) and the day it was known."""
     f = world.fates
-    idx = np.flatnonzero(np.isin(f.fate, (KILLED, MK_IDENTIFIED)))
+    idx = np.flatnonzero((f.fate == KILLED) | (f.identified >= 0))
     known = np.where(f.fate[idx] == KILLED, f.killed[idx], f.identified[idx])
     return idx, known
 
@@ -76,6 +77,11 @@ def obituaries(world: World, on_official: np.ndarray) -> SourceList:
     published = known + lag(rng, len(idx), 6, 1.0, least=1)
     keep = chosen(rng, prob) & (published <= world.as_of)
     idx, published = idx[keep], published[keep]
+    # Several outlets publish one death, each spelling the name its own way.
+    again = dirt.pick(rng, len(idx), 0.12)
+    idx = np.concatenate([idx, idx[again]])
+    published = np.concatenate([published, published[again] + lag(rng, len(again), 3, 1.0)])
+    idx, published = idx[published <= world.as_of], published[published <= world.as_of]
     m = len(idx)
     full_name, style = _latin_names(world, rng, idx)
     death = dates(f.killed[idx], "iso")
@@ -104,10 +110,12 @@ def memorial_book(world: World, on_official: np.ndarray, on_obituary: np.ndarray
     """A community memorial book in Ukrainian (UTF-8 CSV, Ukrainian headers), compiled by
     volunteers from official notices and obituaries, civilians included."""
     rng, f, p, n = world.rng("memorial_book"), world.fates, world.people, world.names
-    idx, _ = _dead(world)
+    idx, known = _dead(world)
+    cut = world.published("memorial_book")
+    idx = idx[known + 20 <= cut]  # volunteers add a name weeks after the death is known
     prob = 0.12 + 0.25 * np.isin(idx, on_obituary) + 0.15 * np.isin(idx, on_official)
     prob *= world.region_factor(idx, {"west": 1.2, "east": 0.7})
-    idx = idx[chosen(rng, prob)]
+    idx = dirt.duplicate(rng, idx[chosen(rng, prob)], 0.01)
     m = len(idx)
     columns = {
         "Прізвище": n.surname(idx).copy(), "Ім'я": n.given(idx).copy(),
@@ -121,7 +129,7 @@ def memorial_book(world: World, on_official: np.ndarray, on_obituary: np.ndarray
         dirt.add_lookalikes(rng, columns[col], 0.004)
     dirt.add_typos(rng, columns["Прізвище"], 0.01)
     out = SourceList("memorial_book", "open_source", "csv", "uk", columns, idx,
-                     encoding="utf-8", delimiter=",",
+                     encoding="utf-8", delimiter=",", published=cut,
                      extra={"date_format": "%d.%m.%Y", "default_status": "killed"})
     return out.ordered(rng.random(m), columns["Ім'я"].astype(str),
                        columns["Прізвище"].astype(str))

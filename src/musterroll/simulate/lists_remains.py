@@ -66,7 +66,8 @@ def burial_register(world: World) -> SourceList:
     date of someone identified from remains is often unknown to the cemetery.
     """
     rng, f, p, n = world.rng("burial_register"), world.fates, world.people, world.names
-    idx = np.flatnonzero((f.buried >= 0) & (f.buried <= world.as_of))
+    cut = world.published("burial_register")
+    idx = np.flatnonzero((f.buried >= 0) & (f.buried <= cut))
     prob = 0.5 * world.region_factor(idx, {"west": 1.3, "center": 1.2, "east": 0.6,
                                            "south": 0.7})
     idx = idx[chosen(rng, prob)]
@@ -87,9 +88,11 @@ def burial_register(world: World) -> SourceList:
     }
     dirt.set_apostrophes(rng, columns["ПІБ померлого"], "’'", [0.7, 0.3])
     dirt.add_typos(rng, columns["ПІБ померлого"], 0.01)
+    dirt.misdate(rng, columns["Дата народж."], 0.01)
     dirt.impossible_dates(rng, columns["Дата народж."], 0.002)
     out = SourceList("burial_register", "burial", "xlsx", "uk", columns, idx,
-                     mapping=BURIAL_MAPPING, excel_dates=frozenset({"Дата поховання"}),
+                     mapping=BURIAL_MAPPING, published=cut,
+                     excel_dates=frozenset({"Дата поховання"}),
                      extra={"date_format": "%d.%m.%Y", "default_status": "killed",
                             "full_name_order": "surname_first"})
     return out.ordered(rng.random(m), f.buried[idx])

@@ -99,9 +99,44 @@ class Names:
         return self._settlements[script][self.people.settlement[idx]]
 
     def oblast(self, idx: np.ndarray, script: str = "uk") -> np.ndarray:
-        """Home oblast names as they stand (Харківська, Харьковская, м. Київ)."""
+        """Home oblast names as they stand (Харківська, Харьковская, м. Київ); script
+        "colloquial" gives the region as families name it (Харківщина, Буковина)."""
         names = np.array([o[script] for o in self.tables.oblasts], dtype=object)
         return names[self.people.oblast[idx]]
+
+    def oblast_styled(self, idx: np.ndarray, rng: np.random.Generator,
+                      shares: dict[str, float]) -> np.ndarray:
+        """Oblast names in mixed styles, per row: "bare" (Харківська), "obl" (Харківська
+        обл.), "full" (Харківська область), "colloquial" (Харківщина).
+
+        Args:
+            shares: share of each style on this list.
+        """
+        bare, colloquial = self.oblast(idx), self.oblast(idx, "colloquial")
+        styles = list(shares)
+        pick = rng.choice(len(styles), len(idx), p=np.array(list(shares.values())) /
+                          sum(shares.values()))
+        out = bare.copy()
+        for k, style in enumerate(styles):
+            rows = np.flatnonzero(pick == k)
+            if style == "colloquial":
+                out[rows] = colloquial[rows]
+            elif style in ("obl", "full"):
+                suffix = " обл." if style == "obl" else " область"
+                out[rows] = [b if b[0] in "мА" and b[:2] in ("м.", "АР") else b + suffix
+                             for b in bare[rows].tolist()]
+        return out
+
+    def settlement_typed(self, idx: np.ndarray, rng: np.random.Generator, share: float
+                         ) -> np.ndarray:
+        """Home settlements with their type written before them in `share` of rows
+        (м. Харків, с. Михайлівка), as official registers write them."""
+        names = self.settlement(idx).copy()
+        cities = len(self.tables.settlements)
+        rows = np.flatnonzero(rng.random(len(idx)) < share)
+        kind = np.where(self.people.settlement[idx[rows]] < cities, "м. ", "с. ")
+        names[rows] = [k + n for k, n in zip(kind.tolist(), names[rows].tolist(), strict=True)]
+        return names
 
     def rank(self, idx: np.ndarray, script: str = "uk") -> np.ndarray:
         """Military ranks; empty for civilians. script "uk", "ru" or "en"."""

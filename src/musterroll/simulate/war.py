@@ -12,7 +12,7 @@ import numpy as np
 from musterroll import __version__
 from musterroll.simulate import lists_adversary as adversary
 from musterroll.simulate import lists_family, lists_official, lists_open, lists_remains, truth
-from musterroll.simulate.fates import FATES, draw_fates
+from musterroll.simulate.fates import FATES, day_to_date, draw_fates
 from musterroll.simulate.people import draw_people, to_day
 from musterroll.simulate.render import Names
 from musterroll.simulate.tables import load_tables
@@ -60,12 +60,13 @@ class SimulationSummary:
 def build_lists(world: World) -> list[SourceList]:
     """Build every list of the war, in manifest order."""
     official = lists_official.official_death_notices(world)
+    family = lists_family.family_reports(world)
     prisoners = adversary.adversary_prisoner_list(world)
     obits = lists_open.obituaries(world, official.person)
     return [
         official,
-        lists_official.missing_persons_register(world),
-        lists_family.family_reports(world),
+        lists_official.missing_persons_register(world, family.person),
+        family,
         prisoners,
         adversary.adversary_registry_latin(world, prisoners.person),
         *adversary.exchange_lists(world),
@@ -78,12 +79,13 @@ def build_lists(world: World) -> list[SourceList]:
 
 def _manifest_entry(source: SourceList, path: Path, out_dir: Path, as_of: str) -> dict:
     """The manifest entry of one written list (docs/simulation-format.md)."""
+    published = as_of if source.published is None else day_to_date(source.published).isoformat()
     return {
         "name": source.name, "kind": source.kind,
         "path": path.relative_to(out_dir).as_posix(), "format": source.format,
         "encoding": source.encoding if source.format != "xlsx" else None,
         "delimiter": source.delimiter if source.format == "csv" else None,
-        "language": source.language, "published": as_of, "rows": len(source),
+        "language": source.language, "published": published, "rows": len(source),
         "sha256": sha256(path), "mapping": source.mapping, **source.extra,
     }
 

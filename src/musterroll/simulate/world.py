@@ -14,6 +14,11 @@ from musterroll.simulate.people import People, to_day
 from musterroll.simulate.render import Names
 from musterroll.simulate.tables import Tables
 
+# Lists are snapshots taken on different days: days before the war's as-of day that each
+# list was exported or published (absent: published on the as-of day itself).
+SNAPSHOT_LAG = {"missing_persons_register": 14, "adversary_prisoner_list": 92,
+                "adversary_registry_latin": 184, "burial_register": 31, "memorial_book": 61}
+
 
 @dataclass
 class SourceList:
@@ -34,6 +39,7 @@ class SourceList:
     mapping: dict[str, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     excel_dates: frozenset[str] = frozenset()  # columns of day numbers -> xlsx date cells
+    published: int | None = None  # day number of the snapshot; None: the war's as-of day
 
     def __len__(self) -> int:
         return len(self.person)
@@ -56,6 +62,10 @@ class World:
     fates: Fates
     names: Names
     as_of: int  # day number of publication
+
+    def published(self, name: str) -> int:
+        """Day number on which the list `name` was exported or published."""
+        return self.as_of - SNAPSHOT_LAG.get(name, 0)
 
     def rng(self, purpose: str) -> np.random.Generator:
         """A generator for one purpose (one list), derived from the seed and the purpose's
