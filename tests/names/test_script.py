@@ -20,3 +20,16 @@ def test_every_apostrophe_form_becomes_one() -> None:
 
 def test_clean_text_folds_white_space() -> None:
     assert clean_text("  Шевченко \t Тарас ") == "Шевченко Тарас"
+
+
+def test_language_is_read_per_token_from_its_letters() -> None:
+    from musterroll.names import detect_language, detect_script
+
+    assert detect_language("Григорій") == "uk"
+    assert detect_language("Григор'єв") == "uk"  # the apostrophe is Ukrainian
+    assert detect_language("Ковалёв") == "ru"
+    assert detect_language("Коваленко") == "cyrillic"  # letters of both languages
+    assert detect_language("Kovalenko") == "latin"
+    assert detect_language("Подъєв") == "mixed"  # ъ is Russian, є Ukrainian
+    assert detect_script("Grigorіy") == "mixed"
+    assert detect_language("12") == "none"

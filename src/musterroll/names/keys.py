@@ -7,9 +7,9 @@ Three keys, from strict to lossy:
 - `skeleton_key`: the same name whatever the script and transliteration system. Cyrillic is
   first written in a fixed Latin form and then *every* Latin text goes through one parser
   that folds the choices transliteration systems make differently (y/i/j, h/g for г,
-  kh/ch, ia/ya/ja, ts/tz, the German sch/tsch and French tch). Because Cyrillic and Latin
-  pass through the same parser, "Шевченко", "Shevchenko", "Schewtschenko" and "Ševčenko"
-  all become `SevCenko`. Symbols: S ш, C ч, Z ж, X х, T ц; щ is `SC`.
+  kh/ch, ia/ya/ja, ts/tz, the German sch/tsch, French tch and Polish sz/cz). Because
+  Cyrillic and Latin pass through the same parser, "Шевченко", "Shevchenko",
+  "Schewtschenko" and "Ševčenko" all become `SevCenko`. Symbols: S ш, C ч, Z ж, X х, T ц; щ is `SC`.
 - `phonetic_key`: the skeleton with vowels in classes (а/о as in Russian akanye; е/и/і/и as
   Ukrainian and Russian spell one sound with different letters), the hushing sibilants
   ш ч щ ж in one class (French "ch" is ш, English "ch" is ч), doubles collapsed.
@@ -52,7 +52,8 @@ _DIACRITICS = str.maketrans(
 )
 # Longest first: the regex engine tries alternatives in order.
 _LATIN_UNITS = {
-    "schtsch": "SC", "shtch": "SC", "shch": "SC", "tsch": "C", "sch": "S", "tch": "C",
+    "schtsch": "SC", "shtch": "SC", "shch": "SC", "szcz": "SC", "tsch": "C", "sch": "S",
+    "tch": "C", "sz": "S",
     "kh": "X", "zh": "Z", "ch": "C", "sh": "S", "cz": "C", "gh": "g", "ts": "T", "tz": "T",
     "ck": "k", "ph": "f", "ou": "u", "h": "g", "c": "k", "x": "ks", "w": "v", "y": "i",
     "j": "i", "q": "k",

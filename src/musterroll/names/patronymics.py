@@ -49,13 +49,15 @@ def _stem(skeleton: str) -> str:
 
 @cache
 def _stems() -> dict[str, str]:
-    found: dict[str, str] = {}
-    # Only men's full forms father a patronymic; a diminutive never does.
+    found: dict[str, set[str]] = {}
+    # Only men's full Ukrainian and Russian forms father a patronymic: not a diminutive,
+    # and not a Western form ("Alex" would give the stem of Алексеевич to Oleksandr).
     for group in load_groups():
         if group.sex == "m":
-            for form in group.full_forms:
-                found.setdefault(_stem(skeleton_key(form)), group.id)
-    return found
+            for form in group.uk + group.ru:
+                found.setdefault(_stem(skeleton_key(form)), set()).add(group.id)
+    # A stem of two names (Арсен, Арсеній) says nothing: such patronymics stay unknown.
+    return {stem: ids.pop() for stem, ids in found.items() if len(ids) == 1}
 
 
 @cache

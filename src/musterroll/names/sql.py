@@ -1,0 +1,135 @@
+"""Comparison levels as plain data, and the SQL that binds them to DuckDB or Spark.
+
+One table (`LEVEL_SPEC`) says, for each name part, which key columns must agree for each
+level, from strict to loose. It is written once in SQL that DuckDB and Spark SQL both run
+unchanged: only `=`, `IS NULL`, `levenshtein`, `least`, `length` and `CASE` (Splink's
+comparison levels are SQL conditions on `<column>_l` and `<column>_r`). compare.py holds
+the Python twin of each condition; a test runs both on the same pairs in DuckDB.
+
+Levels, best first: `exact` (same normal form), `transliteration` (same name under any
+transliteration system), `equivalent` (same given-name group; same father's group and sex;
+same family name and no sex conflict), `phonetic` (same sound key), `fuzzy` (one or two
+edits of the skeleton, or same family/father with the other sex), `different`. A `null`
+level comes first for a part missing on either side.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+__all__ = [
+    "KINDS",
+    "LEVELS",
+    "LEVEL_SPEC",
+    "Kind",
+    "comparison_levels_sql",
+    "level_case_sql",
+    "splink_comparison",
+]
+
+Kind = Literal["surname", "given", "patronymic"]
+KINDS: tuple[Kind, ...] = ("surname", "given", "patronymic")
+LEVELS = ("exact", "transliteration", "equivalent", "phonetic", "fuzzy", "different")
+
+# Edits allowed on the skeleton: one for keys of at most five symbols, else two
+# (keys.fuzzy_limit is the Python twin).
+_FUZZY = (
+    "levenshtein({p}_translit_l, {p}_translit_r) <= "
+    "CASE WHEN least(length({p}_translit_l), length({p}_translit_r)) <= 5 THEN 1 ELSE 2 END"
+)
+_NULL = "{p}_norm_l IS NULL OR {p}_norm_r IS NULL"
+_EXACT = "{p}_norm_l = {p}_norm_r"
+_TRANSLIT = "{p}_translit_l = {p}_translit_r"
+_PHONETIC = "{p}_phonetic_l = {p}_phonetic_r"
+
+# kind -> [(level, SQL condition with {p} for the column prefix)], in order. The last
+# level, `different`, is Splink's ELSE.
+LEVEL_SPEC: dict[str, list[tuple[str, str]]] = {
+    "given": [
+        ("null", _NULL),
+        ("exact", _EXACT),
+        ("transliteration", _TRANSLIT),
+        (
+            "equivalent",
+            "{p}_group_l = {p}_group_r OR {p}_group_l = {p}_group_alt_r"
+            " OR {p}_group_alt_l = {p}_group_r OR {p}_group_alt_l = {p}_group_alt_r",
+        ),
+        # Two names the data knows as different (Ігор, Єгор) are not a phonetic match.
+        ("phonetic", f"{_PHONETIC} AND ({{p}}_group_l IS NULL OR {{p}}_group_r IS NULL)"),
+        ("fuzzy", _FUZZY),
+        ("different", "ELSE"),
+    ],
+    "patronymic": [
+        ("null", _NULL),
+        ("exact", _EXACT),
+        ("transliteration", _TRANSLIT),
+        ("equivalent", "{p}_group_l = {p}_group_r"),
+        # Unknown fathers' names start with "~": only then may the sound decide.
+        (
+            "phonetic",
+            f"{_PHONETIC} AND (substr({{p}}_father_l, 1, 1) = '~'"
+            " OR substr({p}_father_r, 1, 1) = '~'"
+            " OR {p}_father_l IS NULL OR {p}_father_r IS NULL)",
+        ),
+        ("fuzzy", f"({_FUZZY}) OR {{p}}_father_l = {{p}}_father_r"),
+        ("different", "ELSE"),
+    ],
+    "surname": [
+        ("null", _NULL),
+        ("exact", _EXACT),
+        ("transliteration", _TRANSLIT),
+        (
+            "equivalent",
+            "{p}_family_l = {p}_family_r AND ({p}_sex_l IS NULL OR {p}_sex_r IS NULL"
+            " OR {p}_sex_l = {p}_sex_r)",
+        ),
+        ("phonetic", _PHONETIC),
+        ("fuzzy", f"({_FUZZY}) OR {{p}}_family_l = {{p}}_family_r"),
+        ("different", "ELSE"),
+    ],
+}
+
+
+def comparison_levels_sql(kind: Kind, *, prefix: str | None = None) -> list[tuple[str, str]]:
+    """Return (level, SQL condition) pairs for one name part, best first.
+
+    Args:
+        kind: "surname", "given" or "patronymic".
+        prefix: the column prefix in the table compared; default the kind itself, i.e.
+            the columns of record.KEY_COLUMNS ("given_norm", "given_translit", ...).
+    Returns:
+        Conditions on `<prefix>_<key>_l` and `<prefix>_<key>_r`; the first is the `null`
+        level, the last is ("different", "ELSE").
+    Raises:
+        KeyError: for an unknown kind.
+    """
+    p = prefix or kind
+    return [(level, sql.format(p=p)) for level, sql in LEVEL_SPEC[kind]]
+
+
+def level_case_sql(kind: Kind, *, prefix: str | None = None) -> str:
+    """Return one SQL CASE expression that yields the level's name for a pair of rows."""
+    whens = [
+        f"WHEN {sql} THEN '{level}'"
+        for level, sql in comparison_levels_sql(kind, prefix=prefix)
+        if sql != "ELSE"
+    ]
+    return "CASE " + " ".join(whens) + " ELSE 'different' END"
+
+
+def splink_comparison(kind: Kind, *, prefix: str | None = None) -> dict[str, Any]:
+    """Return the comparison as the plain dict Splink's CustomComparison takes.
+
+    Linkage binds it late: `splink.comparison_library.CustomComparison(**dict)`.
+    """
+    levels: list[dict[str, Any]] = []
+    for level, sql in comparison_levels_sql(kind, prefix=prefix):
+        entry: dict[str, Any] = {"sql_condition": sql, "label_for_charts": level}
+        if level == "null":
+            entry["is_null_level"] = True
+        levels.append(entry)
+    return {
+        "output_column_name": prefix or kind,
+        "comparison_levels": levels,
+        "comparison_description": f"{kind} across scripts (musterroll.names)",
+    }

@@ -1,0 +1,75 @@
+"""Surnames: one family name across Ukrainian and Russian forms and across the sexes.
+
+Ковальов (Ukrainian) and Ковалёв/Ковалев (Russian) are one family name; so are Хмельницький
+and Хмельницкий, Григорʼєв and Григорьев. Іванов and Іванова, Ковальський and Ковальська
+are one family name borne by a man and by a woman: the family key is the same, the sex
+read from the ending differs, and comparison reports that as a conflict rather than as a
+match (the same family is not the same person).
+
+The family key works on the skeleton (keys.py), so it serves Latin spellings as well:
+Kowalski, Kowalska, Kovalskyi and Ковальська share it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from musterroll.names.keys import skeleton_key
+
+__all__ = ["SurnameForm", "read_surname"]
+
+# Adjectival -ський/-цький/-зький and Russian -ский/-ской/-ская, Polish -ski/-ska.
+# On the skeleton: T is ц, S is ш, C is ч.
+_ADJECTIVAL_RE = re.compile(r"(?<=[sTzSC])k(aia|a|oi|i)$")
+# Possessive -ов/-ев/-ьов/-єв and -ин/-ін, with the feminine -а.
+_POSSESSIVE_RE = re.compile(r"(?<=[^aeiou])i?[oe]v(a)?$")
+_IN_RE = re.compile(r"(?<=[^aeiou])ina?$")
+# Ukrainian і and и stand where Russian writes е or и (Білоус/Белоус, Сірко/Серко).
+_FOLD_E = str.maketrans({"e": "i"})
+# Western spellings double a consonant to keep it voiceless (Lissenko for Лисенко).
+_DOUBLE_RE = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True)
+class SurnameForm:
+    """A surname's family key and the sex its ending shows, if any.
+
+    Attributes:
+        family: one key for the Ukrainian and Russian forms and both sexes.
+        sex: "m" or "f" when the ending is gendered (-ов/-ова, -ський/-ська), else None.
+    """
+
+    family: str
+    sex: str | None
+
+
+def _gendered(skeleton: str) -> tuple[str, str | None]:
+    match = _ADJECTIVAL_RE.search(skeleton)
+    if match:
+        sex = "f" if match.group(1) in ("a", "aia") else "m"
+        return skeleton[: match.start()] + "ki", sex
+    match = _POSSESSIVE_RE.search(skeleton)
+    if match:
+        return skeleton[: match.start()] + "ov", "f" if match.group(1) else "m"
+    match = _IN_RE.search(skeleton)
+    if match:
+        # -ина is also a plain Ukrainian ending for both sexes (Щербина, Калина), so it
+        # joins the family of -ин without saying anything about sex.
+        return skeleton[: match.start()] + "in", None
+    return skeleton, None
+
+
+@lru_cache(maxsize=500_000)
+def read_surname(text: str) -> SurnameForm:
+    """Return the family key and the sex shown by a surname's ending.
+
+    Args:
+        text: a surname in any script. A double surname ("Петренко-Коваль") is one key.
+    Returns:
+        A SurnameForm; family "" for text without letters. The family key folds е into
+        і/и and doubled letters into one (Олейник/Олійник, Lissenko/Лисенко).
+    """
+    stem, sex = _gendered(skeleton_key(text))
+    return SurnameForm(family=_DOUBLE_RE.sub(r"\1", stem.translate(_FOLD_E)), sex=sex)
