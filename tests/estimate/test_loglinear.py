@@ -1,0 +1,106 @@
+"""Log-linear estimation agrees with Rcapture and searches fast."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from musterroll.estimate import loglinear
+from musterroll.estimate._hierarchy import hierarchical_models, model_name, parse_model
+from musterroll.estimate.loglinear import fit_all_models, model_space
+
+REF = json.loads((Path(__file__).parent / "data/reference.json").read_text())["rcapture"]
+
+
+@pytest.mark.parametrize(("j", "count"), [(2, 1), (3, 8), (4, 113), (5, 6893)])
+def test_every_hierarchical_model_up_to_order_j_minus_1_is_enumerated_once(j, count):
+    models = hierarchical_models(j)
+    assert len(models) == count
+    assert len(set(models)) == count
+
+
+def test_model_names_round_trip_in_rcapture_notation():
+    for model in hierarchical_models(4):
+        assert parse_model(model_name(model, 4), 4) == model
+    assert model_name(frozenset(), 4) == "[1,2,3,4]"
+
+
+@pytest.mark.parametrize("name", sorted(REF))
+def test_bic_best_model_estimate_and_profile_interval_match_rcapture(reference_table, name):
+    model, est, low, high = REF[name]
+    result = loglinear(reference_table(name), bootstrap=0, interval="profile")
+    assert result.diagnostics["model"] == model
+    assert result.estimate == pytest.approx(est, rel=0.005)
+    # Rcapture prints bounds rounded to the unit: same interval within half a unit + 0.1%
+    assert result.lower == pytest.approx(low, rel=0.001, abs=0.6)
+    assert result.upper == pytest.approx(high, rel=0.001, abs=0.6)
+
+
+def test_the_full_five_list_search_takes_under_five_seconds(reference_table):
+    table = reference_table("us_western_sex_trafficking")
+    space = model_space(5)
+    fit_all_models(space, table.cells())  # compile
+    start = time.perf_counter()
+    fits = fit_all_models(model_space(5), table.cells())
+    assert time.perf_counter() - start < 5.0
+    assert len(fits.names) == 6893
+
+
+def test_the_bootstrap_repeats_the_selection_and_is_reproducible(reference_table):
+    table = reference_table("korea_comfort_women_palembang")
+    a = loglinear(table, bootstrap=300, seed=11)
+    b = loglinear(table, bootstrap=300, seed=11)
+    assert (a.lower, a.upper) == (b.lower, b.upper)
+    assert len(a.diagnostics["bootstrap_model_frequency"]) > 1  # selection varies
+    # it accounts for the selection: wider than the chosen model's profile interval
+    p_low, p_high = a.diagnostics["profile_interval"]
+    assert a.upper - a.lower > p_high - p_low
+    assert a.seed == 11
+
+
+def test_golden_kosovo_bootstrap_summary(reference_table):
+    result = loglinear(reference_table("kosovo"), bootstrap=200, seed=2026)
+    assert result.diagnostics["model"] == "[124,23,34]"
+    assert round(result.estimate) == 10357
+    assert (round(result.lower, -2), round(result.upper, -2)) == (8800.0, 22200.0)
+
+
+def test_pruned_bootstrap_selection_equals_the_full_search(reference_table):
+    from musterroll.estimate._glm import select_best
+
+    table = reference_table("congenital_anomaly_massachusetts")
+    space = model_space(5)
+    rng = np.random.default_rng(5)
+    cells = table.cells()
+    fits = fit_all_models(space, cells)
+    order = np.argsort(space.n_cols, kind="stable")
+    for _ in range(3):
+        draw = cells.copy()
+        draw[1:] = rng.poisson(np.maximum(cells[1:], 0.5))
+        full = fit_all_models(space, draw)
+        penalty = np.log(draw[1:].sum())
+        best, _ = select_best(
+            np.ascontiguousarray(space.x_full[1:]),
+            draw[1:].astype(float),
+            np.ascontiguousarray(space.col_index[order]),
+            np.ascontiguousarray(space.n_cols[order]),
+            np.ascontiguousarray(np.maximum(fits.fitted[order], 0.1)),
+            penalty,
+        )
+        assert order[best] == full.best("bic")
+
+
+def test_aic_can_choose_a_larger_model_than_bic(reference_table):
+    table = reference_table("kosovo")
+    aic = loglinear(table, criterion="aic", bootstrap=0)
+    bic = loglinear(table, criterion="bic", bootstrap=0)
+    assert aic.diagnostics["best_models"][0]["df"] <= bic.diagnostics["best_models"][0]["df"]
+
+
+def test_close_rivals_that_disagree_are_reported(reference_table):
+    result = loglinear(reference_table("kosovo"), bootstrap=0)
+    assert any("model choice dominates" in w for w in result.warnings)
