@@ -27,8 +27,12 @@ StrArray = np.ndarray  # one-dimensional object array of str
 
 # Share of people whose surname comes from each part of the surname model: the common
 # head, the explicit stem+suffix forms, and the long tail of surnames built from syllables.
-SURNAME_BLOCKS = {"common": 0.42, "stems": 0.23, "tail": 0.35}
+SURNAME_BLOCKS = {"common": 0.38, "stems": 0.12, "roots": 0.25, "tail": 0.25}
 TAIL_SIZE = 60_000
+# Suffixes joined to the roots of data/surname_roots.txt, with weights.
+ROOT_SUFFIXES = {"енко": 25, "ук": 14, "чук": 4, "ик": 6, "ак": 5, "ан": 3, "ар": 2,
+                 "ець": 3, "ишин": 4, "ів": 4, "ович": 3, "евич": 2, "ський": 5,
+                 "ецький": 3, "ко": 4, "ченко": 3, "ило": 1}
 
 # Phonotactics of the tail's roots (onset, vowel, coda) and the suffixes joined to them,
 # with weights: -енко and -ук/-юк dominate Ukrainian surnames, -ський and -ишин follow.
@@ -178,9 +182,13 @@ def _join(root: str, suffix: str) -> str | None:
         if last in "кцч":
             return root[:-1] + "цький"
         return None if last in "сшзжщгх" else root + suffix
-    if suffix == "чук" and last not in "рнвм":
+    if suffix in ("чук", "ченко") and (last not in "рнвмл" or root[-2] not in "аоуеиі"):
+        return None  # Марчук, Панченко; not Бурлчук
+    if suffix in ("ко", "ченко") and last in "кгхчшщжц":
         return None
-    if suffix == "ко" and last in "кгх":
+    if suffix in ("ецький", "евич") and last in "цчшщж":
+        return None
+    if suffix == "ан" and root.endswith("ан") or suffix == "ар" and root.endswith("ар"):
         return None
     if suffix == "ець" and last in "цчшщж":
         return None
@@ -199,20 +207,36 @@ def _tail_surnames() -> list[str]:
     suffix_p = np.array(SUFFIX_WEIGHTS) / sum(SUFFIX_WEIGHTS)
     while len(out) < TAIL_SIZE:
         n = 20_000
-        onset = rng.choice(ONSETS, n)
-        v1, v2 = rng.choice(VOWELS, n, p=vowel_p), rng.choice(VOWELS, n, p=vowel_p)
-        mid = rng.choice(["б", "л", "р", "н", "д", "с", "в", "к", "т", "м"], n)
-        coda = rng.choice(CODAS, n)
-        two = rng.random(n) < 0.25
+        onset = rng.choice(ONSETS, n).tolist()
+        v1 = rng.choice(VOWELS, n, p=vowel_p).tolist()
+        v2 = rng.choice(VOWELS, n, p=vowel_p).tolist()
+        mids = rng.choice(["б", "л", "р", "н", "д", "с", "в", "к", "т", "м"], n)
+        codas = rng.choice(CODAS, n)
+        twos = rng.random(n) < 0.2
         # Clusters such as -нт, -рк close a short root; after two syllables they read badly.
-        coda = np.where(two & (np.char.str_len(coda.astype(str)) > 1), mid, coda)
-        suffix = rng.choice(SUFFIXES, n, p=suffix_p)
+        coda = np.where(twos & (np.char.str_len(codas.astype(str)) > 1), mids, codas).tolist()
+        mid, two = mids.tolist(), twos.tolist()
+        suffix = rng.choice(SUFFIXES, n, p=suffix_p).tolist()
         for i in range(n):
+            if two[i] and (mid[i] == coda[i][0] or mid[i] == onset[i][-1]):
+                continue  # echoing syllables (Стурур-, Зулол-) do not read as a name
             root = onset[i].capitalize() + v1[i] + (mid[i] + v2[i] if two[i] else "") + coda[i]
-            joined = _join(root, str(suffix[i]))
+            joined = _join(root, suffix[i])
             if joined and len(out) < TAIL_SIZE:
                 out[joined] = None
     return list(out)
+
+
+def _root_surnames() -> tuple[list[str], np.ndarray]:
+    """Return the surnames built from data/surname_roots.txt and their suffix weights."""
+    roots = dict.fromkeys(" ".join(_text_lines("surname_roots.txt")).split())
+    names: dict[str, float] = {}
+    for root in roots:
+        for suffix, weight in ROOT_SUFFIXES.items():
+            joined = _join(root, suffix)
+            if joined and joined not in names:
+                names[joined] = weight
+    return list(names), np.array(list(names.values()), dtype=float)
 
 
 def _stem_surnames() -> list[str]:
@@ -236,19 +260,28 @@ def _load_surnames() -> Surnames:
     seen = set(common)
     explicit = [s for s in dict.fromkeys(_stem_surnames()) if s not in seen]
     seen.update(explicit)
+    rooted, root_w = _root_surnames()
+    keep = [i for i, name in enumerate(rooted) if name not in seen]
+    rooted, root_w = [rooted[i] for i in keep], root_w[keep]
+    seen.update(rooted)
     tail = [s for s in _tail_surnames() if s not in seen]
     # A fixed permutation (not the run's seed): the tables are the same for every war.
     order = np.random.Generator(np.random.PCG64(20220224))
     explicit = [explicit[i] for i in order.permutation(len(explicit))]
+    # Root forms: the suffix's weight times a Zipf weight over a fixed shuffle of forms.
+    shuffle = order.permutation(len(rooted))
+    root_w = root_w * _zipf(len(rooted), 0.7, 20.0)[np.argsort(shuffle)]
     weight = np.concatenate([
         SURNAME_BLOCKS["common"] * _zipf(len(common), 0.9, 4.0),
         SURNAME_BLOCKS["stems"] * _zipf(len(explicit), 0.6, 10.0),
+        SURNAME_BLOCKS["roots"] * root_w / root_w.sum(),
         SURNAME_BLOCKS["tail"] * _zipf(len(tail), 0.3, 10.0),
     ])
-    masc = common + explicit + tail
+    masc = common + explicit + rooted + tail
     fem = [feminine.get(name) or feminine_surname(name) for name in masc]
     ru_m = [russian_spelling(s) for s in masc]
-    ru_f = [russian_feminine_surname(r, f) for r, f in zip(ru_m, fem, strict=True)]
+    ru_f = [r if f == m else russian_feminine_surname(r, f)
+            for m, f, r in zip(masc, fem, ru_m, strict=True)]
     return Surnames(
         uk=np.array([_obj(masc), _obj(fem)]),
         ru=np.array([_obj(ru_m), _obj(ru_f)]),
