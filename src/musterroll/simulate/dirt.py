@@ -11,15 +11,19 @@ import numpy as np
 
 from musterroll.simulate.render import dates
 
-# Neighbouring keys on the Ukrainian ЙЦУКЕН layout: the slips a typist makes.
-_ROWS = ["йцукенгшщзхї", "фівапролджє", "ячсмитьбю"]
-NEIGHBOURS: dict[str, str] = {}
-for _row in _ROWS:
-    for _i, _ch in enumerate(_row):
-        NEIGHBOURS[_ch] = _row[max(_i - 1, 0): _i] + _row[_i + 1: _i + 2]
-# Sounds that Ukrainian spelling confuses (и/і, е/є, о/а in unstressed syllables...).
-CONFUSABLE = {"и": "і", "і": "и", "е": "и", "є": "е", "о": "а", "а": "о", "ї": "і",
-              "г": "х", "ц": "с", "ш": "щ", "щ": "ш"}
+# Keyboard rows of the Ukrainian and Russian ЙЦУКЕН layouts: a slip hits a neighbour.
+LAYOUTS = {"uk": ["йцукенгшщзхї", "фівапролджє", "ячсмитьбю"],
+           "ru": ["йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"]}
+NEIGHBOURS: dict[str, dict[str, str]] = {
+    name: {ch: row[max(i - 1, 0): i] + row[i + 1: i + 2]
+           for row in rows for i, ch in enumerate(row)}
+    for name, rows in LAYOUTS.items()
+}
+# Sounds that spelling confuses (Ukrainian и/і, е/є; Russian е/и, ы/и; unstressed о/а).
+CONFUSABLE = {"uk": {"и": "і", "і": "и", "е": "и", "є": "е", "о": "а", "а": "о", "ї": "і",
+                     "г": "х", "ц": "с", "ш": "щ", "щ": "ш"},
+              "ru": {"е": "и", "и": "е", "ы": "и", "о": "а", "а": "о", "э": "е", "ш": "щ",
+                     "щ": "ш"}}
 # Cyrillic letters and the Latin letters that look the same (typed on the wrong layout).
 LOOKALIKES = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "х": "x", "і": "i",
               "у": "y", "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H",
@@ -33,7 +37,7 @@ def pick(rng: np.random.Generator, n: int, rate: float) -> np.ndarray:
     return np.flatnonzero(rng.random(n) < rate)
 
 
-def typo(text: str, op: int, pos: float, alt: float) -> str:
+def typo(text: str, op: int, pos: float, alt: float, layout: str = "uk") -> str:
     """Make one typing slip in text.
 
     Args:
@@ -42,6 +46,7 @@ def typo(text: str, op: int, pos: float, alt: float) -> str:
             4 confused sound.
         pos: where, as a share of the length (0..1).
         alt: choice among alternatives (0..1).
+        layout: "uk" or "ru": the typist's keyboard and spelling habits.
     Returns:
         the word with the slip; words of one or two letters come back unchanged.
     """
@@ -49,8 +54,8 @@ def typo(text: str, op: int, pos: float, alt: float) -> str:
         return text
     i = 1 + int(pos * (len(text) - 2))  # keep the first letter: it is rarely mistyped
     ch = text[i].lower()
-    if op == 0 and NEIGHBOURS.get(ch):
-        keys = NEIGHBOURS[ch]
+    if op == 0 and NEIGHBOURS[layout].get(ch):
+        keys = NEIGHBOURS[layout][ch]
         return text[:i] + keys[int(alt * len(keys))] + text[i + 1:]
     if op == 1:
         return text[:i] + text[i + 1:]
@@ -58,18 +63,20 @@ def typo(text: str, op: int, pos: float, alt: float) -> str:
         return text[:i] + text[i] + text[i:]
     if op == 3 and i + 1 < len(text):
         return text[:i] + text[i + 1] + text[i] + text[i + 2:]
-    if ch in CONFUSABLE:
-        return text[:i] + CONFUSABLE[ch] + text[i + 1:]
+    if ch in CONFUSABLE[layout]:
+        return text[:i] + CONFUSABLE[layout][ch] + text[i + 1:]
     return text[:i] + text[i + 1:]
 
 
-def add_typos(rng: np.random.Generator, column: np.ndarray, rate: float) -> None:
-    """Put one typing slip into `rate` of the non-empty values of a column, in place."""
+def add_typos(rng: np.random.Generator, column: np.ndarray, rate: float, layout: str = "uk"
+              ) -> None:
+    """Put one typing slip into `rate` of the non-empty values of a column, in place;
+    layout "uk" or "ru" is the typist's keyboard."""
     rows = pick(rng, len(column), rate)
     ops, pos, alt = rng.integers(0, 5, len(rows)), rng.random(len(rows)), rng.random(len(rows))
     for k, r in enumerate(rows.tolist()):
         if column[r]:
-            column[r] = typo(column[r], int(ops[k]), float(pos[k]), float(alt[k]))
+            column[r] = typo(column[r], int(ops[k]), float(pos[k]), float(alt[k]), layout)
 
 
 def add_lookalikes(rng: np.random.Generator, column: np.ndarray, rate: float) -> None:

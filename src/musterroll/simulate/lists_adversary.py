@@ -71,7 +71,7 @@ def adversary_prisoner_list(world: World) -> SourceList:
     }
     for col in ("Фамилия", "Имя", "Отчество"):
         dirt.add_lookalikes(rng, columns[col], 0.005)
-        dirt.add_typos(rng, columns[col], 0.01)
+        dirt.add_typos(rng, columns[col], 0.01, layout="ru")
     dirt.misdate(rng, columns["Дата рождения"], 0.02)
     dirt.impossible_dates(rng, columns["Дата рождения"], 0.002)
     out = SourceList("adversary_prisoner_list", "adversary", "csv", "ru", columns, idx,
