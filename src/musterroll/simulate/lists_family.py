@@ -71,7 +71,7 @@ def family_reports(world: World) -> SourceList:
                                               {"dmy": 0.78, "y": 0.1, "my": 0.05, "": 0.07}),
         "Область": n.oblast_styled(idx, rng, {"bare": 0.35, "obl": 0.35, "colloquial": 0.2,
                                               "full": 0.1}),
-        "Населений пункт": n.settlement_typed(idx, rng, 0.3),
+        "Населений пункт": n.settlement_moved(idx, rng, 0.06),
         "Військова частина": _unit_as_heard(rng, n.unit(idx)),
         "Звання": np.where(rng.random(m) < 0.5, n.rank(idx), "").astype(object),
         "Дата зникнення": _missing_day_as_heard(rng, f.missing[idx], world.day("2022-02-24")),
@@ -88,6 +88,8 @@ def family_reports(world: World) -> SourceList:
     dirt.misdate(rng, columns["Дата народження"], 0.03)
     dirt.impossible_dates(rng, columns["Дата народження"], 0.002)
     dirt.blank(rng, columns["Прізвище"], 0.001)
+    typed = dirt.pick(rng, m, 0.3)  # "с. Петрівка", "м. Суми" as some families write
+    columns["Населений пункт"][typed] = n.settlement_typed(idx[typed], rng, 1.0)
     out = SourceList(NAME, "family_report", "xlsx", "uk", columns, idx,
                      extra={"date_format": "%d.%m.%Y", "default_status": "missing"},
                      excel_dates=frozenset({"Дата звернення"}))

@@ -91,8 +91,8 @@ def obituaries(world: World, on_official: np.ndarray) -> SourceList:
         "full_name": full_name,
         "birth_date": np.where(rng.random(m) < 0.7, dates(p.birth[idx], "y", np.ones(m, bool)),
                                "").astype(object),
-        "settlement": np.where(rng.random(m) < 0.7, n.romanised(n.settlement(idx), "uk_kmu2010"),
-                               "").astype(object),
+        "settlement": np.where(rng.random(m) < 0.7, n.romanised(
+            n.settlement_moved(idx, rng, 0.08), "uk_kmu2010"), "").astype(object),
         "rank": np.where(rng.random(m) < 0.4, n.rank(idx, "en"), "").astype(object),
         "status": np.full(m, "killed", dtype=object),
         "event_date": death,

@@ -127,6 +127,17 @@ class Names:
                              for b in bare[rows].tolist()]
         return out
 
+    def settlement_moved(self, idx: np.ndarray, rng: np.random.Generator, share: float
+                         ) -> np.ndarray:
+        """Home settlements where `share` of rows give another city: where the person
+        lived or worked lately, not where registered (conflicting evidence, as in life)."""
+        names = self.settlement(idx).copy()
+        rows = np.flatnonzero(rng.random(len(idx)) < share)
+        cities = np.array([s["uk"] for s in self.tables.settlements], dtype=object)
+        weight = np.array([float(s["weight"]) for s in self.tables.settlements])
+        names[rows] = cities[rng.choice(len(cities), len(rows), p=weight / weight.sum())]
+        return names
+
     def settlement_typed(self, idx: np.ndarray, rng: np.random.Generator, share: float
                          ) -> np.ndarray:
         """Home settlements with their type written before them in `share` of rows
