@@ -208,10 +208,13 @@ def records_command(
         engine = open_register(settings(ctx).db_url)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
-    if as_csv:
-        write_records_csv(engine, sys.stdout, source=source)
-        return
-    rows = list_records(engine, source=source, limit=limit)
+    try:
+        if as_csv:
+            write_records_csv(engine, sys.stdout, source=source)
+            return
+        rows = list_records(engine, source=source, limit=limit)
+    finally:
+        engine.dispose()
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
@@ -239,7 +242,10 @@ def quarantine_command(
         engine = open_register(settings(ctx).db_url)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
-    rows = list_quarantine(engine, source=source, limit=limit)
+    try:
+        rows = list_quarantine(engine, source=source, limit=limit)
+    finally:
+        engine.dispose()
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
@@ -345,3 +351,57 @@ def estimate_cmd(
         typer.echo(to_json(results, notes))
     else:
         Console().print(render(results, notes))
+
+
+# --- names: compare and normalise names across scripts (issue 4) ---
+names_app = typer.Typer(help="Names across scripts: compare two names, normalise one.",
+                        no_args_is_help=True)
+app.add_typer(names_app, name="names")
+
+
+@names_app.command("compare")
+def names_compare(
+    a: str = typer.Argument(..., help="First name (one word, or a full name)."),
+    b: str = typer.Argument(..., help="Second name."),
+    kind: str = typer.Option("auto", "--kind", help="auto, surname, given or patronymic."),
+    as_json: bool = typer.Option(False, "--json", help='Print {"a", "b", "level", "score"}.'),
+) -> None:
+    """Print the level at which two names agree (exact ... different)."""
+    import json
+
+    from musterroll.names.report import compare_names
+
+    try:
+        found = compare_names(a, b, kind=kind)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False))
+        return
+    typer.echo(f"{found['level']}  (score {found['score']})")
+    for part, result in found.get("parts", {}).items():
+        typer.echo(f"  {part}: {result['level']}" + ("  sex conflict" if result["sex_conflict"]
+                                                    else ""))
+
+
+@names_app.command("normalise")
+@names_app.command("keys")
+def names_normalise(
+    text: str = typer.Argument(..., help="A full name in any script and order."),
+    sex: str = typer.Option(None, "--sex", help="The record's sex (m/f/ч/ж), if known."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout."),
+) -> None:
+    """Show a name's parse, romanisation, key columns and given-name groups."""
+    import json
+
+    from musterroll.names.report import describe_name
+
+    found = describe_name(text, sex=sex)
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False))
+        return
+    for section in ("parse", "keys", "groups", "languages"):
+        typer.echo(f"{section}:")
+        for key, value in found[section].items():
+            typer.echo(f"  {key}: {value}")
+    typer.echo(f"romanised: {found['romanised']}")

@@ -185,10 +185,10 @@ def test_an_ingest_that_fails_midway_leaves_the_register_as_it_was(
 ) -> None:
     ingest_file(register, write_csv(tmp_path / "a.csv", UA_HEADER, UA_ROWS), source="a")
     before = (counts(register), len(list_files(register)), len(read_audit(register)))
-    import musterroll.sources.ingest as ingest_module
+    import musterroll.sources.writer as writer_module
 
     calls = []
-    real = ingest_module.insert_rows
+    real = writer_module.insert_rows
 
     def failing(*args: object, **kwargs: object) -> None:
         calls.append(1)
@@ -196,7 +196,7 @@ def test_an_ingest_that_fails_midway_leaves_the_register_as_it_was(
             raise RuntimeError("disk full")
         real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ingest_module, "insert_rows", failing)
+    monkeypatch.setattr(writer_module, "insert_rows", failing)
     many = [[f"Прізвище{i}", "Іван", "", "1990", "загинув", "2023"] for i in range(50)]
     with pytest.raises(RuntimeError, match="disk full"):
         ingest_file(register, write_csv(tmp_path / "b.csv", UA_HEADER, many), source="b",
@@ -205,7 +205,7 @@ def test_an_ingest_that_fails_midway_leaves_the_register_as_it_was(
 
 
 def test_formula_cells_are_stored_as_text(register: Engine, tmp_path: Path) -> None:
-    rows = [["=HYPERLINK(\"http://x\")", "Іван", "", "", "", ""]]
+    rows = [['=HYPERLINK("http://x")', "Іван", "", "", "", ""]]
     ingest_file(register, write_csv(tmp_path / "l.csv", UA_HEADER, rows), source="s")
     assert read_records(register).to_pylist()[0]["surname"] == '=HYPERLINK("http://x")'
 

@@ -16,6 +16,7 @@ import math
 import re
 
 __all__ = [
+    "ESCAPES_SEEN",
     "ESCAPE_ERRORS",
     "detect_encoding",
     "escape_undecodable",
@@ -50,9 +51,15 @@ _RARE = math.log(0.5)
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
+# How many times any decoder met a bad byte in this process: while it stays the same,
+# readers need not search each cell for escapes (most files have none).
+ESCAPES_SEEN = [0]
+
+
 def _escape_handler(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeDecodeError):
         raise error
+    ESCAPES_SEEN[0] += 1
     bad = error.object[error.start : error.end]
     return "".join(chr(0xDC00 + byte) for byte in bad), error.end
 

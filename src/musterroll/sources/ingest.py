@@ -20,11 +20,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from musterroll.sources.bulk import insert_rows
 from musterroll.sources.diff import diff_versions
 from musterroll.sources.mapping import load_mapping
-from musterroll.sources.normalise import QUARANTINE_COLUMNS, RECORD_COLUMNS_IN, Normaliser
+from musterroll.sources.normalise import Normaliser
 from musterroll.sources.readers import Reader, open_reader
+from musterroll.sources.writer import BatchWriter
 from musterroll.store.audit import append_audit
 from musterroll.store.models import (
     SOURCE_KINDS,
@@ -272,18 +272,18 @@ def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> In
         keep_keys = last is not None
         new_keys: list[tuple[int, str, str]] = []
         rows = accepted = quarantined = warnings = 0
-        for batch in reader.batches(options.batch_rows):
-            result = normaliser.normalise(batch)
-            insert_rows(conn, "records", RECORD_COLUMNS_IN, result.records)
-            insert_rows(conn, "quarantined_rows", QUARANTINE_COLUMNS, result.quarantined)
-            rows += len(batch)
-            accepted += len(result.records)
-            quarantined += len(result.quarantined)
-            warnings += result.warnings
-            if keep_keys:
-                new_keys.extend((r[2], r[-1], r[-2]) for r in result.records)
-            if options.progress is not None:
-                options.progress(reader.position(), size, rows)
+        with BatchWriter(conn) as writer:
+            for batch in reader.batches(options.batch_rows):
+                result = normaliser.normalise(batch)
+                writer.put(result.records, result.quarantined)
+                rows += len(batch)
+                accepted += len(result.records)
+                quarantined += len(result.quarantined)
+                warnings += result.warnings
+                if keep_keys:
+                    new_keys.extend((r[2], r[-1], r[-2]) for r in result.records)
+                if options.progress is not None:
+                    options.progress(reader.position(), size, rows)
         _check_nothing_lost(conn, path, file_id, rows, accepted, quarantined)
         diff = None
         if last is not None:

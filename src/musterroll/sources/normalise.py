@@ -1,8 +1,8 @@
 """Turn batches of raw rows into record rows and quarantined rows, with warnings.
 
 Work is done column by column with a cache per distinct value (a million rows hold a few
-thousand distinct dates and names), then assembled row by row into plain tuples for a
-bulk insert: no ORM object per row.
+thousand distinct dates and names), and rows are assembled by ``zip`` into plain tuples
+for a bulk insert: no ORM object, and as little Python per row as possible.
 
 A row goes to quarantine when it cannot be read: a reader problem, a blank row, a CSV row
 whose cells do not line up with the header, no name and no service number, or a date,
@@ -15,9 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress, repeat
+from json.encoder import encode_basestring
+from operator import lt
 from typing import Any, NamedTuple
 
 from musterroll.sources.mapping import ColumnMap, map_columns
@@ -44,6 +47,8 @@ _PARSERS: dict[str, Callable[[str], str | None]] = {
     **{name: parse_date for name in _DATE_FIELDS},
 }
 _IDENTITY = ("surname", "given_name", "patronymic", "full_name", "birth_date", "service_number")
+_NAMED = ("surname", "given_name", "full_name", "service_number")
+_INDEX = {name: i for i, name in enumerate(CANONICAL_FIELDS)}
 _CACHE_LIMIT = 200_000  # distinct values kept per column; service numbers are all distinct
 _SAMPLES = 20
 
@@ -52,37 +57,44 @@ class _Bad(NamedTuple):
     message: str
 
 
-def _cached(parse: Callable[[str], str | None]) -> Callable[[str], str | None | _Bad]:
-    """Wrap a parser with a per-value cache; a ValueError becomes a `_Bad` value."""
-    cache: dict[str, str | None | _Bad] = {}
-
-    def get(text: str) -> str | None | _Bad:
-        try:
-            return cache[text]
-        except KeyError:
-            pass
-        try:
-            value: str | None | _Bad = parse(text)
-        except ValueError as exc:
-            value = _Bad(str(exc))
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[text] = value
-        return value
-
-    return get
-
-
 def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def _before(a: str | None, b: str | None) -> bool:
-    """Tell whether partial ISO date `a` is surely before `b` (compared at common precision)."""
-    if a is None or b is None:
-        return False
-    n = min(len(a), len(b))
-    return a[:n] < b[:n]
+def _encode_cells(cells: list[str | None]) -> str:
+    """Return the JSON array of a row's cells (as ``json.dumps(..., ensure_ascii=False)``)."""
+    if None in cells:
+        return json.dumps(cells, ensure_ascii=False)
+    return "[" + ", ".join(map(encode_basestring, cells)) + "]"  # type: ignore[arg-type]
+
+
+class _Column:
+    """A per-value cache of one field's parser; remembers which inputs were unreadable."""
+
+    def __init__(self, parse: Callable[[str], Any]) -> None:
+        self.parse = parse
+        self.cache: dict[Any, Any] = {None: None, "": None}
+        self.bad: set[Any] = set()
+
+    def _one(self, text: str) -> Any:
+        try:
+            return self.parse(text)
+        except ValueError as exc:
+            self.bad.add(text)
+            return _Bad(str(exc))
+
+    def map(self, column: Sequence[Any]) -> list[Any]:
+        """Return the parsed value of every cell of `column` (None for empty cells)."""
+        cache = self.cache
+        missing = set(column).difference(cache)
+        if len(cache) + len(missing) > _CACHE_LIMIT:
+            cache.clear()
+            cache.update({None: None, "": None})
+            self.bad.clear()
+            missing = set(column).difference(cache)
+        for text in missing:
+            cache[text] = self._one(text)
+        return list(map(cache.__getitem__, column))
 
 
 @dataclass
@@ -118,10 +130,11 @@ class Normaliser:
     warning_samples: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._parse: dict[str, Callable[[str], str | None | _Bad]] = {}
-        self._width = -1
-        self._split = _cached_split()
+        self._parsers: dict[str, _Column] = {}
+        self._extras: dict[str, _Column] = {}
+        self._split = _Column(split_full_name)
         self._today = self.today.isoformat()
+        self._width = -1
         self._remap()
 
     @property
@@ -134,154 +147,191 @@ class Normaliser:
         self._width = len(self.header)
         self._columns = map_columns(self.header, self.mapping)
         for name in self._columns.fields:
-            if name not in self._parse:
-                self._parse[name] = _cached(_PARSERS.get(name, clean_value))
+            if name not in self._parsers:
+                self._parsers[name] = _Column(_PARSERS.get(name, clean_value))
+        for key, _ in self._columns.extras:
+            if key not in self._extras:
+                self._extras[key] = _Column(clean_value)
 
     def _quarantine(
         self, out: BatchResult, raw: RawRow, reason: str, column: str | None, kind: str
     ) -> None:
-        verbatim = raw.verbatim
-        if verbatim is None:
-            verbatim = json.dumps(raw.cells, ensure_ascii=False)
+        verbatim = raw.verbatim if raw.verbatim is not None else _encode_cells(raw.cells)
         out.quarantined.append((self.file_id, self.source_id, raw.number, column, reason, verbatim))
         self.reasons[kind] += 1
         if len(self.quarantine_samples) < _SAMPLES:
             self.quarantine_samples.append({"row": raw.number, "column": column, "reason": reason})
 
-    def _column_values(self, rows: list[RawRow], name: str) -> list[Any]:
-        index = self.columns.fields[name]
-        get = self._parse[name]
-        return [
-            get(cell) if (cell := (r.cells[index] if len(r.cells) > index else None)) else None
-            for r in rows
-        ]
-
-    def _readable(self, raw: RawRow, out: BatchResult) -> bool:
-        """Quarantine a row the reader flagged or whose cells do not line up; else True."""
+    def _fit(self, raw: RawRow, out: BatchResult, width: int) -> list[str | None] | None:
+        """Return a row's cells fitted to the header width, or quarantine it (None)."""
         if raw.problem is not None:
             kind = "blank row" if raw.problem == "blank row" else raw.problem.split(":")[0]
             self._quarantine(out, raw, raw.problem, None, kind)
-            return False
-        width = len(self.header)
-        if self.strict_width and len(raw.cells) != width:
-            trailing_blank = len(raw.cells) > width and not any(
-                cell and cell.strip() for cell in raw.cells[width:]
-            )
-            if not trailing_blank:
-                reason = f"expected {width} cells as in the header, found {len(raw.cells)}"
-                self._quarantine(out, raw, reason, None, "cells do not line up with the header")
-                return False
-        return True
+            return None
+        cells = raw.cells
+        if len(cells) > width and not any(c and c.strip() for c in cells[width:]):
+            return cells[:width]  # a trailing delimiter: empty cells past the header
+        if self.strict_width:
+            reason = f"expected {width} cells as in the header, found {len(cells)}"
+            self._quarantine(out, raw, reason, None, "cells do not line up with the header")
+            return None
+        return (cells + [None] * (width - len(cells)))[:width]
 
     def normalise(self, rows: list[RawRow]) -> BatchResult:
         """Normalise one batch of rows (in file order) into insertable tuples."""
         if len(self.header) != self._width:
             self._remap()
         out = BatchResult()
-        good = [raw for raw in rows if self._readable(raw, out)]
-        values = {name: self._column_values(good, name) for name in self.columns.fields}
+        width = self._width
+        good: list[RawRow] = []
+        matrix: list[list[str | None]] = []
+        for raw in rows:
+            if raw.problem is None and len(raw.cells) == width:
+                good.append(raw)
+                matrix.append(raw.cells)
+            elif (cells := self._fit(raw, out, width)) is not None:
+                good.append(raw)
+                matrix.append(cells)
+        if not good:
+            return out
+        columns = list(zip(*matrix, strict=True)) if width else []
         empty: list[Any] = [None] * len(good)
-        columns = [values.get(name, empty) for name in CANONICAL_FIELDS]
-        extras = self.columns.extras
-        for i, raw in enumerate(good):
-            row = [column[i] for column in columns]
-            if not self._check(row, raw, out):
-                continue
-            self._fill_names(row)
-            warnings = self._plausibility(row)
-            if warnings:
-                out.warnings += 1
-                if len(self.warning_samples) < _SAMPLES:
-                    self.warning_samples.append({"row": raw.number, "warnings": warnings})
-            extra = None
-            if extras:
-                cells = raw.cells
-                found = {
-                    key: cleaned
-                    for key, index in extras
-                    if index < len(cells)
-                    and cells[index]
-                    and (cleaned := clean_value(cells[index] or ""))
-                }
-                extra = json.dumps(found, ensure_ascii=False) if found else None
-            verbatim = raw.verbatim
-            if verbatim is None:
-                verbatim = json.dumps(raw.cells, ensure_ascii=False)
-            key = "\x1f".join((row[k] or "").casefold() for k in _IDENTITY_IDX)
-            out.records.append(
-                (self.file_id, self.source_id, raw.number, *row, extra,
-                 json.dumps(warnings, ensure_ascii=False) if warnings else None,
-                 verbatim, _hash(verbatim), _hash(key))
-            )  # fmt: skip
+        fields = self._columns.fields
+        values = [
+            self._parsers[name].map(columns[fields[name]]) if name in fields else empty
+            for name in CANONICAL_FIELDS
+        ]
+        dropped = self._unreadable(good, columns, out) | self._unnamed(good, values, out)
+        self._fill_names(values)
+        warnings = self._plausibility(good, values, out, dropped)
+        extras = self._extra_json(columns, len(good))
+        verbatims = [
+            raw.verbatim if raw.verbatim is not None else _encode_cells(cells)
+            for raw, cells in zip(good, matrix, strict=True)
+        ]
+        # An unreadable value (`_Bad`, in a row being quarantined) is not text: use "".
+        identity = [[v if v.__class__ is str else "" for v in values[_INDEX[name]]]
+                    for name in _IDENTITY]  # fmt: skip
+        keys = map(_hash, map(str.casefold, map("\x1f".join, zip(*identity, strict=True))))
+        records = zip(
+            repeat(self.file_id), repeat(self.source_id), (raw.number for raw in good),
+            *values, extras, warnings, verbatims, map(_hash, verbatims), keys,
+        )  # fmt: skip
+        if dropped:
+            out.records = [rec for i, rec in enumerate(records) if i not in dropped]
+        else:
+            out.records = list(records)
         return out
 
-    def _check(self, row: list[Any], raw: RawRow, out: BatchResult) -> bool:
-        """Quarantine a row with an unreadable value or no identity; else True."""
-        bad = [(name, value) for name, value in zip(CANONICAL_FIELDS, row, strict=True)
-               if isinstance(value, _Bad)]  # fmt: skip
-        if bad:
-            parts = []
-            for name, value in bad:
-                header = self.header[self.columns.fields[name]]
-                parts.append(f"column {header!r} ({name}): {value.message}")
-            first = self.header[self.columns.fields[bad[0][0]]]
-            self._quarantine(out, raw, "; ".join(parts), first, f"unreadable {bad[0][0]}")
-            return False
-        if not any(row[k] for k in _NAME_IDX):
-            named = [self.header[i] for f, i in self.columns.fields.items() if f in _IDENTITY]
-            reason = (
-                "no name and no service number"
-                + (f" (columns {', '.join(map(repr, named))} are empty)" if named else
-                   " (no column maps to surname, given_name, full_name or service_number;"
-                   " give a mapping)")
-            )  # fmt: skip
-            self._quarantine(out, raw, reason, None, "no name and no service number")
-            return False
-        return True
+    def _unreadable(self, good: list[RawRow], columns: list[Any], out: BatchResult) -> set[int]:
+        """Quarantine rows with a date, status or sex that cannot be read."""
+        problems: dict[int, list[str]] = {}
+        first: dict[int, str] = {}
+        for name, index in self._columns.fields.items():
+            parser = self._parsers[name]
+            if not parser.bad or parser.bad.isdisjoint(columns[index]):
+                continue
+            header = self.header[index]
+            for i, text in enumerate(columns[index]):
+                if text in parser.bad:
+                    message = parser.cache[text].message
+                    problems.setdefault(i, []).append(f"column {header!r} ({name}): {message}")
+                    first.setdefault(i, name)
+        for i in sorted(problems):
+            name = first[i]
+            column = self.header[self._columns.fields[name]]
+            self._quarantine(out, good[i], "; ".join(problems[i]), column, f"unreadable {name}")
+        return set(problems)
 
-    def _fill_names(self, row: list[Any]) -> None:
+    def _unnamed(self, good: list[RawRow], values: list[Any], out: BatchResult) -> set[int]:
+        """Quarantine rows with no name and no service number (unless already dropped)."""
+        named = [values[_INDEX[name]] for name in _NAMED if name in self._columns.fields]
+        if any(None not in column for column in named):
+            return set()  # fast path: some identity column is filled on every row
+        missing = {i for i, row in enumerate(zip(*named, strict=True)) if not any(row)}
+        if not named:
+            missing = set(range(len(good)))
+        headers = [self.header[i] for f, i in self._columns.fields.items() if f in _IDENTITY]
+        reason = "no name and no service number" + (
+            f" (columns {', '.join(map(repr, headers))} are empty)"
+            if headers
+            else " (no column maps to surname, given_name, full_name or service_number;"
+            " give a mapping)"
+        )
+        for i in sorted(missing):
+            self._quarantine(out, good[i], reason, None, "no name and no service number")
+        return missing
+
+    def _fill_names(self, values: list[Any]) -> None:
         """Split a full name into its parts, or compose the full name from the parts."""
-        surname, given, patronymic, full = row[0], row[1], row[2], row[3]
-        if full and not (surname or given or patronymic):
-            parts = self._split(full)
-            row[0], row[1], row[2] = parts
-        elif not full and (surname or given or patronymic):
-            row[3] = " ".join(part for part in (surname, given, patronymic) if part)
+        fields = self._columns.fields
+        s, g, p, f = (_INDEX[name] for name in ("surname", "given_name", "patronymic", "full_name"))
+        has_parts = any(name in fields for name in ("surname", "given_name", "patronymic"))
+        if "full_name" in fields and not has_parts:
+            parts = self._split.map(values[f])
+            values[s], values[g], values[p] = (
+                [None if t is None else t[k] for t in parts] for k in range(3)
+            )
+        elif has_parts and "full_name" not in fields:
+            values[f] = [
+                " ".join([x for x in t if x]) or None
+                for t in zip(values[s], values[g], values[p], strict=True)
+            ]
+        elif has_parts:
+            for i, full in enumerate(values[f]):
+                row = (values[s][i], values[g][i], values[p][i])
+                if full and not any(row):
+                    values[s][i], values[g][i], values[p][i] = split_full_name(full)
+                elif not full and any(row):
+                    values[f][i] = " ".join(x for x in row if x)
 
-    def _plausibility(self, row: list[Any]) -> list[str]:
-        """Return warnings for an implausible but readable row."""
-        warnings = []
-        birth, event, reported = row[_BIRTH], row[_EVENT], row[_REPORTED]
-        for name, value in (("birth_date", birth), ("event_date", event),
-                            ("reported_date", reported)):  # fmt: skip
-            if value is not None and _before(self._today, value):
-                warnings.append(f"{name} {value} is in the future")
-        if _before(event, birth):
-            warnings.append(f"event_date {event} is before birth_date {birth}")
-        if _before(reported, event):
-            warnings.append(f"reported_date {reported} is before event_date {event}")
-        if _before(reported, birth):
-            warnings.append(f"reported_date {reported} is before birth_date {birth}")
-        return warnings
+    def _plausibility(
+        self, good: list[RawRow], values: list[Any], out: BatchResult, dropped: set[int]
+    ) -> list[str | None]:
+        """Return each row's warnings as JSON (None for none), counting the warned rows."""
+        found: dict[int, list[str]] = {}
+        today = self._today
+        dates = {name: values[_INDEX[name]] for name in _DATE_FIELDS}
+        for name, column in dates.items():
+            if name not in self._columns.fields:
+                continue
+            future = {v for v in set(column) if v.__class__ is str and v > today[: len(v)]}
+            if future:
+                for i, v in enumerate(column):
+                    if v in future:
+                        found.setdefault(i, []).append(f"{name} {v} is in the future")
+        pairs = (("event_date", "birth_date"), ("reported_date", "event_date"),
+                 ("reported_date", "birth_date"))  # fmt: skip
+        for later, earlier in pairs:
+            if later not in self._columns.fields or earlier not in self._columns.fields:
+                continue
+            # Candidates by plain string order in C (a missing later date never precedes,
+            # nothing precedes a missing earlier one); then the exact partial-date test.
+            a = [v if v.__class__ is str else "\uffff" for v in dates[later]]
+            b = [v if v.__class__ is str else "" for v in dates[earlier]]
+            for i in compress(range(len(a)), map(lt, a, b)):
+                x, y = a[i], b[i]
+                if x[: len(y)] < y[: len(x)]:
+                    found.setdefault(i, []).append(f"{later} {x} is before {earlier} {y}")
+        result: list[str | None] = [None] * len(good)
+        for i, messages in found.items():
+            result[i] = json.dumps(messages, ensure_ascii=False)
+            if i in dropped:
+                continue
+            out.warnings += 1
+            if len(self.warning_samples) < _SAMPLES:
+                self.warning_samples.append({"row": good[i].number, "warnings": messages})
+        return result
 
-
-_INDEX = {name: i for i, name in enumerate(CANONICAL_FIELDS)}
-_IDENTITY_IDX = tuple(_INDEX[name] for name in _IDENTITY)
-_NAME_IDX = tuple(_INDEX[name] for name in ("surname", "given_name", "full_name", "service_number"))
-_BIRTH, _EVENT, _REPORTED = (_INDEX[name] for name in _DATE_FIELDS)
-
-
-def _cached_split() -> Callable[[str], tuple[str | None, str | None, str | None]]:
-    cache: dict[str, tuple[str | None, str | None, str | None]] = {}
-
-    def split(full: str) -> tuple[str | None, str | None, str | None]:
-        try:
-            return cache[full]
-        except KeyError:
-            pass
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[full] = parts = split_full_name(full)
-        return parts
-
-    return split
+    def _extra_json(self, columns: list[Any], n: int) -> list[str | None]:
+        """Return each row's non-canonical columns, cleaned, as a JSON object (or None)."""
+        extras = self._columns.extras
+        if not extras:
+            return [None] * n
+        keys = [key for key, _ in extras]
+        cleaned = [self._extras[key].map(columns[index]) for key, index in extras]
+        result: list[str | None] = []
+        for row in zip(*cleaned, strict=True):
+            found = {key: value for key, value in zip(keys, row, strict=True) if value}
+            result.append(json.dumps(found, ensure_ascii=False) if found else None)
+        return result

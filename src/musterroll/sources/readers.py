@@ -24,6 +24,7 @@ from typing import Any, BinaryIO, NamedTuple
 
 from musterroll.sources.encoding import (
     ESCAPE_ERRORS,
+    ESCAPES_SEEN,
     escape_undecodable,
     has_undecodable,
     resolve_encoding,
@@ -106,30 +107,45 @@ def detect_format(path: Path, head: bytes) -> str:
 
 
 def _is_blank(cells: list[str | None]) -> bool:
-    return all(cell is None or not cell.strip() for cell in cells)
+    # A loop, not all(genexpr): called once per row, and most rows stop at the first cell.
+    for cell in cells:  # noqa: SIM110
+        if cell and not cell.isspace():
+            return False
+    return True
 
 
 def _number_rows(rows: Iterator[RawRow | list[str | None]], reader: Reader) -> Iterator[RawRow]:
-    """Number data rows from 1, holding back blank rows until a non-blank row follows."""
+    """Number data rows from 1, holding back blank rows until a non-blank row follows.
+
+    `rows` yields plain cell lists for rows read without trouble (the fast path) and
+    ``RawRow`` for rows with a verbatim form or a problem.
+    """
     number = 0
     pending: list[list[str | None]] = []
     for item in rows:
-        cells = item.cells if isinstance(item, RawRow) else item
-        if isinstance(item, RawRow) and item.problem is None and _is_blank(cells):
-            pending.append(cells)
+        if item.__class__ is list:
+            cells: list[str | None] = item
+            if _is_blank(cells):
+                pending.append(cells)
+                continue
+            if pending:
+                for blank in pending:
+                    number += 1
+                    yield RawRow(number, blank, None, "blank row")
+                pending = []
+            number += 1
+            yield RawRow(number, cells, None)
             continue
-        if not isinstance(item, RawRow) and _is_blank(cells):
-            pending.append(cells)
+        raw: RawRow = item  # type: ignore[assignment]
+        if raw.problem is None and _is_blank(raw.cells):
+            pending.append(raw.cells)
             continue
         for blank in pending:
             number += 1
             yield RawRow(number, blank, None, "blank row")
         pending = []
         number += 1
-        if isinstance(item, RawRow):
-            yield item._replace(number=number)
-        else:
-            yield RawRow(number, cells, None)
+        yield raw._replace(number=number)
     reader.trailing_blank_rows = len(pending)
 
 
@@ -174,7 +190,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Reader
             except csv.Error as exc:
                 yield RawRow(0, [], json.dumps(f"unreadable CSV: {exc}"), f"unreadable CSV: {exc}")
                 continue
-            if any(has_undecodable(cell) for cell in cells):
+            if ESCAPES_SEEN[0] and any(has_undecodable(cell) for cell in cells):
                 escaped = [escape_undecodable(cell) for cell in cells]
                 problem = f"bytes that are not valid {codec} (shown as \\xNN)"
                 yield RawRow(0, list[str | None](escaped), None, problem)

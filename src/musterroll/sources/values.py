@@ -50,6 +50,9 @@ def clean_value(text: str) -> str | None:
     Control characters (NUL among them) are removed because no database column should
     hold them; the verbatim row keeps them, escaped in its JSON.
     """
+    if text.isascii() and text.isprintable() and "'" not in text and "`" not in text:
+        # Fast path (service numbers, Latin text): nothing for clean_text to do but spaces.
+        return " ".join(text.split()) or None
     cleaned = clean_text(_CONTROL_RE.sub("", text))
     return cleaned or None
 

@@ -74,6 +74,11 @@ def create_register_engine(url: str, **kwargs: Any) -> Engine:
     """
     try:
         parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            # The ingest writes on a second thread with the connection its transaction
+            # began on (sources/writer.py); one thread at a time uses it.
+            connect_args = {"check_same_thread": False, **kwargs.pop("connect_args", {})}
+            kwargs["connect_args"] = connect_args
         engine = create_engine(parsed, **kwargs)
     except Exception as exc:  # noqa: BLE001 - any failure here is a bad URL for the user
         raise RegisterError(f"cannot open register URL {url!r}: {exc}") from exc
