@@ -17,8 +17,16 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(BIN)/uv sync --locked --all-extras --inexact --python $(BIN)/python
 	touch $@
 
+# The main job on the embedded default (a SQLite register, no server), one stage a line.
 demo: install
-	$(BIN)/musterroll demo --out $(DEMO_DIR)
+	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
+	$(BIN)/musterroll simulate --seed 7 --people 20000 --out $(DEMO_DIR)/war
+	$(BIN)/musterroll --db sqlite:///$(DEMO_DIR)/register.db init
+	$(BIN)/musterroll --db sqlite:///$(DEMO_DIR)/register.db ingest --manifest $(DEMO_DIR)/war/manifest.json
+	@echo
+	@echo "demo: simulated a war of 20,000 people into $(DEMO_DIR)/war (lists, truth, manifest)"
+	@echo "      and ingested every list into the register $(DEMO_DIR)/register.db."
+	@echo "      Look inside: $(BIN)/musterroll --db sqlite:///$(DEMO_DIR)/register.db records --help"
 
 lint: install
 	$(BIN)/ruff check src tests bench
