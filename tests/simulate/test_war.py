@@ -236,3 +236,15 @@ def test_some_prisoners_die_in_captivity(tmp_path: Path) -> None:
     with (tmp_path / "truth" / "events.csv").open(encoding="utf-8") as fh:
         events = [e["event"] for e in csv.DictReader(fh) if e["person_id"] in died]
     assert events.count("captured") == events.count("killed") == len(died)
+
+
+def test_no_list_reports_an_event_before_it_happened(war: tuple[Path, SimulationSummary],
+                                                     manifest: dict[str, Any]) -> None:
+    root = war[0]
+    for name in ("official_death_notices", "adversary_registry_latin", "obituaries"):
+        for row in _list(root, manifest, name):
+            assert row["event_date"][:7] <= row["reported_date"], (name, row)
+    for row in _list(root, manifest, "family_reports"):
+        lost = str(row["Дата зникнення"]).split(".")
+        if len(lost) == 3:
+            assert f"{lost[2]}-{lost[1]}-{lost[0]}" < row["Дата звернення"].date().isoformat()

@@ -38,12 +38,12 @@ def _unit_as_heard(rng: np.random.Generator, units: np.ndarray) -> np.ndarray:
     return out
 
 
-def _missing_day_as_heard(rng: np.random.Generator, days: np.ndarray, first: int
-                          ) -> np.ndarray:
+def _missing_day_as_heard(rng: np.random.Generator, days: np.ndarray, first: int,
+                          reported: np.ndarray) -> np.ndarray:
     """The day contact was lost, as the family knows it: exact, a few days off (never
-    before the war's first day), or the month alone."""
+    before the war's first day nor after the report), or the month alone."""
     shift = np.where(rng.random(len(days)) < 0.2, rng.integers(-5, 6, len(days)), 0)
-    out = dates(np.maximum(days + shift, first), "dmy")
+    out = dates(np.clip(days + shift, first, reported - 1), "dmy")
     month = rng.random(len(days)) < 0.1
     out[month] = dates(days[month], "my")
     return out
@@ -74,7 +74,7 @@ def family_reports(world: World) -> SourceList:
         "Населений пункт": n.settlement_moved(idx, rng, 0.06),
         "Військова частина": _unit_as_heard(rng, n.unit(idx)),
         "Звання": np.where(rng.random(m) < 0.5, n.rank(idx), "").astype(object),
-        "Дата зникнення": _missing_day_as_heard(rng, f.missing[idx], world.day("2022-02-24")),
+        "Дата зникнення": _missing_day_as_heard(rng, f.missing[idx], world.day("2022-02-24"), day),
         "Місце зникнення": np.where(rng.random(m) < 0.6, n.place(idx), "").astype(object),
         "Заявник (ким доводиться)": np.array(rel, dtype=object)[
             rng.choice(len(rel), m, p=w / w.sum())],
