@@ -248,3 +248,12 @@ def test_no_list_reports_an_event_before_it_happened(war: tuple[Path, Simulation
         lost = str(row["Дата зникнення"]).split(".")
         if len(lost) == 3:
             assert f"{lost[2]}-{lost[1]}-{lost[0]}" < row["Дата звернення"].date().isoformat()
+
+
+def test_some_obituaries_report_killed_a_person_who_was_captured(
+        war: tuple[Path, SimulationSummary]) -> None:
+    root = war[0]
+    persons = _persons(root)
+    fates = Counter(persons[pid]["fate"] for pid in _truth_of(root, "obituaries"))
+    assert fates["captured"] + fates["captured_released"] > 0
+    assert fates["killed"] > 20 * (fates["captured"] + fates["captured_released"])

@@ -177,7 +177,7 @@ def _ru_exchange(world: World, rng: np.random.Generator, idx: np.ndarray, exid: 
     idx, surname, given, patronymic = idx[order], surname[order], given[order], patronymic[order]
     columns = {
         "ФИО": join(surname, given, patronymic),
-        "Дата рождения": dates(p.birth[idx], "dmy", np.ones(m, bool)),
+        "Дата рождения": p.birth[idx],  # an Excel date cell, unlike Ukraine's typed dates
         "Воинское звание": n.rank(idx, "ru"),
     }
     dirt.add_lookalikes(rng, columns["ФИО"], 0.005)
@@ -185,4 +185,5 @@ def _ru_exchange(world: World, rng: np.random.Generator, idx: np.ndarray, exid: 
     return SourceList(f"exchange_{exid.lower()}_ru", "exchange", "xlsx", "ru", columns, idx,
                       published=day,
                       extra={"exchange_id": exid, "exchange_date": date, "side": "ru",
-                             "date_format": "%d.%m.%Y", "default_status": "released"})
+                             "date_format": "%d.%m.%Y", "default_status": "released"},
+                      excel_dates=frozenset({"Дата рождения"}))

@@ -13,6 +13,9 @@ from musterroll.simulate.world import SourceList, World, chosen, lag
 
 # How an obituary spells a name, with shares: the 2010 standard most, then other
 # Ukrainian systems, English exonyms, Russian passport style, nicknames.
+# Share of prisoners whom an obituary wrongly reports killed (they went missing in a fight,
+# comrades saw them fall); some come home in an exchange later, as happens in life.
+FALSE_OBITUARY = 0.04
 NAME_STYLES = {"uk_kmu2010": 0.42, "uk_passport2007": 0.07, "uk_bgn": 0.06, "english": 0.16,
                "ru_passport1997": 0.12, "nickname": 0.10, "uk_simple": 0.07}
 
@@ -75,6 +78,10 @@ def obituaries(world: World, on_official: np.ndarray) -> SourceList:
     prob *= world.region_factor(idx, {"west": 1.3, "center": 1.1, "east": 0.6, "south": 0.8})
     prob *= world.year_factor(f.killed[idx], {2022: 1.3, 2024: 0.85, 2025: 0.75})
     published = known + lag(rng, len(idx), 6, 1.0, least=1)
+    alive = np.flatnonzero((f.captured >= 0) & (f.killed < 0))
+    idx = np.concatenate([idx, alive])
+    prob = np.concatenate([prob, np.full(len(alive), FALSE_OBITUARY)])
+    published = np.concatenate([published, f.missing[alive] + lag(rng, len(alive), 20, 0.8, 3)])
     keep = chosen(rng, prob) & (published <= world.as_of)
     idx, published = idx[keep], published[keep]
     # Several outlets publish one death, each spelling the name its own way.
@@ -84,9 +91,10 @@ def obituaries(world: World, on_official: np.ndarray) -> SourceList:
     idx, published = idx[published <= world.as_of], published[published <= world.as_of]
     m = len(idx)
     full_name, style = _latin_names(world, rng, idx)
-    death = dates(f.killed[idx], "iso")
+    said = np.where(f.killed[idx] >= 0, f.killed[idx], f.missing[idx])  # the day of the fight
+    death = dates(said, "iso")
     month = rng.random(m) < 0.15
-    death[month] = dates(f.killed[idx][month], "ym")
+    death[month] = dates(said[month], "ym")
     columns = {
         "full_name": full_name,
         "birth_date": np.where(rng.random(m) < 0.7, dates(p.birth[idx], "y", np.ones(m, bool)),

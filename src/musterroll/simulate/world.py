@@ -38,7 +38,8 @@ class SourceList:
     delimiter: str | None = None
     mapping: dict[str, str] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-    excel_dates: frozenset[str] = frozenset()  # columns of day numbers -> xlsx date cells
+    # Columns of day numbers (None: no date) written as Excel date cells in XLSX.
+    excel_dates: frozenset[str] = frozenset()
     published: int | None = None  # day number of the snapshot; None: the war's as-of day
 
     def __len__(self) -> int:

@@ -9,7 +9,6 @@ import hashlib
 import json
 from pathlib import Path
 
-import numpy as np
 import xlsxwriter
 
 from musterroll.simulate.world import SourceList
@@ -61,8 +60,9 @@ def _write_xlsx(source: SourceList, path: Path) -> None:
         values = source.columns[name]
         if name in source.excel_dates:
             sheet.set_column(k, k, 12, date)
-            values = np.where(values >= 0, values + EXCEL_EPOCH_OFFSET, 0)
-            columns.append([int(v) if v else "" for v in values.tolist()])
+            # Day numbers (None: no date) -> Excel serial days, shown as dd.mm.yyyy.
+            columns.append(["" if v is None else int(v) + EXCEL_EPOCH_OFFSET
+                            for v in values.tolist()])
         else:
             columns.append(values.tolist())
     for r, row in enumerate(zip(*columns, strict=True), start=1):
