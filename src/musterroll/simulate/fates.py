@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from musterroll.simulate.people import People, to_day
+from musterroll.simulate.people import People, settlement_names, to_day
 from musterroll.simulate.tables import Tables
 
 FATES = ["alive", "killed", "missing_killed_identified", "missing_killed",
@@ -59,7 +59,7 @@ class Fates:
     identified: np.ndarray
     buried: np.ndarray
     found: np.ndarray
-    place: np.ndarray  # index into place_names, -1 none
+    place: np.ndarray  # index into place_names (war places, then settlements), -1 none
     exchange: np.ndarray  # index into exchanges, -1 none
     exchanges: np.ndarray  # day numbers of prisoner exchanges, ascending
     batches: np.ndarray  # day numbers of repatriations of remains, ascending
@@ -112,6 +112,17 @@ def _draw_places(
             [p["uk"] for p in places], [p["ru"] for p in places])
 
 
+def _civilians_at_home(rng: np.random.Generator, tables: Tables, people: People, f: Fates
+                       ) -> None:
+    """Most civilians are killed, lost or detained where they live (shelling, occupation),
+    not on the front line: their place of loss becomes their home settlement."""
+    home = np.flatnonzero(people.civilian & (f.fate != ALIVE))
+    home = home[rng.random(len(home)) < 0.7]
+    f.place[home] = len(f.place_names) + people.settlement[home]
+    f.place_names = f.place_names + settlement_names(tables, "uk")
+    f.place_names_ru = f.place_names_ru + settlement_names(tables, "ru")
+
+
 def _next_batch(calendar: np.ndarray, target: np.ndarray, rng: np.random.Generator,
                 keep: float) -> np.ndarray:
     """Index of the batch a case falls in: the first after `target`, sometimes a later one
@@ -153,6 +164,7 @@ def draw_fates(rng: np.random.Generator, tables: Tables, people: People) -> Fate
     for rows, column in ((lost[~cap], "killed"), (lost[cap], "captured")):
         day[rows] = _draw_days(rng, _daily_weights(tables, column, rng), start, len(rows))
     f.place[lost], f.place_names, f.place_names_ru = _draw_places(rng, tables, day[lost])
+    _civilians_at_home(rng, tables, people, f)
     _killed(rng, f, day)
     mk = np.flatnonzero(fate == MK)
     f.missing[mk] = f.killed[mk] = day[mk]

@@ -12,6 +12,16 @@ from musterroll.simulate.render import dates, join
 from musterroll.simulate.world import SourceList, World, chosen
 
 
+def _bag_numbers(rng: np.random.Generator, batch: np.ndarray) -> np.ndarray:
+    """Number the bags of each repatriation 1, 2, ... in the order they were unloaded,
+    which has nothing to do with whose remains they hold."""
+    order = np.lexsort((rng.random(len(batch)), batch))
+    position = np.empty(len(batch), dtype=np.int64)
+    position[order] = np.arange(len(batch))
+    starts = np.searchsorted(batch[order], batch, side="left")
+    return position - starts + 1
+
+
 def identification_reports(world: World) -> SourceList:
     """One DNA identification report per identified bag of remains (JSON Lines).
 
@@ -21,14 +31,14 @@ def identification_reports(world: World) -> SourceList:
     """
     rng, f, p, n = world.rng("identification_reports"), world.fates, world.people, world.names
     r = f.remains
-    bag_no = np.arange(len(r.person))
+    bag_no = _bag_numbers(rng, r.batch)
     keep = (r.identified >= 0) & chosen(rng, np.full(len(r.person), 0.97))
     bag_no, idx, batch, day = bag_no[keep], r.person[keep], r.batch[keep], r.identified[keep]
     m = len(idx)
     labs = np.array(world.tables.war["labs"], dtype=object)
     rel = np.array(world.tables.war["relations"], dtype=object)
     years = [day_to_date(d).year for d in f.batches.tolist()]
-    remains_id = np.array([f"ТР-{years[b]}-{b + 1:03d}-{k:06d}"
+    remains_id = np.array([f"ТР-{years[b]}-{b + 1:03d}-{k:04d}"
                            for b, k in zip(batch.tolist(), bag_no.tolist(), strict=True)],
                           dtype=object)
     # Likelihood ratios of kinship matches: 10^6 to 10^14, higher with close references.
