@@ -124,13 +124,15 @@ def draw_people(rng: np.random.Generator, tables: Tables, n: int, *, civilians: 
     civilian = rng.random(n) < (CIVILIAN_SHARE if civilians else 0.0)
     sex = (rng.random(n) < np.where(civilian, 0.52, FEMALE_SHARE_SOLDIERS)).astype(np.int8)
     g = tables.given
+    birth = _draw_births(rng, civilian, to_day(tables.war_start))
+    older = birth < to_day(dt.date(1965, 1, 1))
     given = np.empty(n, dtype=np.int16)
     for s in (0, 1):
-        rows = np.flatnonzero(sex == s)
-        given[rows] = _pick(rng, np.where(g.sex == s, g.weight, 0.0), len(rows))
+        for era, weight in ((False, g.weight), (True, g.older_weight)):
+            rows = np.flatnonzero((sex == s) & (older == era))
+            given[rows] = _pick(rng, np.where(g.sex == s, weight, 0.0), len(rows))
     father = _pick(rng, g.father_weight, n).astype(np.int16)
     surname = _pick(rng, tables.surnames.weight, n).astype(np.int32)
-    birth = _draw_births(rng, civilian, to_day(tables.war_start))
     oblast, settlement = _draw_home(rng, tables, civilian)
     unit, unit_names = _draw_units(rng, oblast, len(tables.oblasts))
     rank_w = np.array([float(r["weight"]) for r in tables.ranks])

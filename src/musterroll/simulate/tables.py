@@ -92,7 +92,8 @@ class GivenNames:
     ru: StrArray
     en: StrArray
     sex: np.ndarray  # 0 male, 1 female
-    weight: np.ndarray  # within-sex probabilities
+    weight: np.ndarray  # within-sex probabilities, people born from about 1965
+    older_weight: np.ndarray  # within-sex probabilities, people born before about 1965
     father_weight: np.ndarray  # probabilities of being a father's name (male rows only)
     patronymic_uk: StrArray  # shape (2, n): [sex of child, father's name]
     patronymic_ru: StrArray
@@ -141,6 +142,11 @@ def _load_given() -> GivenNames:
     for s in (0, 1):
         weight[sex == s] /= weight[sex == s].sum()
     fathers = np.array([float(r.get("father_weight") or 0) for r in rows])
+    # Men born before 1965 carry their fathers' generation's names; women their own column.
+    older = np.array([float(r.get("older_weight") or r.get("father_weight") or 0)
+                      for r in rows])
+    for s in (0, 1):
+        older[sex == s] /= older[sex == s].sum()
     patr_uk = np.empty((2, len(rows)), dtype=object)
     patr_ru = np.empty((2, len(rows)), dtype=object)
     for i, r in enumerate(rows):
@@ -152,6 +158,7 @@ def _load_given() -> GivenNames:
         en=_obj([r["en"] for r in rows]),
         sex=sex,
         weight=weight,
+        older_weight=older,
         father_weight=fathers / fathers.sum(),
         patronymic_uk=patr_uk,
         patronymic_ru=patr_ru,
