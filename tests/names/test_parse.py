@@ -55,3 +55,25 @@ def test_one_word_is_a_surname_unless_it_is_a_known_given_name() -> None:
 
 def test_empty_text_gives_no_parts() -> None:
     assert parse_full_name("  ") == ParsedName(None, None, None, order="empty")
+
+
+def test_the_column_parse_equals_the_row_parse() -> None:
+    import pandas as pd
+
+    from musterroll.names import parse_full_names
+
+    texts = [
+        "Шевченко Тарас Григорович", "Тарас Григорович Шевченко", "Шевченко Т.Г.",
+        "T. Shevchenko", "Shevchenko, Taras", None, "", "Олександр", "Тарас Григорович",
+        "ПЕТРЕНКО Іван Петрович", "Анна Марія Петрівна Іванова", "a b c d e f",
+        "( ) Шевченко", "Т.Г. Шевченко", "Iванов Петро", "Oleksandr Kovalov",
+    ]
+    frame = parse_full_names(pd.Series(texts, dtype=object))
+    for i, text in enumerate(texts):
+        expected = parse_full_name(text or "")
+        row = frame.iloc[i]
+        found = ParsedName(
+            *(None if pd.isna(row[c]) else row[c] for c in ("surname", "given_name", "patronymic")),
+            bool(row["given_initial"]), bool(row["patronymic_initial"]), row["order"],
+        )
+        assert found == expected, text

@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from musterroll.names.parse import parse_full_name
+from musterroll.names.parse import (
+    TokenFeatures,
+    clean_token,
+    parse_full_name,
+    plan_for,
+    token_features,
+)
 from musterroll.names.record import (
     GIVEN_COLUMNS,
     KEY_COLUMNS,
@@ -89,14 +95,16 @@ def name_keys_frame(
         _as_series(_column(table, patronymic), n), patronymic_keys, PATRONYMIC_COLUMNS
     )
     sexes = _spread(_as_series(_column(table, sex), n), lambda v: {"s": normalise_sex(v)}, ("s",))
-    known = pd.Series(sexes["s"]).fillna(pd.Series(out["patronymic_sex"]))
-    known = known.fillna(pd.Series(out["surname_sex"]))
+    known = np.where(pd.isna(sexes["s"]), out["patronymic_sex"], sexes["s"])
+    known = np.where(pd.isna(known), out["surname_sex"], known)
     given = _as_series(_column(table, given_name), n)
+    given = given.where(given.notna(), None)  # one missing value, not many NaN objects
     # The sex matters only for a given name in two groups, but pairing every name with it
     # keeps this one vectorised pass; the pairs are still few.
-    paired = pd.Series(list(zip(given, known.where(known.notna(), None), strict=True)))
+    paired = pd.Series(list(zip(given, known, strict=True)), dtype=object)
     out |= _spread(paired, _given_pair, GIVEN_COLUMNS)
-    return pd.DataFrame({column: out[column] for column in KEY_COLUMNS})
+    # Object columns: building Arrow-backed strings here would cost more than the keys.
+    return pd.DataFrame({column: out[column] for column in KEY_COLUMNS}, dtype=object)
 
 
 def _given_pair(pair: Hashable) -> dict[str, str | None]:
@@ -104,8 +112,15 @@ def _given_pair(pair: Hashable) -> dict[str, str | None]:
     return given_keys(pair[0], pair[1])
 
 
+_MAX_TOKENS = 4
+
+
 def parse_full_names(values: Any) -> pd.DataFrame:
-    """Parse a column of full names (see parse.parse_full_name), once per distinct name.
+    """Parse a column of full names, as `parse.parse_full_name` does row by row.
+
+    Tokens are cleaned and classified once per distinct token, and the order is decided
+    once per distinct sequence of token classes; names with a comma or more than four
+    words take the row-by-row path.
 
     Args:
         values: a pandas Series, pyarrow array or list of full names; None for missing.
@@ -114,14 +129,77 @@ def parse_full_names(values: Any) -> pd.DataFrame:
         patronymic_initial, order; one row per input, in order.
     """
     series = _as_series(values, len(values))
+    texts = series.where(series.map(lambda v: isinstance(v, str)), "")
+    parts = texts.str.replace(".", ". ", regex=False).str.split()
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    flat = np.array([t for row in parts for t in row], dtype=object)
+    codes, uniques = pd.factorize(flat)
+    cleaned = np.array([clean_token(t) for t in uniques] + [""], dtype=object)
+    features = [token_features(t) if t else None for t in cleaned[:-1]]
+    kinds, kind_codes = _feature_ids(features)
+    rows = np.repeat(np.arange(len(texts)), lengths)
+    positions = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    slow = (lengths > _MAX_TOKENS) | texts.str.contains(",", regex=False).to_numpy()
+    np.logical_or.at(slow, rows, kind_codes[codes] < 0)
+    fast = ~slow[rows]
+    tokens = np.full((len(texts), _MAX_TOKENS), None, dtype=object)
+    tokens[rows[fast], positions[fast]] = cleaned[codes[fast]]
+    pattern = np.zeros(len(texts), dtype=np.int64)
+    np.add.at(pattern, rows[fast], (kind_codes[codes[fast]] + 1) * 64 ** positions[fast])
+    out = _assemble(tokens, pattern, lengths, kinds)
+    slow_rows = np.flatnonzero(slow)
+    plain = texts.tolist()
+    parsed = [parse_full_name(plain[i]) for i in slow_rows]
+    for column in _PARSE_COLUMNS:
+        out[column][slow_rows] = [getattr(p, column) for p in parsed]
+    return pd.DataFrame(out, dtype=object).astype(
+        {"given_initial": bool, "patronymic_initial": bool}
+    )
 
-    def parse(text: Any) -> dict[str, Any]:
-        parsed = parse_full_name(text if isinstance(text, str) else "")
-        return {column: getattr(parsed, column) for column in _PARSE_COLUMNS}
 
-    out = _spread(series, parse, _PARSE_COLUMNS)
-    frame = pd.DataFrame(out)
-    for flag in ("given_initial", "patronymic_initial"):
-        frame[flag] = frame[flag].fillna(False).astype(bool)
-    frame["order"] = frame["order"].fillna("empty")
-    return frame
+def _feature_ids(
+    features: list[TokenFeatures | None],
+) -> tuple[list[TokenFeatures], np.ndarray]:
+    """Number the distinct feature tuples; -1 for a token that cleans to nothing."""
+    kinds: dict[TokenFeatures, int] = {}
+    ids = [kinds.setdefault(f, len(kinds)) if f is not None else -1 for f in features]
+    if len(kinds) >= 63:
+        raise ValueError("more distinct token classes than the pattern code holds")
+    return list(kinds), np.array(ids + [-1], dtype=np.int64)
+
+
+def _assemble(
+    tokens: np.ndarray, pattern: np.ndarray, lengths: np.ndarray, kinds: list[TokenFeatures]
+) -> dict[str, np.ndarray]:
+    """Fill the parts of every row from the plan of its pattern of token classes."""
+    n = len(tokens)
+    out = {c: np.full(n, None, dtype=object) for c in ("surname", "given_name", "patronymic")}
+    flags = {c: np.zeros(n, dtype=bool) for c in ("given_initial", "patronymic_initial")}
+    order = np.full(n, "empty", dtype=object)
+    codes, uniques = pd.factorize(pattern)
+    for code, value in enumerate(uniques):
+        rows = np.flatnonzero(codes == code)
+        plan = plan_for(_decode(int(value), int(lengths[rows[0]]), kinds))
+        order[rows] = plan.order
+        for column, positions, initial in (
+            ("surname", plan.surname, False),
+            ("given_name", plan.given, plan.given_initial),
+            ("patronymic", plan.patronymic, plan.patronymic_initial),
+        ):
+            out[column][rows] = _join(tokens[rows], positions, initial)
+        flags["given_initial"][rows] = plan.given_initial
+        flags["patronymic_initial"][rows] = plan.patronymic_initial
+    return out | flags | {"order": order}
+
+
+def _decode(value: int, length: int, kinds: list[TokenFeatures]) -> tuple[TokenFeatures, ...]:
+    return tuple(kinds[(value // 64**i) % 64 - 1] for i in range(length)) if value else ()
+
+
+def _join(tokens: np.ndarray, positions: tuple[int, ...], initial: bool) -> np.ndarray:
+    if not positions:
+        return np.full(len(tokens), None, dtype=object)
+    if len(positions) == 1 and not initial:
+        return tokens[:, positions[0]]
+    joined = [" ".join(row[list(positions)]) for row in tokens]
+    return np.array([t.rstrip(".") if initial else t for t in joined], dtype=object)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Literal
 
@@ -128,7 +128,6 @@ def _languages() -> dict[str, frozenset[str]]:
     return {key: frozenset(langs) for key, langs in found.items()}
 
 
-@lru_cache(maxsize=200_000)
 def given_name_groups(name: str) -> tuple[str, ...]:
     """Return the ids of the groups a given name belongs to, most common first.
 

@@ -23,10 +23,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import groupby
 
 from musterroll.names.script import clean_text
 
-__all__ = ["normal_key", "skeleton_key", "phonetic_key", "levenshtein", "fuzzy_limit"]
+__all__ = [
+    "collapse_doubles",
+    "fuzzy_limit",
+    "levenshtein",
+    "normal_key",
+    "phonetic_key",
+    "skeleton_key",
+]
 
 # A fixed Cyrillic-to-Latin table that only feeds the parser below; it is not a
 # romanisation for people to read (see romanise.py for that). Ukrainian and Russian letters
@@ -81,12 +89,45 @@ def normal_key(text: str) -> str:
 
 def _to_latin(text: str) -> str:
     text = text.casefold().translate(_CYRILLIC).translate(_DIACRITICS)
+    if text.isascii():
+        return text
     # Remaining combining marks (ALA-LC ligature ties, accents) carry nothing we match on.
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@lru_cache(maxsize=500_000)
+def _skeleton_via_latin(lowered: str) -> str:
+    latin = _NON_LETTER_RE.sub("", _to_latin(lowered))
+    return _LATIN_RE.sub(lambda m: _LATIN_UNITS[m.group(0)], latin)
+
+
+# The same skeleton, straight from Cyrillic (names are mostly Cyrillic, and this is the
+# hot path): letter by letter, except where the Latin parser would read across two
+# letters (т+с is "ts", read as ц; с+ч is "sch", read as ш; о+у is "ou", read as у).
+# A test checks that both paths agree on random Cyrillic text.
+_DIRECT = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ie",
+        "ё": "e", "ж": "Z", "з": "z", "и": "i", "і": "i", "ї": "ii", "й": "i", "к": "k",
+        "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "u", "ф": "f", "х": "X", "ц": "T", "ч": "C", "ш": "S", "щ": "SC", "ы": "i",
+        "э": "e", "ю": "iu", "я": "ia",
+    }
+)
+_CROSSING = {
+    "тсч": "C", "цч": "C", "тс": "T", "тз": "T", "тч": "C", "тш": "Tg", "тщ": "TgC", "тж": "Tg",
+    "сч": "S", "сз": "S", "сж": "Sg", "оу": "u",
+}
+_CROSSING_RE = re.compile("|".join(sorted(_CROSSING, key=len, reverse=True)))
+_KEPT_CYRILLIC_RE = re.compile("[^а-щыэюяёєіїґ]")  # drops ь, ъ and every non-letter
+_OTHER_LETTER_RE = re.compile(r"(?![а-яёєіїґ])[^\W\d_]")
+
+
+def _skeleton_of_cyrillic(lowered: str) -> str:
+    letters = _KEPT_CYRILLIC_RE.sub("", lowered)
+    return _CROSSING_RE.sub(lambda m: _CROSSING[m.group(0)], letters).translate(_DIRECT)
+
+
 def skeleton_key(text: str) -> str:
     """Return the script- and transliteration-free skeleton of a name.
 
@@ -96,16 +137,23 @@ def skeleton_key(text: str) -> str:
         A string over a-z and the symbols S C Z X T; "" when the text has no letters.
         Separators (spaces, hyphens, apostrophes) are dropped.
     """
-    latin = _NON_LETTER_RE.sub("", _to_latin(text))
-    skeleton = _LATIN_RE.sub(lambda m: _LATIN_UNITS[m.group(0)], latin)
+    return _skeleton(text.casefold())
+
+
+@lru_cache(maxsize=500_000)
+def _skeleton(lowered: str) -> str:
+    if _OTHER_LETTER_RE.search(lowered):
+        skeleton = _skeleton_via_latin(lowered)
+    else:
+        skeleton = _skeleton_of_cyrillic(lowered)
     # Old-style "Ivanoff" is the same -ов ending.
-    skeleton = re.sub(r"([oe])ff$", r"\1v", skeleton)
+    if skeleton.endswith(("off", "eff")):
+        skeleton = skeleton[:-2] + "v"
     return _IE_RE.sub("e", _I_RUN_RE.sub("i", skeleton))
 
 
 _PHONETIC = str.maketrans({"o": "a", "i": "e", "C": "S", "Z": "S"})
 _GLIDE_O_RE = re.compile(r"(?<=[^aeiou])io")
-_DOUBLE_RE = re.compile(r"(.)\1+")
 
 
 @lru_cache(maxsize=500_000)
@@ -120,7 +168,12 @@ def phonetic_key(text: str) -> str:
     skeleton = skeleton_key(text)
     # "yo" after a consonant is ё, which documents write as е (Kovalyov = Ковалев).
     skeleton = _GLIDE_O_RE.sub("e", skeleton)
-    return _DOUBLE_RE.sub(r"\1", skeleton.translate(_PHONETIC))
+    return collapse_doubles(skeleton.translate(_PHONETIC))
+
+
+def collapse_doubles(text: str) -> str:
+    """Return `text` with each run of one repeated character written once."""
+    return "".join(ch for ch, _ in groupby(text))
 
 
 @lru_cache(maxsize=200_000)

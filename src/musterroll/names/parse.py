@@ -14,14 +14,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from musterroll.names.given_names import given_name_groups
 from musterroll.names.keys import skeleton_key
 from musterroll.names.patronymics import read_patronymic
-from musterroll.names.script import clean_text, detect_script
+from musterroll.names.script import clean_text
 
-__all__ = ["ParsedName", "parse_full_name", "Order"]
+__all__ = [
+    "Order",
+    "ParsedName",
+    "Plan",
+    "TokenFeatures",
+    "apply_plan",
+    "clean_token",
+    "parse_full_name",
+    "plan_for",
+    "token_features",
+]
 
 Order = Literal["surname_first", "given_first", "single", "empty"]
 
@@ -31,6 +41,7 @@ _SURNAME_END_RE = re.compile(
     r"(enko|uk|ak|Sin|ov|ova|ev|eva|in|ina|ski|ska|skaia|skoi|Tki|Tka|Tkaia|zki|zka|"
     r"iC|ko|iuk|dze|ian|ets|eT)$"
 )
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 _INITIAL_RE = re.compile(r"^[^\W\d_]{1,4}\.$|^[^\W\d_]$")
 _TOKEN_STRIP = "\"()[]{}<>;:!?*/\\|«»„“”"
 
@@ -55,90 +66,145 @@ class ParsedName:
     order: Order = "empty"
 
 
+class TokenFeatures(NamedTuple):
+    """What one cleaned token says about its role in a full name."""
+
+    initial: bool
+    patronymic: bool
+    given: bool
+    surname_ending: bool
+    capitals: bool
+    latin: bool
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which token positions make each part, for one sequence of token features."""
+
+    surname: tuple[int, ...]
+    given: tuple[int, ...]
+    patronymic: tuple[int, ...]
+    given_initial: bool
+    patronymic_initial: bool
+    order: Order
+
+
+def clean_token(token: str) -> str:
+    """Return a raw whitespace-separated token cleaned as `parse_full_name` cleans it."""
+    return clean_text(token).strip(_TOKEN_STRIP)
+
+
 def _tokens(text: str) -> list[str]:
-    text = clean_text(text.replace(".", ". ").replace(",", " , "))
-    stripped = (token.strip(_TOKEN_STRIP) for token in text.split())
-    return [token for token in stripped if token]
+    text = text.replace(".", ". ").replace(",", " , ")
+    return [token for token in map(clean_token, text.split()) if token]
 
 
-def _is_initial(token: str) -> bool:
-    return bool(_INITIAL_RE.match(token))
+@lru_cache(maxsize=500_000)
+def token_features(token: str) -> TokenFeatures:
+    """Return the features of one cleaned token (cached: tokens repeat across names)."""
+    latin = not _CYRILLIC_RE.search(token)
+    if _INITIAL_RE.match(token):
+        return TokenFeatures(True, False, False, False, False, latin)
+    skeleton = skeleton_key(token)
+    return TokenFeatures(
+        initial=False,
+        patronymic=read_patronymic(token) is not None,
+        given=bool(given_name_groups(token)),
+        surname_ending=bool(_SURNAME_END_RE.search(skeleton)),
+        capitals=len(token) > 1 and token.isupper(),
+        latin=latin,
+    )
 
 
-def _is_patronymic(token: str) -> bool:
-    return not _is_initial(token) and read_patronymic(token) is not None
-
-
-def _is_given(token: str) -> bool:
-    return not _is_initial(token) and bool(given_name_groups(token))
-
-
-def _has_surname_ending(token: str) -> bool:
-    return not _is_initial(token) and bool(_SURNAME_END_RE.search(skeleton_key(token)))
-
-
-def _is_capitalised_word(token: str) -> bool:
-    letters = [ch for ch in token if ch.isalpha()]
-    return len(letters) > 1 and all(ch.isupper() for ch in letters)
-
-
-def _vote(first: str, last: str) -> int:
-    """Positive: surname first; negative: given first; zero: no evidence."""
-    score = 0
-    score += _is_given(last) - _is_given(first)
-    score += _has_surname_ending(first) - _has_surname_ending(last)
-    return score
-
-
-@lru_cache(maxsize=8192)
-def _order(tokens: tuple[str, ...]) -> Order:
-    first, last, n = tokens[0], tokens[-1], len(tokens)
-    if _is_patronymic(last) and not _is_patronymic(first):
+def _order(features: tuple[TokenFeatures, ...]) -> Order:
+    first, last, n = features[0], features[-1], len(features)
+    if last.patronymic and not first.patronymic:
         return "surname_first"
-    if n >= 3 and _is_patronymic(tokens[-2]):
+    if n >= 3 and features[-2].patronymic:
         return "given_first"
-    if _is_initial(first) != _is_initial(last):
-        return "given_first" if _is_initial(first) else "surname_first"
-    capitals = [_is_capitalised_word(t) for t in tokens]
+    if first.initial != last.initial:
+        return "given_first" if first.initial else "surname_first"
+    capitals = [f.capitals for f in features]
     if sum(capitals) == 1 and (capitals[0] or capitals[-1]):
         return "surname_first" if capitals[0] else "given_first"
-    vote = _vote(first, last)
+    # Positive: surname first; negative: given first; zero: no evidence.
+    vote = (last.given - first.given) + (first.surname_ending - last.surname_ending)
     if vote:
         return "surname_first" if vote > 0 else "given_first"
-    return "given_first" if detect_script(first + last) == "latin" else "surname_first"
+    return "given_first" if first.latin and last.latin else "surname_first"
 
 
-def _part(token: str | None) -> tuple[str | None, bool]:
-    if token is None:
-        return None, False
-    return (token.rstrip("."), True) if _is_initial(token) else (token, False)
-
-
-def _given_and_patronymic(rest: list[str]) -> tuple[str | None, str | None]:
+def _rest_plan(
+    rest: tuple[int, ...], features: tuple[TokenFeatures, ...]
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
     if not rest:
-        return None, None
+        return (), ()
     if len(rest) == 1:
-        return (None, rest[0]) if _is_patronymic(rest[0]) else (rest[0], None)
-    if len(rest) == 2 or _is_patronymic(rest[-1]) or _is_initial(rest[-1]):
-        return " ".join(rest[:-1]), rest[-1]
-    return " ".join(rest), None
+        return ((), rest) if features[rest[0]].patronymic else (rest, ())
+    last = features[rest[-1]]
+    if len(rest) == 2 or last.patronymic or last.initial:
+        return rest[:-1], rest[-1:]
+    return rest, ()
 
 
-def _single(token: str) -> ParsedName:
-    if _is_initial(token):
-        return ParsedName(None, token.rstrip("."), None, given_initial=True, order="single")
-    if _is_patronymic(token) and not _has_surname_ending(token):
-        return ParsedName(None, None, token, order="single")
-    if _is_given(token) and not _has_surname_ending(token):
-        return ParsedName(None, token, None, order="single")
-    return ParsedName(token, None, None, order="single")
+def _is_initial_part(part: tuple[int, ...], features: tuple[TokenFeatures, ...]) -> bool:
+    return len(part) == 1 and features[part[0]].initial
 
 
-def _build(surname: str | None, rest: list[str], order: Order) -> ParsedName:
-    given, patronymic = _given_and_patronymic(rest)
-    given, given_initial = _part(given)
-    patronymic, patronymic_initial = _part(patronymic)
-    return ParsedName(surname, given, patronymic, given_initial, patronymic_initial, order)
+def _single_plan(feature: TokenFeatures) -> Plan:
+    if feature.initial:
+        return Plan((), (0,), (), True, False, "single")
+    if feature.patronymic and not feature.surname_ending:
+        return Plan((), (), (0,), False, False, "single")
+    if feature.given and not feature.surname_ending:
+        return Plan((), (0,), (), False, False, "single")
+    return Plan((0,), (), (), False, False, "single")
+
+
+def _rest_to_plan(
+    surname: tuple[int, ...], rest: tuple[int, ...], features: tuple[TokenFeatures, ...],
+    order: Order,
+) -> Plan:
+    given, patronymic = _rest_plan(rest, features)
+    return Plan(
+        surname, given, patronymic,
+        _is_initial_part(given, features), _is_initial_part(patronymic, features), order,
+    )
+
+
+@lru_cache(maxsize=65_536)
+def plan_for(features: tuple[TokenFeatures, ...]) -> Plan:
+    """Return which positions make surname, given name and patronymic (no comma)."""
+    n = len(features)
+    if n == 0:
+        return Plan((), (), (), False, False, "empty")
+    if n == 1:
+        return _single_plan(features[0])
+    if n == 2 and features[1].patronymic and features[0].given:
+        return _rest_to_plan((), (0, 1), features, "given_first")
+    order = _order(features)
+    if order == "surname_first":
+        return _rest_to_plan((0,), tuple(range(1, n)), features, order)
+    return _rest_to_plan((n - 1,), tuple(range(n - 1)), features, order)
+
+
+def apply_plan(plan: Plan, tokens: list[str]) -> ParsedName:
+    """Return the ParsedName that a plan makes of the tokens it was computed for."""
+
+    def part(positions: tuple[int, ...], initial: bool) -> str | None:
+        if not positions:
+            return None
+        text = " ".join(tokens[i] for i in positions)
+        return text.rstrip(".") if initial else text
+
+    return ParsedName(
+        part(plan.surname, False),
+        part(plan.given, plan.given_initial),
+        part(plan.patronymic, plan.patronymic_initial),
+        plan.given_initial,
+        plan.patronymic_initial,
+        plan.order,
+    )
 
 
 def parse_full_name(text: str) -> ParsedName:
@@ -153,17 +219,19 @@ def parse_full_name(text: str) -> ParsedName:
     """
     if "," in text:
         head, _, tail = text.partition(",")
-        head_tokens, tail_tokens = _tokens(head), _tokens(tail)
+        head_tokens, tail_tokens = _tokens(head), [t for t in _tokens(tail) if t != ","]
         if head_tokens and tail_tokens:
-            return _build(" ".join(head_tokens), tail_tokens, "surname_first")
+            features = tuple(token_features(t) for t in tail_tokens)
+            plan = _rest_to_plan((), tuple(range(len(tail_tokens))), features, "surname_first")
+            parsed = apply_plan(plan, tail_tokens)
+            return ParsedName(" ".join(head_tokens), *_after_surname(parsed))
     tokens = [t for t in _tokens(text) if t != ","]
-    if not tokens:
-        return ParsedName(None, None, None)
-    if len(tokens) == 1:
-        return _single(tokens[0])
-    if len(tokens) == 2 and _is_patronymic(tokens[1]) and _is_given(tokens[0]):
-        return _build(None, tokens, "given_first")
-    order = _order(tuple(tokens))
-    if order == "surname_first":
-        return _build(tokens[0], tokens[1:], order)
-    return _build(tokens[-1], tokens[:-1], order)
+    return apply_plan(plan_for(tuple(token_features(t) for t in tokens)), tokens)
+
+
+def _after_surname(parsed: ParsedName) -> tuple[str | None, str | None, bool, bool, Order]:
+    """Return the fields of a ParsedName after the surname."""
+    return (
+        parsed.given_name, parsed.patronymic, parsed.given_initial,
+        parsed.patronymic_initial, parsed.order,
+    )

@@ -78,7 +78,6 @@ def _split_suffix(key: str) -> tuple[str, str, bool] | None:
     return None
 
 
-@lru_cache(maxsize=200_000)
 def read_patronymic(text: str) -> Patronymic | None:
     """Return the father's group and the sex a patronymic names, or None if it is none.
 
@@ -90,7 +89,11 @@ def read_patronymic(text: str) -> Patronymic | None:
         scripts); None when the text has no patronymic suffix, or only "-ич" on a stem
         that is not a known name.
     """
-    key = skeleton_key(text)
+    return _read_skeleton(skeleton_key(text))
+
+
+@lru_cache(maxsize=500_000)
+def _read_skeleton(key: str) -> Patronymic | None:
     if key in _irregular():
         father, sex = _irregular()[key]
         return Patronymic(father=father, sex=sex, known=True)

@@ -77,11 +77,23 @@ def repair_lookalikes(text: str) -> str:
     return _WORD_RE.sub(_repair_word, text)
 
 
+# Text that cleaning leaves unchanged: words wholly of (precomposed) Cyrillic letters or
+# wholly of ASCII letters, hyphens inside words, single spaces between. Most names are.
+_CYRILLIC_WORD = "[А-ЯЁЄІЇҐа-яёєіїґ]+(?:-[А-ЯЁЄІЇҐа-яёєіїґ]+)*"
+_ASCII_WORD = "[A-Za-z]+(?:-[A-Za-z]+)*"
+_PLAIN_WORD = f"(?:{_CYRILLIC_WORD}|{_ASCII_WORD})"
+_CLEAN_RE = re.compile(f"{_PLAIN_WORD}(?: {_PLAIN_WORD})*")
+
+
 def clean_text(text: str) -> str:
     """Normalise a name field for matching: NFC, one apostrophe, look-alikes, spaces.
 
     The verbatim value is never replaced by this; it is kept beside the cleaned one.
     """
+    return text if _CLEAN_RE.fullmatch(text) else _clean_slowly(text)
+
+
+def _clean_slowly(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = normalise_apostrophes(text)
     text = repair_lookalikes(text)
@@ -98,6 +110,10 @@ Script = Literal["cyrillic", "latin", "mixed", "none"]
 Language = Literal["uk", "ru", "cyrillic", "latin", "mixed", "none"]
 
 
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+_NON_CYRILLIC_LETTER_RE = re.compile(r"(?![\u0400-\u04ff])[^\W\d_]")
+
+
 def detect_script(token: str) -> Script:
     """Return the script of a token's letters.
 
@@ -106,12 +122,8 @@ def detect_script(token: str) -> Script:
     Returns:
         "cyrillic", "latin", "mixed" (letters of both, e.g. "Grigorіy"), or "none".
     """
-    cyrillic = latin = False
-    for ch in token:
-        if _is_cyrillic(ch):
-            cyrillic = True
-        elif ch.isalpha():
-            latin = True
+    cyrillic = bool(_CYRILLIC_RE.search(token))
+    latin = bool(_NON_CYRILLIC_LETTER_RE.search(token))
     if cyrillic and latin:
         return "mixed"
     return "cyrillic" if cyrillic else "latin" if latin else "none"

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from musterroll.names.keys import skeleton_key
+from musterroll.names.keys import collapse_doubles, skeleton_key
 
 __all__ = ["SurnameForm", "read_surname"]
 
@@ -28,8 +28,7 @@ _POSSESSIVE_RE = re.compile(r"(?<=[^aeiou])i?[oe]v(a)?$")
 _IN_RE = re.compile(r"(?<=[^aeiou])ina?$")
 # Ukrainian і and и stand where Russian writes е or и (Білоус/Белоус, Сірко/Серко).
 _FOLD_E = str.maketrans({"e": "i"})
-# Western spellings double a consonant to keep it voiceless (Lissenko for Лисенко).
-_DOUBLE_RE = re.compile(r"(.)\1+")
+
 
 
 @dataclass(frozen=True)
@@ -72,4 +71,5 @@ def read_surname(text: str) -> SurnameForm:
         і/и and doubled letters into one (Олейник/Олійник, Lissenko/Лисенко).
     """
     stem, sex = _gendered(skeleton_key(text))
-    return SurnameForm(family=_DOUBLE_RE.sub(r"\1", stem.translate(_FOLD_E)), sex=sex)
+    # Western spellings double a consonant to keep it voiceless (Lissenko for Лисенко).
+    return SurnameForm(family=collapse_doubles(stem.translate(_FOLD_E)), sex=sex)
