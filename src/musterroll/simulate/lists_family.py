@@ -49,6 +49,25 @@ def _missing_day_as_heard(rng: np.random.Generator, days: np.ndarray, first: int
     return out
 
 
+# What families write in the note: most only that contact was lost; some of those whose
+# relative is held have seen a video or heard from a released comrade.
+NOTES = ["", "зв'язок втрачено", "не виходить на зв'язок", "після бойового виходу",
+         "поранений, далі невідомо"]
+NOTES_WEIGHTS = [0.45, 0.3, 0.12, 0.08, 0.05]
+CAPTIVITY_NOTES = ["бачили на відео в полоні", "побратими кажуть, що в полоні",
+                   "ймовірно в полоні"]
+
+
+def _notes(rng: np.random.Generator, captured: np.ndarray) -> np.ndarray:
+    """Free-text notes; a quarter of reports about prisoners say they may be held."""
+    out = np.array(NOTES, dtype=object)[rng.choice(len(NOTES), len(captured),
+                                                   p=NOTES_WEIGHTS)]
+    rows = np.flatnonzero(captured & (rng.random(len(captured)) < 0.25))
+    out[rows] = np.array(CAPTIVITY_NOTES, dtype=object)[
+        rng.integers(0, len(CAPTIVITY_NOTES), len(rows))]
+    return out
+
+
 def family_reports(world: World) -> SourceList:
     """Reports by relatives to an NGO hotline, kept in a spreadsheet (XLSX).
 
@@ -79,6 +98,7 @@ def family_reports(world: World) -> SourceList:
         "Заявник (ким доводиться)": np.array(rel, dtype=object)[
             rng.choice(len(rel), m, p=w / w.sum())],
         "Дата звернення": day,
+        "Примітка": _notes(rng, (f.captured[idx] >= 0) & (f.captured[idx] < day)),
     }
     for col, rate in (("Прізвище", 0.04), ("Ім'я", 0.02), ("По батькові", 0.03),
                       ("Населений пункт", 0.02)):
