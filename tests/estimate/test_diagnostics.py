@@ -65,3 +65,20 @@ def test_ess_is_near_the_draws_when_independent_and_small_when_autocorrelated():
     assert effective_sample_size(iid) == pytest.approx(4000, rel=0.15)
     # AR(1) with rho 0.95: ESS about n (1 - rho) / (1 + rho), i.e. about 100
     assert 40 < effective_sample_size(ar) < 250
+
+
+@numba.njit
+def _betas(seed, size, a, b):
+    s = _rng.new_state(seed)
+    out = np.empty(size)
+    for i in range(size):
+        out[i] = _rng.beta(s, a, b)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [(30.0, 500.0), (1.5, 2.5), (3000.0, 2.0), (1.0, 7.0), (0.3, 0.2)]
+)
+def test_beta_draws_follow_the_beta_law(a, b):
+    draws = _betas(8, 100_000, a, b)
+    assert stats.kstest(draws, stats.beta(a, b).cdf).pvalue > 1e-4

@@ -112,10 +112,54 @@ def log_gamma(s: np.ndarray, shape: float) -> float:
 
 @numba.njit(cache=True, error_model="numpy", fastmath=FAST)
 def beta(s: np.ndarray, a: float, b: float) -> float:
-    """A Beta(a, b) draw as a ratio of gammas."""
+    """A Beta(a, b) draw: Cheng's (1978) BB when both exceed 1, else a ratio of gammas."""
+    if a > 1.0 and b > 1.0:
+        return _beta_bb(s, a, b)
     x = gamma(s, a)
     y = gamma(s, b)
     return x / (x + y)
+
+
+@numba.njit(cache=True, error_model="numpy", fastmath=FAST)
+def _beta_bb(s: np.ndarray, a0: float, b0: float) -> float:
+    """Cheng's algorithm BB for Beta(a0, b0), min(a0, b0) > 1."""
+    a = min(a0, b0)
+    b = max(a0, b0)
+    alpha = a + b
+    beta_ = math.sqrt((alpha - 2.0) / (2.0 * a * b - alpha))
+    gamma_ = a + 1.0 / beta_
+    while True:
+        u1 = uniform(s)
+        u2 = uniform(s)
+        if u1 <= 0.0 or u1 >= 1.0:
+            continue
+        v = beta_ * math.log(u1 / (1.0 - u1))
+        w = a * math.exp(v)
+        if math.isinf(w):
+            continue
+        z = u1 * u1 * u2
+        r = gamma_ * v - 1.3862944
+        t = a + r - w
+        if t + 2.609438 >= 5.0 * z:
+            break
+        lz = math.log(z) if z > 0.0 else -math.inf
+        if t > lz:
+            break
+        if r + alpha * math.log(alpha / (b + w)) >= lz:
+            break
+    return w / (b + w) if a == a0 else b / (b + w)
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
+def _power(x: float, n: int) -> float:
+    """x**n for an integer n >= 0 by squaring (cheaper than exp and log)."""
+    out = 1.0
+    while n:
+        if n & 1:
+            out *= x
+        x *= x
+        n >>= 1
+    return out
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
@@ -128,7 +172,7 @@ def _binv(s: np.ndarray, n: int, p: float) -> int:
     q = 1.0 - p
     ratio = p / q
     a = (n + 1) * ratio
-    r0 = math.exp(n * math.log1p(-p))
+    r0 = _power(q, n)
     r = r0
     x = 0
     while u > r:
@@ -174,21 +218,23 @@ def _btrs(s: np.ndarray, n: int, p: float) -> int:
     q = 1.0 - p
     spq = math.sqrt(n * p * q)
     b = 1.15 + 2.53 * spq
+    inv_b = 1.0 / b
     a = -0.0873 + 0.0248 * b + 0.01 * p
+    two_a = 2.0 * a
     c = n * p + 0.5
-    v_r = 0.92 - 4.2 / b
-    alpha = (2.83 + 5.1 / b) * spq
-    r = p / q
+    v_r = 0.92 - 4.2 * inv_b
+    alpha = (2.83 + 5.1 * inv_b) * spq
     m = math.floor((n + 1) * p)
     while True:
         u = uniform(s) - 0.5
         v = uniform(s)
         us = 0.5 - abs(u)
-        k = math.floor((2.0 * a / us + b) * u + c)
+        k = math.floor((two_a / us + b) * u + c)
         if k < 0 or k > n:
             continue
         if us >= 0.07 and v <= v_r:
             return int(k)
+        r = p / q
         v = math.log(v * alpha / (a / (us * us) + b))
         bound = (
             (m + 0.5) * math.log((m + 1.0) / (r * (n - m + 1.0)))

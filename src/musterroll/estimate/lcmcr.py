@@ -41,28 +41,20 @@ def _multinomial(
     """Multinomial draw of `total` over unnormalised `probs` (any order of classes).
 
     One binomial per class, conditional on the persons left (an exact draw), visiting
-    classes in `order` (heaviest first, so the persons run out early); a handful of
-    persons are drawn one by one instead.
+    classes in `order` (heaviest first, so the persons run out early); once only a
+    handful of persons are left, they are drawn one by one.
     """
     k_max = probs.shape[0]
     rest = 0.0
     for k in range(k_max):
         rest += probs[k]
         out[k] = 0
-    if total <= SMALL_MULTINOMIAL:
-        for _ in range(total):
-            u = _rng.uniform(rng) * rest
-            r = 0
-            while r < k_max - 1 and u >= probs[order[r]]:
-                u -= probs[order[r]]
-                r += 1
-            out[order[r]] += 1
-        return
     remaining = total
     for r in range(k_max - 1):
-        k = order[r]
-        if remaining == 0:
+        if remaining <= SMALL_MULTINOMIAL:
+            _categorical(rng, remaining, probs, order, r, rest, out)
             return
+        k = order[r]
         p = probs[k] / rest if rest > 0 else 0.0
         if p >= 1.0:
             out[k] = remaining
@@ -73,6 +65,27 @@ def _multinomial(
             remaining -= x
         rest -= probs[k]
     out[order[k_max - 1]] = remaining
+
+
+@numba.njit(cache=True, error_model="numpy", fastmath=FAST)
+def _categorical(
+    rng: np.ndarray,
+    count: int,
+    probs: np.ndarray,
+    order: np.ndarray,
+    first: int,
+    rest: float,
+    out: np.ndarray,
+) -> None:
+    """Add `count` one-by-one class draws over classes order[first:] (mass `rest`)."""
+    last = probs.shape[0] - 1
+    for _ in range(count):
+        u = _rng.uniform(rng) * rest
+        r = first
+        while r < last and u >= probs[order[r]]:
+            u -= probs[order[r]]
+            r += 1
+        out[order[r]] += 1
 
 
 @numba.njit(cache=True, error_model="numpy", fastmath=FAST)
