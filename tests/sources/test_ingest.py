@@ -224,3 +224,10 @@ def test_extra_columns_are_kept_as_normalised_json(register: Engine, tmp_path: P
     summary = ingest_file(register, path, source="s")
     assert summary.extras == ["remains_id", "lab"]
     assert json.loads(read_records(register).to_pylist()[0]["extra"]) == {"remains_id": "R-17"}
+
+
+def test_a_row_with_two_faults_is_quarantined_once(register: Engine, tmp_path: Path) -> None:
+    rows = [["", "", "", "31.02.1990", "на лікуванні", ""], UA_ROWS[0]]
+    summary = ingest_file(register, write_csv(tmp_path / "l.csv", UA_HEADER, rows), source="s")
+    assert (summary.rows, summary.accepted, summary.quarantined) == (2, 1, 1)
+    assert [q["row"] for q in list_quarantine(register)] == [1]

@@ -201,7 +201,8 @@ class Normaliser:
             self._parsers[name].map(columns[fields[name]]) if name in fields else empty
             for name in CANONICAL_FIELDS
         ]
-        dropped = self._unreadable(good, columns, out) | self._unnamed(good, values, out)
+        unreadable = self._unreadable(good, columns, out)
+        dropped = unreadable | self._unnamed(good, values, out, unreadable)
         self._fill_names(values)
         warnings = self._plausibility(good, values, out, dropped)
         extras = self._extra_json(columns, len(good))
@@ -243,7 +244,9 @@ class Normaliser:
             self._quarantine(out, good[i], "; ".join(problems[i]), column, f"unreadable {name}")
         return set(problems)
 
-    def _unnamed(self, good: list[RawRow], values: list[Any], out: BatchResult) -> set[int]:
+    def _unnamed(
+        self, good: list[RawRow], values: list[Any], out: BatchResult, dropped: set[int]
+    ) -> set[int]:
         """Quarantine rows with no name and no service number (unless already dropped)."""
         named = [values[_INDEX[name]] for name in _NAMED if name in self._columns.fields]
         if any(None not in column for column in named):
@@ -258,6 +261,7 @@ class Normaliser:
             else " (no column maps to surname, given_name, full_name or service_number;"
             " give a mapping)"
         )
+        missing -= dropped  # one row, one quarantine entry, with its first reason
         for i in sorted(missing):
             self._quarantine(out, good[i], reason, None, "no name and no service number")
         return missing
