@@ -73,3 +73,12 @@ def test_levenshtein_is_a_symmetric_distance(a: str, b: str) -> None:
 def test_levenshtein_counts_edits() -> None:
     assert levenshtein("kitten", "sitting") == 3
     assert levenshtein("", "abc") == 3
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=UKRAINIAN + RUSSIAN + "ъАБЩЁ '-", max_size=12))
+def test_the_cyrillic_fast_path_equals_the_latin_parser(text: str) -> None:
+    from musterroll.names import keys
+
+    lowered = text.casefold()
+    assert keys._skeleton_of_cyrillic(lowered) == keys._skeleton_via_latin(lowered)

@@ -33,3 +33,19 @@ def test_language_is_read_per_token_from_its_letters() -> None:
     assert detect_language("Подъєв") == "mixed"  # ъ is Russian, є Ukrainian
     assert detect_script("Grigorіy") == "mixed"
     assert detect_language("12") == "none"
+
+
+def test_clean_text_takes_a_short_cut_only_for_text_it_would_not_change() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from musterroll.names.script import _clean_slowly
+
+    alphabet = "АаБбIіЇїЙйEeKkOoPpXx -'’\u0306\t"
+
+    @settings(max_examples=500, deadline=None)
+    @given(st.text(alphabet=alphabet, max_size=12))
+    def check(text: str) -> None:
+        assert clean_text(text) == _clean_slowly(text)
+
+    check()

@@ -139,13 +139,16 @@ def parse_full_names(values: Any) -> pd.DataFrame:
     kinds, kind_codes = _feature_ids(features)
     rows = np.repeat(np.arange(len(texts)), lengths)
     positions = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    slow = (lengths > _MAX_TOKENS) | texts.str.contains(",", regex=False).to_numpy()
-    np.logical_or.at(slow, rows, kind_codes[codes] < 0)
+    n = len(texts)
+    empty_tokens = np.bincount(rows, weights=kind_codes[codes] < 0, minlength=n) > 0
+    slow = (lengths > _MAX_TOKENS) | empty_tokens | texts.str.contains(",", regex=False).to_numpy()
     fast = ~slow[rows]
-    tokens = np.full((len(texts), _MAX_TOKENS), None, dtype=object)
+    tokens = np.full((n, _MAX_TOKENS), None, dtype=object)
     tokens[rows[fast], positions[fast]] = cleaned[codes[fast]]
-    pattern = np.zeros(len(texts), dtype=np.int64)
-    np.add.at(pattern, rows[fast], (kind_codes[codes[fast]] + 1) * 64 ** positions[fast])
+    # One number per row for its sequence of token classes (at most 4 tokens, < 64
+    # classes: below 2**30, exact in the float weights of bincount).
+    weights = (kind_codes[codes[fast]] + 1) * 64.0 ** positions[fast]
+    pattern = np.bincount(rows[fast], weights=weights, minlength=n).astype(np.int64)
     out = _assemble(tokens, pattern, lengths, kinds)
     slow_rows = np.flatnonzero(slow)
     plain = texts.tolist()
