@@ -104,3 +104,9 @@ def test_aic_can_choose_a_larger_model_than_bic(reference_table):
 def test_close_rivals_that_disagree_are_reported(reference_table):
     result = loglinear(reference_table("kosovo"), bootstrap=0)
     assert any("model choice dominates" in w for w in result.warnings)
+
+
+def test_a_search_over_millions_of_models_is_refused():
+    with pytest.raises(ValueError, match="too long"):
+        model_space(6)
+    assert len(model_space(6, max_order=2).names) == 2**15

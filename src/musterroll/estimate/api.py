@@ -81,6 +81,11 @@ def estimate(
         settings["seed"] = fresh_seed() if seed is None else seed
     result = fn(table, level=level, **settings)
     result.warnings[:0] = check_table(table)
+    if result.lower <= table.observed < result.estimate:
+        result.warnings.append(
+            f"the interval reaches down to the {table.observed:,} documented persons: the "
+            "data are consistent with almost no one being undocumented"
+        )
     return result
 
 

@@ -20,247 +20,32 @@ Two intervals are reported:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
-from scipy.special import gammaln
-from scipy.stats import chi2
 
-from musterroll.estimate._glm import fit_models, fit_one, select_best
-from musterroll.estimate._hierarchy import (
-    all_terms,
-    design_matrix,
-    hierarchical_models,
-    model_name,
-    parse_model,
+from musterroll.estimate._loglinear_fit import (
+    Criterion,
+    ModelFits,
+    ModelSpace,
+    fit_all_models,
+    model_space,
 )
+from musterroll.estimate._loglinear_intervals import bootstrap_selection, profile_interval
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.table import CaptureTable, TableError
 
-__all__ = ["ModelFits", "fit_all_models", "loglinear", "profile_interval"]
+__all__ = [
+    "ModelFits",
+    "ModelSpace",
+    "bootstrap_selection",
+    "fit_all_models",
+    "loglinear",
+    "model_space",
+    "profile_interval",
+]
 
-Criterion = Literal["bic", "aic"]
 IntervalKind = Literal["bootstrap", "profile"]
-
-
-@dataclass(frozen=True)
-class ModelSpace:
-    """The models to search and their design over all 2^J cells."""
-
-    j: int
-    models: list[frozenset[int]]
-    names: list[str]
-    x_full: np.ndarray  # (2^J, 1 + terms); row 0 is the unobserved cell
-    col_index: np.ndarray  # (models, max columns)
-    n_cols: np.ndarray  # (models,)
-
-    def columns(self, k: int) -> np.ndarray:
-        """Design column indices of model k (intercept first)."""
-        return self.col_index[k, : self.n_cols[k]]
-
-
-@dataclass(frozen=True)
-class ModelFits:
-    """Fits of every model of a space to one table.
-
-    Attributes:
-        names: model names (Rcapture notation).
-        estimate: N-hat = n + exp(intercept) per model.
-        stderr: Rcapture's standard error of N-hat per model.
-        deviance, df, aic, bic: fit statistics per model (Rcapture definitions).
-        converged: whether IRLS converged within 25 iterations.
-        fitted: (models, 2^J - 1) fitted values on the observed cells.
-    """
-
-    names: list[str]
-    estimate: np.ndarray
-    stderr: np.ndarray
-    deviance: np.ndarray
-    df: np.ndarray
-    aic: np.ndarray
-    bic: np.ndarray
-    converged: np.ndarray
-    fitted: np.ndarray
-
-    def best(self, criterion: Criterion) -> int:
-        """Index of the model minimising the criterion among finite fits."""
-        values = self.bic if criterion == "bic" else self.aic
-        return int(np.nanargmin(np.where(np.isfinite(values), values, np.nan)))
-
-
-def model_space(
-    j: int, max_order: int | None = None, models: list[str] | None = None
-) -> ModelSpace:
-    """Build the search space: all hierarchical models, or the named ones.
-
-    Args:
-        j: number of lists.
-        max_order: highest interaction order (default J-1).
-        models: restrict the search to these model names (Rcapture notation).
-    Returns:
-        The model space with its design.
-    Raises:
-        ValueError: on a bad model name or max_order.
-    """
-    max_order = j - 1 if max_order is None else max_order
-    if not 1 <= max_order <= j - 1:
-        raise ValueError(f"max_order must be between 1 and {j - 1}, got {max_order}")
-    chosen = [parse_model(m, j) for m in models] if models else hierarchical_models(j, max_order)
-    terms = all_terms(j, max(max_order, max((_order(t) for m in chosen for t in m), default=1)))
-    position = {t: i + 1 for i, t in enumerate(terms)}
-    mains = [position[1 << (j - 1 - i)] for i in range(j)]
-    col_index = np.zeros((len(chosen), len(terms) + 1), dtype=np.int64)
-    n_cols = np.zeros(len(chosen), dtype=np.int64)
-    for k, model in enumerate(chosen):
-        cols = [0, *mains, *sorted(position[t] for t in model)]
-        col_index[k, : len(cols)] = cols
-        n_cols[k] = len(cols)
-    return ModelSpace(
-        j, chosen, [model_name(m, j) for m in chosen], design_matrix(j, terms), col_index, n_cols
-    )
-
-
-def _order(term: int) -> int:
-    return bin(term).count("1")
-
-
-def fit_all_models(
-    space: ModelSpace, cells: np.ndarray, mu_start: np.ndarray | None = None
-) -> ModelFits:
-    """Fit every model of `space` to the observed cells of a 2^J cell vector.
-
-    Args:
-        space: the models.
-        cells: counts for all 2^J pattern indices (cell 0 ignored).
-        mu_start: optional (models, 2^J - 1) starting values (warm start); R's y + 0.1
-            otherwise.
-    Returns:
-        The fits, with Rcapture's AIC and BIC.
-    """
-    y = cells[1:].astype(np.float64)
-    n = float(y.sum())
-    m = len(space.models)
-    start = np.tile(y + 0.1, (m, 1)) if mu_start is None else mu_start
-    x = np.ascontiguousarray(space.x_full[1:])
-    dev, b0, v0, conv, fitted = fit_models(x, y, space.col_index, space.n_cols, start)
-    safe = np.where(fitted > 0, fitted, 1e-300)
-    loglik = (y * np.log(safe) - fitted - gammaln(y + 1)).sum(axis=1)
-    p = space.n_cols.astype(np.float64)
-    aic = np.where(np.isfinite(dev), -2 * loglik + 2 * p, np.inf)
-    with np.errstate(over="ignore", invalid="ignore"):
-        e0 = np.exp(b0)
-        stderr = np.sqrt(e0 + e0**2 * v0)
-    return ModelFits(
-        names=space.names,
-        estimate=n + e0,
-        stderr=stderr,
-        deviance=dev,
-        df=len(y) - space.n_cols,
-        aic=aic,
-        bic=aic + (math.log(n) - 2) * p,
-        converged=conv,
-        fitted=fitted,
-    )
-
-
-def profile_interval(
-    space: ModelSpace, k: int, cells: np.ndarray, estimate: float, level: float
-) -> tuple[float, float, float]:
-    """Profile-likelihood interval for N under model k, as Rcapture's `closedpCI.t`.
-
-    The multinomial profile log-likelihood at N is -(D(N) - 2 c(N)) / 2, where D(N) is
-    the Poisson deviance of the model fitted to all 2^J cells with the unobserved cell
-    set to N - n, and c(N) is Cormack's (1992) correction log(n0^n0 N! / (N^N n0!)).
-    Rcapture searches the upper end up to 3 N-hat and reports ">3N" beyond; we keep
-    doubling the search range instead and return inf only past 10^4 N-hat.
-
-    Args:
-        space: the model space; k: the model.
-        cells: counts for all 2^J cells; estimate: the model's N-hat (bounds the search).
-        level: interval level.
-    Returns:
-        (N maximising the profile likelihood, lower, upper).
-    """
-    y_obs = cells[1:].astype(np.float64)
-    n = float(y_obs.sum())
-    cols = space.columns(k)
-    x = np.ascontiguousarray(space.x_full)
-
-    def loglik(total: float) -> float:
-        n0 = total - n
-        y = np.concatenate(([n0], y_obs))
-        dev = fit_one(x, y, cols, y + 0.1)[0]
-        return -(dev - 2 * _cormack(n0, total)) / 2
-
-    opt = minimize_scalar(
-        lambda t: -loglik(t), bounds=(n, 3 * estimate), method="bounded", options={"xatol": 1e-4}
-    )
-    n_max, l_max = float(opt.x), -float(opt.fun)
-    target = l_max - chi2.ppf(level, 1) / 2
-
-    def f(t: float) -> float:
-        return loglik(t) - target
-
-    lower = brentq(f, n, n_max, xtol=1e-4) if f(n) < 0 else n
-    hi = 3 * estimate
-    while f(hi) > 0 and hi < 1e4 * estimate:
-        hi *= 2
-    upper = brentq(f, n_max, hi, xtol=1e-4) if f(hi) <= 0 else math.inf
-    return n_max, float(lower), float(upper)
-
-
-def _cormack(n0: float, total: float) -> float:
-    """Cormack's correction term as Rcapture computes it (Stirling's form above N=100)."""
-    if total > 100:
-        if n0 == 0 or n0 == 1:
-            return -total + 0.5 * math.log(2 * math.pi * total)
-        return n0 - total - 0.5 * math.log(n0 / total)
-    log_n0 = n0 * math.log(n0) if n0 > 0 else 0.0
-    return log_n0 + math.lgamma(total + 1) - total * math.log(total) - math.lgamma(n0 + 1)
-
-
-def bootstrap_selection(
-    space: ModelSpace,
-    fits: ModelFits,
-    k: int,
-    cells: np.ndarray,
-    *,
-    criterion: Criterion,
-    replicates: int,
-    rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Bootstrap replicates of N-hat that repeat the model selection.
-
-    Each replicate draws round(N-hat) persons over the 2^J cells with probabilities
-    (estimated unobserved cell, observed cells) / N-hat, drops the unobserved, refits
-    every model that could win (warm-started from the original fits) and keeps the
-    chosen model's N-hat.
-
-    Returns:
-        (replicate estimates, index of the model chosen in each replicate).
-    """
-    y = cells[1:].astype(np.float64)
-    n_hat = float(fits.estimate[k])
-    probs = np.concatenate(([n_hat - y.sum()], y)) / n_hat
-    total = int(round(n_hat))
-    estimates = np.empty(replicates)
-    chosen = np.empty(replicates, dtype=np.int64)
-    # Fit small models first so that select_best can skip the large ones exactly.
-    order = np.argsort(space.n_cols, kind="stable")
-    col_index = np.ascontiguousarray(space.col_index[order])
-    n_cols = np.ascontiguousarray(space.n_cols[order])
-    warm = np.ascontiguousarray(np.maximum(fits.fitted[order], 0.1))
-    x = np.ascontiguousarray(space.x_full[1:])
-    for b in range(replicates):
-        draw = rng.multinomial(total, probs)[1:].astype(np.float64)
-        n_b = draw.sum()
-        penalty = math.log(n_b) if criterion == "bic" else 2.0
-        best, b0 = select_best(x, draw, col_index, n_cols, warm, penalty)
-        chosen[b] = order[best]
-        estimates[b] = n_b + math.exp(b0)
-    return estimates, chosen
 
 
 def loglinear(
