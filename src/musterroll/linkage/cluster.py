@@ -1,0 +1,210 @@
+"""From scored pairs to persons, without chaining different people through weak links.
+
+Connected components at one threshold join A and C when A~B and B~C, even when A and C
+disagree on everything; in a war register that merges two soldiers of one common name.
+Instead (a constrained, greedy agglomerative clustering):
+
+1. reviewers' must-links join records first (a decision binds every run);
+2. pairs at or above the *strong* weight join their clusters, strongest first;
+3. the remaining kept pairs join two clusters only when the clusters' *average* link is
+   high: the mean weight over every record pair across the two clusters, a pair that was
+   not scored (or scored below the keep weight) counting as ``absent``. Rounds repeat until
+   no more joins.
+
+No join ever makes a cluster that breaks a constraint: two records of one deduplicated
+list (an official list is deduplicated by its publisher), two sexes, two service numbers,
+or a reviewer's cannot-link. Pairs a constraint blocked that were otherwise strong are
+reported, for the review queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from musterroll.linkage.settings import Thresholds
+
+__all__ = ["ClusterInput", "Clustering", "cluster_records"]
+
+
+@dataclass
+class ClusterInput:
+    """What clustering needs of each record and pair (arrays aligned by record)."""
+
+    record_ids: np.ndarray  # int64, unique
+    dedup_source: np.ndarray  # object: source name when the list is deduplicated, else None
+    sex: np.ndarray  # object: "m", "f" or None
+    service: np.ndarray  # object: service number key or None
+    edges: pd.DataFrame  # unique_id_l, unique_id_r, match_weight
+    must_link: list[tuple[int, int]] = field(default_factory=list)
+    cannot_link: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Clustering:
+    """The result: a cluster label per record and the joins a constraint refused."""
+
+    labels: np.ndarray  # int64 cluster label per record (aligned with record_ids)
+    refused: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, reason
+
+
+def _text(value: object) -> str | None:
+    """The value when it is a non-empty string, else None (pandas gives NaN for missing)."""
+    return value if isinstance(value, str) and value else None
+
+
+class _Clusters:
+    """Union-find over records, each root holding its cluster's constraint attributes."""
+
+    def __init__(self, data: ClusterInput) -> None:
+        n = len(data.record_ids)
+        self.parent = np.arange(n)
+        self.size = np.ones(n, dtype=np.int64)
+        self.sex: list[str | None] = [_text(v) for v in data.sex]
+        self.service: list[str | None] = [_text(v) for v in data.service]
+        self.sources: list[frozenset[str]] = [
+            frozenset([s]) if isinstance(s, str) else frozenset() for s in data.dedup_source
+        ]
+        self.members: list[list[int]] = [[i] for i in range(n)]
+        self.cannot: dict[int, set[int]] = {}
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:  # path compression
+            parent[i], i = root, parent[i]
+        return int(root)
+
+    def conflict(self, a: int, b: int) -> str | None:
+        """Why roots `a` and `b` may not join, or None when they may."""
+        if self.sex[a] and self.sex[b] and self.sex[a] != self.sex[b]:
+            return "sex"
+        if self.service[a] and self.service[b] and self.service[a] != self.service[b]:
+            return "service_number"
+        if self.sources[a] & self.sources[b]:
+            return "same_list"
+        if self.cannot:
+            small, big = (a, b) if self.size[a] <= self.size[b] else (b, a)
+            big_members = set(self.members[big])
+            for i in self.members[small]:
+                if self.cannot.get(i, set()) & big_members:
+                    return "cannot_link"
+        return None
+
+    def union(self, a: int, b: int) -> int:
+        if self.size[a] < self.size[b]:
+            a, b = b, a
+        self.parent[b] = a
+        self.size[a] += self.size[b]
+        self.sex[a] = self.sex[a] or self.sex[b]
+        self.service[a] = self.service[a] or self.service[b]
+        self.sources[a] = self.sources[a] | self.sources[b]
+        self.members[a].extend(self.members[b])
+        self.members[b] = []
+        return a
+
+
+def _index_pairs(ids: np.ndarray, pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    position = {int(r): i for i, r in enumerate(ids.tolist())}
+    return [
+        (position[a], position[b]) for a, b in pairs if a in position and b in position
+    ]
+
+
+def _edge_positions(data: ClusterInput) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    order = np.argsort(data.record_ids, kind="stable")
+    sorted_ids = data.record_ids[order]
+    left = order[np.searchsorted(sorted_ids, data.edges["unique_id_l"].to_numpy())]
+    right = order[np.searchsorted(sorted_ids, data.edges["unique_id_r"].to_numpy())]
+    return left, right, data.edges["match_weight"].to_numpy(dtype=np.float64)
+
+
+def _strong_pass(
+    clusters: _Clusters, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
+    strong: float, refused: list[tuple[int, int, float, str]],
+) -> None:
+    """Join clusters along pairs at or above `strong`, strongest first."""
+    chosen = np.flatnonzero(weight >= strong)
+    chosen = chosen[np.argsort(-weight[chosen], kind="stable")]
+    for k in chosen.tolist():
+        a, b = clusters.find(int(left[k])), clusters.find(int(right[k]))
+        if a == b:
+            continue
+        reason = clusters.conflict(a, b)
+        if reason is None:
+            clusters.union(a, b)
+        else:
+            refused.append((int(left[k]), int(right[k]), float(weight[k]), reason))
+
+
+def _average_pass(
+    clusters: _Clusters, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
+    thresholds: Thresholds,
+) -> int:
+    """Join pairs of clusters whose average link reaches the threshold; return joins."""
+    roots_l = np.fromiter((clusters.find(int(i)) for i in left), np.int64, len(left))
+    roots_r = np.fromiter((clusters.find(int(i)) for i in right), np.int64, len(right))
+    across = roots_l != roots_r
+    if not across.any():
+        return 0
+    a = np.minimum(roots_l[across], roots_r[across])
+    b = np.maximum(roots_l[across], roots_r[across])
+    links = pd.DataFrame({"a": a, "b": b, "w": weight[across]})
+    grouped = links.groupby(["a", "b"], sort=False)["w"].agg(["sum", "count"]).reset_index()
+    pairs = clusters.size[grouped["a"].to_numpy()] * clusters.size[grouped["b"].to_numpy()]
+    average = (grouped["sum"] + (pairs - grouped["count"]) * thresholds.absent) / pairs
+    grouped["average"] = average
+    grouped = grouped[grouped["average"] >= thresholds.average]
+    joins = 0
+    ordered = grouped.sort_values("average", ascending=False)
+    for a_root, b_root in zip(ordered["a"].tolist(), ordered["b"].tolist(), strict=True):
+        ra, rb = clusters.find(a_root), clusters.find(b_root)
+        # Only the clusters the average was computed for; a cluster that has grown this
+        # round is looked at again next round.
+        if ra != a_root or rb != b_root or clusters.conflict(ra, rb) is not None:
+            continue
+        clusters.union(ra, rb)
+        joins += 1
+    return joins
+
+
+def cluster_records(data: ClusterInput, thresholds: Thresholds, *, rounds: int = 4
+                    ) -> Clustering:
+    """Cluster records into persons from scored pairs, decisions and constraints.
+
+    Args:
+        data: records, kept pairs (weights are Splink match weights) and decisions;
+            decisions naming records not in `data` are ignored.
+        thresholds: the strong, average and absent weights.
+        rounds: at most this many rounds of average-link joins.
+    Returns:
+        A label per record (the smallest position in its cluster) and the refused joins.
+    """
+    clusters = _Clusters(data)
+    for a, b in _index_pairs(data.record_ids, data.cannot_link):
+        clusters.cannot.setdefault(a, set()).add(b)
+        clusters.cannot.setdefault(b, set()).add(a)
+    for a, b in _index_pairs(data.record_ids, data.must_link):
+        ra, rb = clusters.find(a), clusters.find(b)
+        if ra != rb:
+            clusters.union(ra, rb)  # a reviewer's decision outranks the constraints
+    left, right, weight = _edge_positions(data)
+    refused: list[tuple[int, int, float, str]] = []
+    _strong_pass(clusters, left, right, weight, thresholds.strong, refused)
+    keep = (weight >= thresholds.keep) & (weight < thresholds.strong)
+    for _ in range(rounds):
+        if not _average_pass(clusters, left[keep], right[keep], weight[keep], thresholds):
+            break
+    labels = np.fromiter((clusters.find(i) for i in range(len(data.record_ids))), np.int64,
+                         len(data.record_ids))
+    ids = data.record_ids
+    refused_frame = pd.DataFrame(
+        [(int(ids[a]), int(ids[b]), w, r) for a, b, w, r in refused],
+        columns=["unique_id_l", "unique_id_r", "match_weight", "reason"],
+    )
+    return Clustering(labels=labels, refused=refused_frame)

@@ -1,0 +1,278 @@
+"""Features of each record that linkage compares: name keys and the parts of everything else.
+
+Records come from the register as an Arrow table (``musterroll.store.read_records``). Each
+feature is computed once per distinct value (a million records hold few distinct oblasts,
+units or dates) and spread back, so the cost follows distinct values, not rows.
+
+Features, beside the name keys of ``musterroll.names.KEY_COLUMNS``:
+
+- ``birth_year``, ``birth_month``, ``birth_day`` (integers, null where the date stops
+  short) and ``birth_date`` (the full ISO date, null when partial);
+- ``unit_key`` (``в/ч А 1234`` -> ``А1234``, Latin look-alikes read as Cyrillic);
+- ``oblast_key`` (a code from ``data/oblasts.csv``: Харківщина, Харківська обл. and
+  Kharkiv are one oblast), ``settlement_key`` (the skeleton without ``м.``/``с.``);
+- ``service_key`` (service number without spaces and dashes, upper case);
+- ``sex_key``: the record's sex, else the sex its patronymic or surname shows;
+- ``event_day`` (the event date as a day number) and ``event_place_key`` (its skeleton);
+- ``dedup``: whether the record's list is deduplicated by its publisher.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from musterroll.names import (
+    name_keys_frame,
+    normalise_sex,
+    parse_full_name,
+    parse_full_names,
+    skeleton_key,
+)
+
+__all__ = [
+    "FEATURE_COLUMNS",
+    "birth_parts",
+    "build_features",
+    "oblast_key",
+    "settlement_key",
+    "unit_key",
+]
+
+_BIRTH = ("birth_year", "birth_month", "birth_day", "birth_date")
+_OTHER = ("unit_key", "oblast_key", "settlement_key", "service_key", "sex_key",
+          "event_day", "event_place_key")
+_NAME_FALLBACK = ("surname", "given_name", "patronymic")
+
+
+def _names_columns() -> tuple[str, ...]:
+    from musterroll.names import KEY_COLUMNS
+
+    return tuple(KEY_COLUMNS)
+
+
+FEATURE_COLUMNS: tuple[str, ...] = (
+    ("unique_id", "source", "kind", "row", "dedup") + _names_columns() + _BIRTH + _OTHER
+)
+
+
+def birth_parts(text: object) -> tuple[int | None, int | None, int | None, str | None]:
+    """Split a (possibly partial) ISO birth date into year, month, day and the full date.
+
+    Args:
+        text: "1990", "1990-05", "1990-05-12" or None.
+    Returns:
+        (year, month, day, full ISO date); None for each part the text lacks, and all None
+        for text that is not an ISO date.
+    """
+    if not isinstance(text, str):
+        return None, None, None, None
+    parts = text.strip().split("-")
+    if not parts[0].isdigit() or len(parts[0]) != 4:
+        return None, None, None, None
+    numbers = [int(p) if p.isdigit() else None for p in parts[:3]]
+    year = numbers[0]
+    month = numbers[1] if len(numbers) > 1 else None
+    day = numbers[2] if len(numbers) > 2 and month is not None else None
+    full = f"{year:04d}-{month:02d}-{day:02d}" if day is not None and month else None
+    return year, month, day, full
+
+
+# Latin letters typed for their Cyrillic look-alikes in unit numbers (A1234 = А1234).
+_LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTX", "АВСЕНКМОРТХ")
+_UNIT_PREFIX_RE = re.compile(r"^(в\s*/\s*ч|в\.\s*ч\.?|military unit|unit)\s*", re.IGNORECASE)
+
+
+def unit_key(text: object) -> str | None:
+    """Return a unit number's key: no "в/ч" prefix, no spaces, Cyrillic letters, upper case."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    stripped = _UNIT_PREFIX_RE.sub("", text.strip())
+    key = re.sub(r"[\s\-./]", "", stripped).upper().translate(_LATIN_TO_CYRILLIC)
+    return key or None
+
+
+def service_key(text: object) -> str | None:
+    """Return a service number's key: upper case, Cyrillic look-alikes, no separators."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    key = re.sub(r"[\s\-./]", "", text).upper().translate(_LATIN_TO_CYRILLIC)
+    return key or None
+
+
+@lru_cache(maxsize=1)
+def _oblast_stems() -> list[tuple[str, str]]:
+    """(stem, code) pairs from data/oblasts.csv, longest stem first."""
+    text = resources.files("musterroll.linkage").joinpath("data/oblasts.csv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    pairs = [
+        (stem, row["code"])
+        for row in csv.DictReader(lines)
+        for stem in row["stems"].split("|")
+    ]
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+_OBLAST_NOISE_RE = re.compile(
+    r"\b(обл\.?|область|області|oblast|region|м\.|г\.|ар|ар\.|автономна республіка)(?=\s|$)",
+    re.IGNORECASE,
+)
+
+
+def oblast_key(text: object) -> str | None:
+    """Return the code of the oblast a list names in any style, or None when unknown."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    cleaned = _OBLAST_NOISE_RE.sub(" ", text.casefold().replace("’", "'"))
+    cleaned = " ".join(cleaned.split())
+    for stem, code in _oblast_stems():
+        if cleaned.startswith(stem):
+            return code
+    return None
+
+
+_SETTLEMENT_PREFIX_RE = re.compile(
+    r"^(м\.|с\.|смт\.?|сел\.|г\.|пос\.|село|місто|city of|m\.|s\.)\s*", re.IGNORECASE
+)
+
+
+def settlement_key(text: object) -> str | None:
+    """Return a settlement's key: without "м."/"с." and the like, as a script-free skeleton."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    key = skeleton_key(_SETTLEMENT_PREFIX_RE.sub("", text.strip()))
+    return key or None
+
+
+_EPOCH = pd.Timestamp("1970-01-01")
+
+
+def event_day(text: object) -> int | None:
+    """Return a full ISO event date as days since 1970-01-01 (None when partial or absent).
+
+    Days as integers compare alike in DuckDB and Spark (their date functions differ).
+    """
+    year, month, day, full = birth_parts(text)
+    if full is None:
+        return None
+    try:
+        return int((pd.Timestamp(full) - _EPOCH).days)
+    except ValueError:
+        return None
+
+
+def _spread(values: pd.Series, compute: Callable[[Any], Any]) -> list[Any]:
+    """Apply `compute` to each distinct value of `values` and spread back to every row."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    table = [compute(v) for v in uniques] + [compute(None)]
+    return [table[c] for c in codes.tolist()]
+
+
+def _column(table: pa.Table, name: str) -> pd.Series:
+    if name not in table.column_names:
+        return pd.Series([None] * table.num_rows, dtype=object)
+    return pd.Series(table.column(name).to_pylist(), dtype=object)
+
+
+# A call sign in quotes inside a full name (Ivan "Sokil" Melnyk) is not a name part.
+_CALL_SIGN_RE = re.compile(r"[\"«“„”][^\"«»“”„]*[\"»”“]")
+
+
+def _reparse(full_name: object) -> tuple[str | None, str | None, str | None] | None:
+    """Parts of a full name with any call sign dropped; None when it needs no repair.
+
+    Ingest splits ``Ivan "Sokil" Melnyk`` into surname Melnyk, given Ivan and the call sign
+    as patronymic, and ``Oles Plastovych`` (a surname in -ovych) into given name and
+    patronymic with no surname. A list gives a surname far more often than a bare
+    patronymic, so the second word of a two-word name is read as the surname here.
+    """
+    if not isinstance(full_name, str):
+        return None
+    cleaned = " ".join(_CALL_SIGN_RE.sub(" ", full_name).split())
+    if not cleaned:
+        return None
+    parsed = parse_full_name(cleaned)
+    surname, given, patronymic = parsed.surname, parsed.given_name, parsed.patronymic
+    if surname is None and patronymic is not None and len(cleaned.split()) == 2:
+        surname, patronymic = patronymic, None
+    return surname, given, patronymic
+
+
+def _needs_repair(parts: pd.DataFrame, full_names: pd.Series) -> np.ndarray:
+    has_call_sign = full_names.str.contains(_CALL_SIGN_RE, na=False).to_numpy()
+    no_surname = (
+        parts["surname"].isna() & parts["patronymic"].notna() & full_names.notna()
+    ).to_numpy()
+    return has_call_sign | no_surname
+
+
+def _name_parts(table: pa.Table) -> pd.DataFrame:
+    """Surname, given name and patronymic of each record.
+
+    Parsed from full_name where all three are empty, and re-parsed where ingest read a
+    call sign or a two-word name wrongly (see `_reparse`).
+    """
+    parts = pd.DataFrame({name: _column(table, name) for name in _NAME_FALLBACK})
+    full_names = _column(table, "full_name")
+    empty = parts.isna().all(axis=1).to_numpy() & full_names.notna().to_numpy()
+    if empty.any():
+        parsed = parse_full_names(full_names[empty].tolist())
+        for name in _NAME_FALLBACK:
+            parts.loc[empty, name] = parsed[name].to_numpy()
+    repair = _needs_repair(parts, full_names)
+    if repair.any():
+        fixed = _spread(full_names[repair].reset_index(drop=True), _reparse)
+        rows = np.flatnonzero(repair)
+        for k, value in zip(rows.tolist(), fixed, strict=True):
+            if value is not None:
+                parts.iloc[k, :] = list(value)
+    return parts
+
+
+def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",)) -> pd.DataFrame:
+    """Return the linkage features of every record, one row per record, in input order.
+
+    Args:
+        table: records as ``musterroll.store.read_records`` returns them (record_id,
+            source, kind, row and the canonical fields).
+        dedup_kinds: source kinds whose lists the publisher deduplicates (two records of
+            one such list are two people).
+    Returns:
+        A DataFrame with the columns of ``FEATURE_COLUMNS``; ``unique_id`` is record_id.
+        Missing values are None (numbers: pandas nullable Int64).
+    """
+    parts = _name_parts(table)
+    keys = name_keys_frame(parts, sex=None)
+    sex_given = pd.Series(_spread(_column(table, "sex"), normalise_sex), dtype=object)
+    sex = sex_given.fillna(keys["patronymic_sex"]).fillna(keys["surname_sex"])
+    births = pd.DataFrame(
+        _spread(_column(table, "birth_date"), birth_parts), columns=list(_BIRTH)
+    )
+    kinds = _column(table, "kind")
+    out = pd.DataFrame({
+        "unique_id": np.asarray(table.column("record_id").to_numpy(), dtype=np.int64),
+        "source": _column(table, "source"),
+        "kind": kinds,
+        "row": np.asarray(table.column("row").to_numpy(), dtype=np.int64),
+        "dedup": kinds.isin(list(dedup_kinds)).to_numpy(),
+    })
+    out = pd.concat([out, keys.reset_index(drop=True)], axis=1)
+    for name in ("birth_year", "birth_month", "birth_day"):
+        out[name] = pd.array(births[name].tolist(), dtype="Int64")
+    out["birth_date"] = births["birth_date"]
+    out["unit_key"] = _spread(_column(table, "unit"), unit_key)
+    out["oblast_key"] = _spread(_column(table, "oblast"), oblast_key)
+    out["settlement_key"] = _spread(_column(table, "settlement"), settlement_key)
+    out["service_key"] = _spread(_column(table, "service_number"), service_key)
+    out["sex_key"] = sex.where(sex.notna(), None)
+    out["event_day"] = pd.array(_spread(_column(table, "event_date"), event_day), dtype="Int64")
+    out["event_place_key"] = _spread(_column(table, "event_place"), settlement_key)
+    return out[list(FEATURE_COLUMNS)]

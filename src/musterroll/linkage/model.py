@@ -1,0 +1,143 @@
+"""Train the Fellegi–Sunter model without labels and score the blocked pairs, with Splink.
+
+Training: the prior from deterministic rules, u by random sampling (seeded), m by
+expectation maximisation under each training rule (each leaves out the comparisons it
+blocks on). Reviewers' decisions, where there are any, refine the m values afterwards
+(``refine_with_decisions``). Scoring: every pair some blocking rule generates is scored
+once; only pairs at or above the keep weight leave the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from musterroll.linkage.engines import read_parameters, splink_settings
+from musterroll.linkage.settings import LinkSettings
+
+__all__ = [
+    "ScoredPairs",
+    "make_linker",
+    "register_features",
+    "score_pairs",
+    "settle_parameters",
+    "train_model",
+]
+
+Step = Callable[[str], None]
+
+
+def register_features(db_api: Any, features: Any) -> Any:
+    """Register the features table (Arrow or pandas) with `db_api`; return Splink's frame."""
+    return db_api.register(features, table_name="musterroll_features")
+
+
+def make_linker(table: Any, settings: LinkSettings) -> Any:
+    """Return a Splink Linker on a registered features table for `settings`."""
+    from splink import Linker
+
+    # Splink logs progress at INFO; the command line shows its own progress instead.
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    return Linker(table, splink_settings(settings), log_level=None)
+
+
+_SMALL = 1e-6
+
+
+def _settle_levels(
+    labels: list[str], ms: list[float | None], us: list[float | None],
+    fallback: dict[str, list[float]], floor: float,
+) -> tuple[list[float | None], list[float | None]]:
+    """One comparison's m and u with fallbacks filled in, m floored and renormalised."""
+    m_out: list[float | None] = [None]
+    u_out: list[float | None] = [None]
+    for label, m, u in zip(labels[1:], ms[1:], us[1:], strict=True):
+        known = fallback.get(label)
+        m_out.append(m if m is not None else (known[0] if known else _SMALL))
+        u_out.append(u if u is not None else (known[1] if known else _SMALL))
+    values = [float(v) for v in m_out[1:] if v is not None]
+    if labels[-1] == "different" and values[-1] < floor:
+        values[-1] = floor
+    values = [max(v, _SMALL) for v in values]
+    total = sum(values)
+    return [None] + [v / total for v in values], u_out
+
+
+def settle_parameters(params: dict[str, Any], settings: LinkSettings) -> dict[str, Any]:
+    """Fill untrainable levels from `settings.fallback` and floor m of "different" levels.
+
+    Args:
+        params: trained parameters (``train_model``).
+        settings: the comparisons, fallbacks and floors.
+    Returns:
+        New parameters, every non-null level with an m and a u (m sums to 1 per
+        comparison over the non-null levels).
+    """
+    m_all, u_all = {}, {}
+    for comparison in settings.comparisons:
+        name = comparison["name"]
+        labels = [level["label"] for level in comparison["levels"]]
+        m_all[name], u_all[name] = _settle_levels(
+            labels, params["m"][name], params["u"][name],
+            settings.fallback.get(name, {}), settings.m_floor.get(name, 0.0),
+        )
+    return {"lambda": params["lambda"], "m": m_all, "u": u_all}
+
+
+def train_model(linker: Any, settings: LinkSettings, *, step: Step | None = None
+                ) -> dict[str, Any]:
+    """Estimate lambda, u and m with no labels; return them in the settings' plain form.
+
+    Args:
+        linker: a Linker from `make_linker`, untrained.
+        settings: the training plan (deterministic rules and recall, u sample size,
+            seed, EM training rules).
+        step: called with the name of each training step (for progress displays).
+    Returns:
+        {"lambda": float, "m": {...}, "u": {...}} (see ``LinkSettings.parameters``).
+    """
+    say = step or (lambda _name: None)
+    training = linker.training
+    say("prior")
+    training.estimate_probability_two_random_records_match(
+        list(settings.deterministic_rules), recall=settings.deterministic_recall
+    )
+    say("u by random sampling")
+    training.estimate_u_using_random_sampling(
+        max_pairs=settings.u_max_pairs, seed=settings.seed
+    )
+    for rule in settings.training_rules:
+        say("m by expectation maximisation")
+        training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True, max_pairs=settings.em_max_pairs
+        )
+    return read_parameters(linker, settings)
+
+
+@dataclass
+class ScoredPairs:
+    """Pairs scored by the model: how many, and those kept (at or above the keep weight)."""
+
+    pairs_scored: int
+    kept: pd.DataFrame  # unique_id_l, unique_id_r, match_weight
+
+
+def score_pairs(linker: Any, settings: LinkSettings) -> ScoredPairs:
+    """Score every blocked pair; return the count and the pairs at or above `keep`."""
+    predictions = linker.inference.predict()
+    name = predictions.physical_name
+    count = linker.misc.query_sql(f"SELECT count(*) AS n FROM {name}", output_type="pandas")
+    kept = linker.misc.query_sql(
+        f"SELECT unique_id_l, unique_id_r, match_weight FROM {name}"
+        f" WHERE match_weight >= {float(settings.thresholds.keep)}",
+        output_type="pandas",
+    )
+    predictions.drop_table_from_database_and_remove_from_cache()
+    kept["unique_id_l"] = kept["unique_id_l"].astype("int64")
+    kept["unique_id_r"] = kept["unique_id_r"].astype("int64")
+    kept["match_weight"] = kept["match_weight"].astype("float64")
+    return ScoredPairs(pairs_scored=int(count["n"].iloc[0]), kept=kept)
