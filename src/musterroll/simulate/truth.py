@@ -3,6 +3,7 @@ row of every list (docs/simulation-format.md)."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,6 +14,15 @@ from musterroll.simulate.fates import EVENTS, FATES, Fates
 from musterroll.simulate.people import service_numbers
 from musterroll.simulate.render import Names, dates
 from musterroll.simulate.world import SourceList
+
+
+def _write(path: Path, columns: dict[str, np.ndarray]) -> None:
+    """Write columns as a UTF-8 CSV with LF line ends (the csv module: several times
+    faster than pandas for columns of Python strings, the same bytes)."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(list(columns))
+        writer.writerows(zip(*(c.tolist() for c in columns.values()), strict=True))
 
 
 def person_ids(idx: np.ndarray, total: int) -> np.ndarray:
@@ -27,7 +37,7 @@ def write_persons(path: Path, names: Names, fates: Fates) -> None:
     """Write truth/persons.csv: one row per simulated person, with the true fate."""
     p = names.people
     idx = np.arange(len(p))
-    frame = pd.DataFrame({
+    _write(path, {
         "person_id": person_ids(idx, len(p)),
         "sex": np.array(["M", "F"], dtype=object)[p.sex],
         "surname": names.surname(idx), "given_name": names.given(idx),
@@ -39,7 +49,6 @@ def write_persons(path: Path, names: Names, fates: Fates) -> None:
         "civilian": np.where(p.civilian, "true", "false"),
         "fate": np.array(FATES, dtype=object)[fates.fate],
     })
-    frame.to_csv(path, index=False, lineterminator="\n")
 
 
 def write_events(path: Path, names: Names, fates: Fates) -> None:
@@ -66,20 +75,18 @@ def write_events(path: Path, names: Names, fates: Fates) -> None:
                                    "place": place, "detail": detail}))
     events = pd.concat(parts, ignore_index=True).sort_values(["i", "day", "code"],
                                                              kind="stable")
-    frame = pd.DataFrame({
+    _write(path, {
         "person_id": person_ids(events["i"].to_numpy(), total),
         "date": dates(events["day"].to_numpy(), "iso"),
         "event": np.array(EVENTS, dtype=object)[events["code"].to_numpy()],
         "place": events["place"].to_numpy(), "detail": events["detail"].to_numpy(),
     })
-    frame.to_csv(path, index=False, lineterminator="\n")
 
 
 def write_rows(path: Path, sources: Sequence[SourceList], total: int) -> None:
     """Write truth/rows.csv: for every data row of every list (1-based), the person."""
-    frame = pd.DataFrame({
+    _write(path, {
         "source": np.concatenate([np.full(len(s), s.name, dtype=object) for s in sources]),
         "row": np.concatenate([np.arange(1, len(s) + 1) for s in sources]),
         "person_id": person_ids(np.concatenate([s.person for s in sources]), total),
     })
-    frame.to_csv(path, index=False, lineterminator="\n")
