@@ -145,6 +145,8 @@ def ingest_command(
                                            "parquet (default: detected)."),
     encoding: str | None = typer.Option(None, "--encoding", help="Default: detected."),
     delimiter: str | None = typer.Option(None, "--delimiter", help="Default: detected."),
+    default_status: str | None = typer.Option(None, "--default-status", help="Status of "
+                                              "rows with none (released on an exchange list)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
     """Ingest a list: every row accepted or quarantined, in one transaction."""
@@ -176,7 +178,8 @@ def ingest_command(
                 assert path is not None and source is not None
                 summaries = [ingest_file(
                     engine, path, source=source, kind=kind, mapping=mapping, format=file_format,
-                    encoding=encoding, delimiter=delimiter, progress=progress_for(source, path),
+                    encoding=encoding, delimiter=delimiter, default_status=default_status,
+                    progress=progress_for(source, path),
                 )]
     except (IngestError, ManifestError) as exc:
         raise fail(str(exc)) from exc

@@ -27,6 +27,7 @@ from musterroll.sources.readers import Reader, open_reader
 from musterroll.sources.writer import BatchWriter
 from musterroll.store.audit import append_audit
 from musterroll.store.models import (
+    CANONICAL_STATUSES,
     SOURCE_KINDS,
     files_table,
     quarantine_table,
@@ -90,16 +91,24 @@ def _mapping_key(mapping: dict[str, str | None]) -> dict[str, str | None]:
     return dict(sorted(mapping.items()))
 
 
-def _previous(conn: Connection, source: str, sha256: str, mapping: dict[str, Any]) -> Any:
-    """Return the stored file of `source` with this sha256 and mapping, if any."""
+def _previous(conn: Connection, source: str, sha256: str, options: _Options) -> Any:
+    """Return the stored file of `source` read from these bytes the same way, if any.
+
+    The same bytes read with another mapping or other status words are a new reading,
+    so a caseworker can fix a mapping and ingest the file again.
+    """
     f = files_table.c
     query = (
         select(files_table)
         .join(sources_table)
         .where(sources_table.c.name == source, f.sha256 == sha256)
     )
+    wanted = (options.mapping, options.status_words or None, options.default_status)
     for row in conn.execute(query):
-        if ((row.meta or {}).get("mapping") or {}) == mapping:
+        meta = row.meta or {}
+        stored = (meta.get("mapping") or {}, meta.get("status_words") or None,
+                  meta.get("default_status"))  # fmt: skip
+        if stored == wanted:
             return row
     return None
 
@@ -154,6 +163,8 @@ class _Options:
     received_at: datetime
     published: str | None
     meta: dict[str, Any]
+    status_words: dict[str, str]
+    default_status: str | None
     progress: Progress | None
     batch_rows: int
     actor: str
@@ -174,6 +185,8 @@ def ingest_file(
     received_at: datetime | None = None,
     published: str | None = None,
     meta: dict[str, Any] | None = None,
+    status_words: dict[str, str] | None = None,
+    default_status: str | None = None,
     progress: Progress | None = None,
     batch_rows: int = 10_000,
     actor: str = "musterroll",
@@ -193,6 +206,10 @@ def ingest_file(
         received_at: when the file was received; its modification time by default.
         published: the list's own date (ISO), if it has one.
         meta: more facts about the file kept with it (exchange id, side, ...).
+        status_words: this list's own status words -> canonical status (tried before
+            ``data/statuses.yaml``).
+        default_status: the canonical status of rows that have none (an exchange list
+            names the released; a burial register, the dead).
         progress: called after each batch with (bytes done, bytes in all, rows done).
         batch_rows: rows per batch (memory is proportional to it).
         actor: who ingests, for the audit log.
@@ -205,6 +222,7 @@ def ingest_file(
     """
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
+    _check_statuses(status_words, default_status)
     if kind is not None and kind not in SOURCE_KINDS:
         expected = ", ".join(SOURCE_KINDS)
         raise IngestError(f"unknown source kind {kind!r}; expected one of {expected}")
@@ -216,7 +234,9 @@ def ingest_file(
     mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     options = _Options(
         source=source, kind=kind, language=language, mapping=loaded,
-        received_at=received_at or mtime, published=published, meta=dict(meta or {}),
+        received_at=received_at or mtime, published=published,
+        meta={**(meta or {}), "status_words": status_words, "default_status": default_status},
+        status_words=dict(status_words or {}), default_status=default_status,
         progress=progress, batch_rows=batch_rows, actor=actor,
         today=today or datetime.now(UTC).date(),
     )  # fmt: skip
@@ -231,7 +251,7 @@ def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> In
     sha256 = file_sha256(path)
     size = path.stat().st_size
     with engine.connect() as conn:
-        stored = _previous(conn, options.source, sha256, options.mapping)
+        stored = _previous(conn, options.source, sha256, options)
     if stored is not None:
         return _summary_of_stored(stored, path, options.source)
     now = datetime.now(UTC)
@@ -268,6 +288,7 @@ def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> In
         normaliser = Normaliser(
             header=reader.header, mapping=options.mapping, file_id=file_id,
             source_id=source_id, strict_width=reader.format == "csv", today=options.today,
+            status_words=options.status_words, default_status=options.default_status,
         )  # fmt: skip
         keep_keys = last is not None
         new_keys: list[tuple[int, str, str]] = []
@@ -329,6 +350,19 @@ def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> In
         )  # fmt: skip
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def _check_statuses(words: dict[str, str] | None, default: str | None) -> None:
+    """Refuse a status word map or default status that is not a canonical status."""
+    wrong = [(w, s) for w, s in (words or {}).items() if s not in CANONICAL_STATUSES]
+    if default is not None and default not in CANONICAL_STATUSES:
+        wrong.append(("default status", default))
+    if wrong:
+        word, status = wrong[0]
+        raise IngestError(
+            f"{word!r} maps to {status!r}, which is not a canonical status; expected one of "
+            f"{', '.join(CANONICAL_STATUSES)}"
+        )
 
 
 def _check_nothing_lost(

@@ -1,6 +1,8 @@
 """Ingest every list named in a manifest (the simulator's ``manifest.json``).
 
-The manifest format is fixed in ``docs/simulation-format.md``. Every file is checked
+The manifest format is fixed in ``docs/simulation-format.md``; an entry may also carry
+``status_map`` (the list's own status words) and ``default_status`` (the status of rows
+that have none), which are applied. Every file is checked
 against its sha256 before anything is ingested; each file is then its own transaction,
 and a second run changes nothing.
 """
@@ -91,6 +93,7 @@ def ingest_manifest(
             language=entry.get("language"), mapping=entry.get("mapping"),
             format=entry.get("format"), encoding=entry.get("encoding"),
             delimiter=entry.get("delimiter"), published=entry.get("published"), meta=meta,
+            status_words=entry.get("status_map"), default_status=entry.get("default_status"),
             progress=progress_for(entry["name"], file) if progress_for else None, actor=actor,
         )  # fmt: skip
         expected = entry.get("rows")

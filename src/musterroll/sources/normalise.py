@@ -27,6 +27,7 @@ from musterroll.sources.mapping import ColumnMap, map_columns
 from musterroll.sources.names_split import split_full_name
 from musterroll.sources.readers import RawRow
 from musterroll.sources.values import clean_value, parse_date, parse_sex, parse_status
+from musterroll.sources.vocabulary import fold_label
 from musterroll.store.models import CANONICAL_FIELDS
 
 __all__ = ["QUARANTINE_COLUMNS", "RECORD_COLUMNS_IN", "BatchResult", "Normaliser"]
@@ -66,6 +67,16 @@ def _encode_cells(cells: list[str | None]) -> str:
     if None in cells:
         return json.dumps(cells, ensure_ascii=False)
     return "[" + ", ".join(map(encode_basestring, cells)) + "]"  # type: ignore[arg-type]
+
+
+def _with_words(words: dict[str, str]) -> Callable[[str], str | None]:
+    """Return a status parser that tries a list's own words before the vocabulary."""
+    folded = {fold_label(word): status for word, status in words.items()}
+
+    def parse(text: str) -> str | None:
+        return folded.get(fold_label(text)) or parse_status(text)
+
+    return parse
 
 
 class _Column:
@@ -117,6 +128,9 @@ class Normaliser:
         file_id, source_id: provenance written into every tuple.
         strict_width: quarantine rows whose cell count differs from the header's (CSV).
         today: dates after this are "in the future" (warning).
+        status_words: this list's own status words -> canonical status, tried first.
+        default_status: the status of a row with none (e.g. "released" on an exchange
+            list, where every name was released and no column says so).
     """
 
     header: list[str]
@@ -125,6 +139,8 @@ class Normaliser:
     source_id: int
     strict_width: bool
     today: date
+    status_words: dict[str, str] = field(default_factory=dict)
+    default_status: str | None = None
     reasons: Counter[str] = field(default_factory=Counter)
     quarantine_samples: list[dict[str, Any]] = field(default_factory=list)
     warning_samples: list[dict[str, Any]] = field(default_factory=list)
@@ -148,7 +164,10 @@ class Normaliser:
         self._columns = map_columns(self.header, self.mapping)
         for name in self._columns.fields:
             if name not in self._parsers:
-                self._parsers[name] = _Column(_PARSERS.get(name, clean_value))
+                parse = _PARSERS.get(name, clean_value)
+                if name == "status" and self.status_words:
+                    parse = _with_words(self.status_words)
+                self._parsers[name] = _Column(parse)
         for key, _ in self._columns.extras:
             if key not in self._extras:
                 self._extras[key] = _Column(clean_value)
@@ -203,6 +222,9 @@ class Normaliser:
         ]
         unreadable = self._unreadable(good, columns, out)
         dropped = unreadable | self._unnamed(good, values, out, unreadable)
+        if self.default_status is not None:
+            index = _INDEX["status"]
+            values[index] = [self.default_status if v is None else v for v in values[index]]
         self._fill_names(values)
         warnings = self._plausibility(good, values, out, dropped)
         extras = self._extra_json(columns, len(good))

@@ -84,7 +84,10 @@ class Reader:
             yield batch
 
     def close(self) -> None:
-        """Close the file."""
+        """Close the file (and any half-read row generator holding it open)."""
+        close_rows = getattr(self.rows, "close", None)
+        if close_rows is not None:
+            close_rows()
         for closer in self._closers:
             closer()
 
@@ -237,7 +240,9 @@ def _open_xlsx(path: Path) -> Reader:
             break
     while header and not header[-1]:
         header.pop()  # formatted but empty columns at the right are not columns
-    reader = Reader(path, "xlsx", None, None, header, iter(()), lambda: 0, 0, [book.close])
+    # The sheet's row generator holds the zip member open; close it before the workbook.
+    closers = [values.close, book.close]
+    reader = Reader(path, "xlsx", None, None, header, iter(()), lambda: 0, 0, closers)
     width = len(header)
 
     def rows() -> Iterator[list[str | None]]:
