@@ -3,6 +3,7 @@ per-person coverage factors, and a generator per list derived from the run's see
 
 from __future__ import annotations
 
+import datetime as dt
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -98,8 +99,6 @@ class World:
 
     def day(self, iso: str) -> int:
         """Day number of an ISO date."""
-        import datetime as dt
-
         return to_day(dt.date.fromisoformat(iso))
 
 
