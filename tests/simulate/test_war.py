@@ -257,3 +257,15 @@ def test_some_obituaries_report_killed_a_person_who_was_captured(
     fates = Counter(persons[pid]["fate"] for pid in _truth_of(root, "obituaries"))
     assert fates["captured"] + fates["captured_released"] > 0
     assert fates["killed"] > 20 * (fates["captured"] + fates["captured_released"])
+
+
+def test_russian_speaking_families_write_russian_forms(war: tuple[Path, SimulationSummary],
+                                                       manifest: dict[str, Any]) -> None:
+    root = war[0]
+    persons = _persons(root)
+    rows = _list(root, manifest, "family_reports")
+    truth = _truth_of(root, "family_reports")
+    russian = [(persons[pid]["oblast"], row["Ім'я"]) for pid, row in
+               zip(truth, rows, strict=True) if str(row["Ім'я"]) in ("Александр", "Сергей")]
+    assert russian
+    assert all(str(row["Ім'я"]) == "" or str(row["Ім'я"])[0].isupper() for row in rows)

@@ -68,6 +68,15 @@ def _notes(rng: np.random.Generator, captured: np.ndarray) -> np.ndarray:
     return out
 
 
+def _russian_speakers(world: World, rng: np.random.Generator, idx: np.ndarray
+                      ) -> np.ndarray:
+    """Rows written by Russian-speaking relatives (more in the east and south), who write
+    the name as they say it: Сергей Александрович, often Ковалев for Ковальов."""
+    share = world.region_factor(idx, {"east": 0.3, "south": 0.2, "center": 0.05,
+                                      "north": 0.04, "west": 0.01})
+    return np.flatnonzero(rng.random(len(idx)) < share)
+
+
 def family_reports(world: World) -> SourceList:
     """Reports by relatives to an NGO hotline, kept in a spreadsheet (XLSX).
 
@@ -81,11 +90,17 @@ def family_reports(world: World) -> SourceList:
     given = n.given(idx).copy()
     dirt.swap_some(rng, given, world.tables.given.diminutives, p.given[idx], 0.12)
     patronymic = n.patronymic(idx).copy()
+    surname = n.surname(idx).copy()
+    russian = _russian_speakers(world, rng, idx)
+    given[russian], patronymic[russian] = n.given(idx[russian], "ru"), n.patronymic(
+        idx[russian], "ru")
+    respelt = russian[rng.random(len(russian)) < 0.5]
+    surname[respelt] = [s.replace("ё", "е") for s in n.surname(idx[respelt], "ru").tolist()]
     patronymic[rng.random(m) < 0.08] = ""
     rel = world.tables.war["relations"]
     w = np.array(world.tables.war["relation_weights"], dtype=float)
     columns = {
-        "Прізвище": n.surname(idx).copy(), "Ім'я": given, "По батькові": patronymic,
+        "Прізвище": surname, "Ім'я": given, "По батькові": patronymic,
         "Дата народження": dirt.partial_dates(rng, p.birth[idx],
                                               {"dmy": 0.78, "y": 0.1, "my": 0.05, "": 0.07}),
         "Область": n.oblast_styled(idx, rng, {"bare": 0.35, "obl": 0.35, "colloquial": 0.2,
