@@ -64,3 +64,19 @@ def register_url(request: pytest.FixtureRequest) -> str:
     """An empty database URL, once on SQLite and once on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return str(request.getfixturevalue(name))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in one line when the PostgreSQL tests did not run, and why."""
+    reasons = [
+        str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        for report in terminalreporter.stats.get("skipped", [])
+    ]
+    postgres = [reason for reason in reasons if "PostgreSQL tests skipped" in reason]
+    if postgres:
+        reason = postgres[0].split("PostgreSQL tests skipped: ", 1)[1]
+        terminalreporter.write_line(
+            f"NOTE: {len(postgres)} PostgreSQL tests were skipped ({reason}); "
+            f"set {POSTGRES_ENV} to run them.",
+            yellow=True,
+        )
