@@ -52,12 +52,13 @@ def _level_dict(level: dict[str, Any], m: float | None, u: float | None) -> dict
     return out
 
 
-def splink_settings(settings: LinkSettings) -> Any:
+def splink_settings(settings: LinkSettings, *, explain: bool = False) -> Any:
     """Return Splink's SettingsCreator for `settings` (dedupe of one table of records).
 
     Args:
         settings: the plain-data settings; their ``parameters`` (if any) become the m and
             u probabilities of each level and the prior match probability.
+        explain: keep each comparison's level and Bayes factor in the predictions.
     Returns:
         A ``splink.SettingsCreator``; the dialect is chosen by the database API later.
     """
@@ -83,8 +84,8 @@ def splink_settings(settings: LinkSettings) -> Any:
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=list[Any](settings.blocking_rules),
         probability_two_random_records_match=params.get("lambda", 1e-5),
-        retain_matching_columns=False,
-        retain_intermediate_calculation_columns=False,
+        retain_matching_columns=explain,
+        retain_intermediate_calculation_columns=explain,
         max_iterations=20,
         em_convergence=1e-4,
     )

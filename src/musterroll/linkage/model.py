@@ -22,6 +22,7 @@ from musterroll.linkage.settings import LinkSettings
 __all__ = [
     "ScoredPairs",
     "make_linker",
+    "refine_with_decisions",
     "register_features",
     "score_pairs",
     "settle_parameters",
@@ -141,3 +142,50 @@ def score_pairs(linker: Any, settings: LinkSettings) -> ScoredPairs:
     kept["unique_id_r"] = kept["unique_id_r"].astype("int64")
     kept["match_weight"] = kept["match_weight"].astype("float64")
     return ScoredPairs(pairs_scored=int(count["n"].iloc[0]), kept=kept)
+
+
+def refine_with_decisions(
+    table: Any, settings: LinkSettings, decisions: pd.DataFrame, *,
+    min_pairs: int = 10, prior_pairs: float = 200.0,
+) -> dict[str, Any]:
+    """Blend the m values with those of the pairs reviewers decided are one person.
+
+    EM learns m without labels; reviewers' "same" decisions are labelled matches. Each
+    level's m becomes ``(prior_pairs * m_em + n * m_labels) / (prior_pairs + n)`` for n
+    decided pairs, so a handful of decisions nudge the model and many decide it.
+
+    Args:
+        table: the registered features (``register_features``).
+        settings: settings holding the trained parameters.
+        decisions: binding decisions (``read_decisions``).
+        min_pairs: fewer "same" decisions than this leave the parameters as they are.
+        prior_pairs: how many labelled pairs the EM estimate counts as.
+    Returns:
+        The refined parameters (or the same ones).
+    """
+    assert settings.parameters is not None
+    same = decisions[decisions["decision"] == "same"]
+    if len(same) < min_pairs:
+        return settings.parameters
+    linker = make_linker(table, settings)
+    labels = pd.DataFrame({
+        "source_dataset_l": table.dataset_display_name,
+        "unique_id_l": same["record_id_l"].astype("int64").to_numpy(),
+        "source_dataset_r": table.dataset_display_name,
+        "unique_id_r": same["record_id_r"].astype("int64").to_numpy(),
+    })
+    registered = linker.table_management.register_table(
+        labels, "musterroll_decided_same", overwrite=True
+    )
+    linker.training.estimate_m_from_pairwise_labels(registered)
+    labelled = read_parameters(linker, settings)
+    n = float(len(same))
+    blended: dict[str, Any] = {"lambda": settings.parameters["lambda"], "m": {},
+                               "u": settings.parameters["u"]}
+    for name, ms in settings.parameters["m"].items():
+        blended["m"][name] = [
+            None if m is None else (
+                m if lab is None else (prior_pairs * m + n * lab) / (prior_pairs + n))
+            for m, lab in zip(ms, labelled["m"][name], strict=True)
+        ]
+    return settle_parameters(blended, settings)

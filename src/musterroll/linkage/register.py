@@ -1,0 +1,232 @@
+"""Linkage's reads and writes of the register: records in, persons and queue out.
+
+Reads go through the DB-API cursor in bulk (a million records in seconds; no ORM object
+per row). A run's writes happen in one transaction: the run row, new and retired person
+ids, the whole membership, the review queue and the audit lines of merges and splits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from musterroll.store import append_audit
+from musterroll.store.linkage_models import (
+    decisions_table,
+    person_records_table,
+    persons_table,
+    review_items_table,
+    runs_table,
+)
+from musterroll.store.models import records_table, sources_table
+
+__all__ = [
+    "LINK_COLUMNS",
+    "input_hash",
+    "next_person_id",
+    "read_decisions",
+    "read_link_records",
+    "read_membership",
+    "start_run",
+    "write_persons_csv",
+    "write_run",
+]
+
+# Record fields linkage reads (the rest of the record stays in the register).
+LINK_COLUMNS: tuple[str, ...] = (
+    "surname", "given_name", "patronymic", "full_name", "sex", "birth_date", "oblast",
+    "settlement", "unit", "service_number", "event_date", "event_place", "row_hash",
+)  # fmt: skip
+
+_RECORDS_SQL = (
+    "SELECT r.id AS record_id, s.name AS source, s.kind AS kind, r.row AS row, "
+    + ", ".join(f"r.{c}" for c in LINK_COLUMNS)
+    + " FROM records r JOIN files f ON f.id = r.file_id JOIN sources s ON s.id = r.source_id"
+    " WHERE f.version = (SELECT max(f2.version) FROM files f2 WHERE f2.source_id = f.source_id)"
+    " ORDER BY r.id"
+)
+
+
+def read_link_records(
+    engine: Engine, *, record_ids: Sequence[int] | None = None, batch_rows: int = 200_000
+) -> pa.Table:
+    """Return the current version of every list's records with the fields linkage uses.
+
+    Args:
+        engine: the register.
+        record_ids: only these records (for explanations); all by default.
+        batch_rows: rows fetched at a time.
+
+    Returns:
+        An Arrow table: record_id (int64), source, kind, row (int64) and LINK_COLUMNS
+        (strings, nulls where missing), in record id order.
+    """
+    names = ["record_id", "source", "kind", "row", *LINK_COLUMNS]
+    chunks: list[list[Any]] = [[] for _ in names]
+    with engine.connect() as conn:
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        sql = _RECORDS_SQL
+        if record_ids is not None:
+            wanted = ", ".join(str(int(i)) for i in record_ids) or "NULL"
+            sql = sql.replace(" ORDER BY", f" AND r.id IN ({wanted}) ORDER BY")
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(batch_rows):
+            for k, column in enumerate(zip(*rows, strict=True)):
+                chunks[k].extend(column)
+        cursor.close()
+    arrays = []
+    for name, values in zip(names, chunks, strict=True):
+        kind = pa.int64() if name in ("record_id", "row") else pa.string()
+        arrays.append(pa.array(values, type=kind))
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def input_hash(records: pa.Table) -> str:
+    """Return a sha256 over the record ids and row hashes linked (the run's input)."""
+    digest = hashlib.sha256()
+    ids = records.column("record_id").to_numpy()
+    digest.update(np.ascontiguousarray(ids, dtype=np.int64).tobytes())
+    for value in records.column("row_hash").to_pylist():
+        digest.update((value or "").encode())
+    return digest.hexdigest()
+
+
+def read_decisions(conn: Connection | Engine) -> pd.DataFrame:
+    """Return the binding decision of every decided pair (the latest decision wins).
+
+    Returns:
+        Columns record_id_l, record_id_r (l < r), decision ("same", "different",
+        "unsure"), note, reviewer, decided_at.
+    """
+    d = decisions_table.c
+    query = select(d.record_id_l, d.record_id_r, d.decision, d.note, d.reviewer,
+                   d.decided_at).order_by(d.id)
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            rows = c.execute(query).all()
+    else:
+        rows = conn.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["record_id_l", "record_id_r", "decision", "note",
+                                        "reviewer", "decided_at"])
+    return frame.drop_duplicates(["record_id_l", "record_id_r"], keep="last")
+
+
+def read_membership(conn: Connection | Engine) -> pd.DataFrame:
+    """Return the current membership: record_id, person_id (int64)."""
+    query = select(person_records_table.c.record_id, person_records_table.c.person_id)
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            rows = c.execute(query).all()
+    else:
+        rows = conn.execute(query).all()
+    return pd.DataFrame(rows, columns=["record_id", "person_id"]).astype("int64")
+
+
+def start_run(conn: Connection, *, engine_name: str, seed: int, code_version: str,
+              digest: str, settings: dict[str, Any]) -> int:
+    """Insert a link run row and return its id."""
+    result = conn.execute(insert(runs_table).values(
+        started_at=datetime.now(UTC), engine=engine_name, seed=seed,
+        code_version=code_version, input_hash=digest, settings=settings,
+    ))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def next_person_id(conn: Connection) -> int:
+    """Return the smallest person id never given."""
+    top = conn.execute(select(func.max(persons_table.c.id))).scalar()
+    return int(top or 0) + 1
+
+
+def _executemany(conn: Connection, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+    """Run one parametrised statement over many rows through the DB-API (fast path)."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cursor.executemany(sql.replace("?", marker), list(rows))
+    cursor.close()
+
+
+def write_run(
+    conn: Connection, *, run_id: int, record_ids: np.ndarray, person_ids: np.ndarray,
+    new_ids: list[int], retired_ids: list[int], queue: pd.DataFrame,
+    events: list[tuple[str, dict[str, Any]]], counts: dict[str, Any],
+) -> None:
+    """Write one run's results in the caller's transaction.
+
+    Args:
+        conn: a connection inside a transaction.
+        run_id: the run (``start_run``).
+        record_ids, person_ids: the new membership.
+        new_ids, retired_ids: person ids given and retired by this run.
+        queue: review items (record_id_l, record_id_r, match_weight, priority, reason).
+        events: (action, detail) audit lines, e.g. ("person merge", {...}).
+        counts: the run's counts, saved on the run row.
+    """
+    sizes = pd.Series(person_ids).value_counts()
+    if new_ids:
+        _executemany(
+            conn, "INSERT INTO persons (id, created_run_id, records) VALUES (?, ?, ?)",
+            [(int(i), run_id, int(sizes.get(i, 0))) for i in new_ids],
+        )
+    if retired_ids:
+        _executemany(conn, "UPDATE persons SET retired_run_id = ?, records = 0 WHERE id = ?",
+                     [(run_id, int(i)) for i in retired_ids])
+    conn.execute(person_records_table.delete())
+    _executemany(
+        conn, "INSERT INTO person_records (record_id, person_id, run_id) VALUES (?, ?, ?)",
+        zip(record_ids.tolist(), person_ids.tolist(), [run_id] * len(record_ids),
+            strict=True),
+    )
+    r = review_items_table.c
+    conn.execute(update(review_items_table).where(r.status == "open").values(status="stale"))
+    if len(queue):
+        _executemany(
+            conn,
+            "INSERT INTO review_items (run_id, record_id_l, record_id_r, match_weight,"
+            " priority, reason, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
+            [(run_id, int(a), int(b), float(w), float(p), str(why)) for a, b, w, p, why in
+             queue[["record_id_l", "record_id_r", "match_weight", "priority", "reason"]]
+             .itertuples(index=False)],
+        )
+    for action, detail in events:
+        append_audit(conn, action=action, subject=f"person:{detail.get('person_id')}",
+                     detail=detail)
+    conn.execute(update(runs_table).where(runs_table.c.id == run_id).values(
+        finished_at=datetime.now(UTC), counts=counts))
+
+
+def write_persons_csv(engine: Engine, path: Path) -> int:
+    """Write the current linkage as CSV: person_id, record_id, source, row (one per record).
+
+    Args:
+        engine: the register.
+        path: the CSV file to write (overwritten).
+    Returns:
+        The number of records written.
+    Raises:
+        ValueError: no link run has been saved yet.
+    """
+    m, rec, src = person_records_table.c, records_table.c, sources_table.c
+    query = (
+        select(m.person_id, m.record_id, src.name.label("source"), rec.row)
+        .select_from(person_records_table.join(records_table, rec.id == m.record_id)
+                     .join(sources_table, src.id == rec.source_id))
+        .order_by(m.person_id, m.record_id)
+    )
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).all(),
+                             columns=["person_id", "record_id", "source", "row"])
+    if frame.empty:
+        raise ValueError("no persons yet: run `musterroll link` first")
+    frame.to_csv(path, index=False)
+    return len(frame)

@@ -1,0 +1,191 @@
+"""Link every record of the register into persons: the whole run, step by step.
+
+read records -> features -> Splink (train without labels, refine with decisions, score)
+-> constrained clustering (decisions bind) -> stable person ids -> review queue -> one
+transaction writing persons, membership, queue, run row and audit lines.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from sqlalchemy import Engine
+
+from musterroll import __version__
+from musterroll.linkage.cluster import Clustering, ClusterInput, cluster_records
+from musterroll.linkage.engines import EngineOptions, open_engine
+from musterroll.linkage.features import build_features
+from musterroll.linkage.ids import IdAssignment, assign_person_ids
+from musterroll.linkage.model import (
+    make_linker,
+    refine_with_decisions,
+    register_features,
+    score_pairs,
+    settle_parameters,
+    train_model,
+)
+from musterroll.linkage.register import (
+    input_hash,
+    next_person_id,
+    read_decisions,
+    read_link_records,
+    read_membership,
+    start_run,
+    write_run,
+)
+from musterroll.linkage.review import build_queue
+from musterroll.linkage.settings import LinkSettings, default_settings
+
+__all__ = ["LinkResult", "Progress", "link_features", "link_register"]
+
+# Called with (step description, share of the run done, 0..1).
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class LinkResult:
+    """What a run did: counts for the command line, and the tables for tests and benches."""
+
+    run_id: int | None
+    records: int
+    persons: int
+    pairs_scored: int
+    pairs_kept: int
+    review_queue: int
+    seconds: float
+    settings: LinkSettings
+    person_ids: np.ndarray = field(repr=False)
+    features: pd.DataFrame = field(repr=False)
+    edges: pd.DataFrame = field(repr=False)
+    clustering: Clustering = field(repr=False)
+    ids: IdAssignment | None = field(default=None, repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        """The run's counts as JSON-ready data (`musterroll link --json`)."""
+        out: dict[str, Any] = {
+            "run_id": self.run_id, "records": self.records, "persons": self.persons,
+            "pairs_scored": self.pairs_scored, "pairs_kept": self.pairs_kept,
+            "review_queue": self.review_queue, "seconds": round(self.seconds, 2),
+        }
+        if self.ids is not None:
+            out |= {"new_person_ids": len(self.ids.new_ids),
+                    "retired_person_ids": len(self.ids.retired_ids),
+                    "merges": len(self.ids.merges), "splits": len(self.ids.splits)}
+        return out
+
+
+def _pairs(decisions: pd.DataFrame, word: str) -> list[tuple[int, int]]:
+    chosen = decisions[decisions["decision"] == word]
+    return list(zip(chosen["record_id_l"].tolist(), chosen["record_id_r"].tolist(),
+                    strict=True))
+
+
+def link_features(
+    features: pd.DataFrame, settings: LinkSettings, *, engine: str = "duckdb",
+    decisions: pd.DataFrame | None = None, options: EngineOptions | None = None,
+    progress: Progress | None = None,
+) -> tuple[LinkSettings, pd.DataFrame, int, Clustering]:
+    """Train (unless `settings` hold parameters), score and cluster features.
+
+    Args:
+        features: ``build_features`` output.
+        settings: the model; trained parameters in them are used as they are.
+        engine: "duckdb" or "spark".
+        decisions: binding decisions (``read_decisions``), or None.
+        options: engine resources.
+        progress: called with (step, share done).
+    Returns:
+        (settings with parameters, kept pairs, pairs scored, clustering).
+    """
+    say = progress or (lambda _step, _done: None)
+    decisions = decisions if decisions is not None else pd.DataFrame(
+        columns=["record_id_l", "record_id_r", "decision"])
+    db_api = open_engine(engine, options)
+    table = register_features(db_api, pa.Table.from_pandas(features, preserve_index=False))
+    settings = LinkSettings.from_dict(settings.to_dict())
+    if settings.parameters is None:
+        trained = train_model(make_linker(table, settings),
+                              settings, step=lambda name: say(f"training: {name}", 0.25))
+        settings.parameters = settle_parameters(trained, settings)
+        say("training: refining with decisions", 0.4)
+        settings.parameters = refine_with_decisions(table, settings, decisions)
+    say("scoring pairs", 0.45)
+    scored = score_pairs(make_linker(table, settings), settings)
+    say("clustering", 0.7)
+    data = ClusterInput(
+        record_ids=features["unique_id"].to_numpy(dtype=np.int64),
+        dedup_source=features["source"].where(features["dedup"].astype(bool), None)
+        .to_numpy(dtype=object),
+        sex=features["sex_key"].to_numpy(dtype=object),
+        service=features["service_key"].to_numpy(dtype=object),
+        edges=scored.kept, must_link=_pairs(decisions, "same"),
+        cannot_link=_pairs(decisions, "different"),
+    )
+    return settings, scored.kept, scored.pairs_scored, cluster_records(data, settings.thresholds)
+
+
+def link_register(
+    engine: Engine, *, engine_name: str = "duckdb", settings: LinkSettings | None = None,
+    options: EngineOptions | None = None, progress: Progress | None = None,
+    queue_limit: int = 5000,
+) -> LinkResult:
+    """Link every current record of the register into persons and save the run.
+
+    Args:
+        engine: the register (SQLAlchemy engine, at the newest schema).
+        engine_name: linkage engine, "duckdb" (default) or "spark".
+        settings: the model (default ``default_settings()``); trained afresh unless it
+            holds parameters.
+        options: engine resources.
+        progress: called with (step, share done).
+        queue_limit: at most this many review items.
+    Returns:
+        The run's result; the register holds persons, membership, queue and audit lines.
+    Raises:
+        ValueError: the register has no records to link.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda _step, _done: None)
+    say("reading records", 0.0)
+    records = read_link_records(engine)
+    if records.num_rows == 0:
+        raise ValueError("the register holds no records: ingest lists first")
+    settings = settings or default_settings()
+    say("computing features", 0.05)
+    features = build_features(records, dedup_kinds=settings.dedup_kinds)
+    decisions = read_decisions(engine)
+    settings, kept, pairs_scored, clustering = link_features(
+        features, settings, engine=engine_name, decisions=decisions, options=options,
+        progress=progress,
+    )
+    say("saving persons", 0.85)
+    record_ids = features["unique_id"].to_numpy(dtype=np.int64)
+    queue = build_queue(kept, clustering.refused, decisions, settings.thresholds,
+                        limit=queue_limit)
+    with engine.begin() as conn:
+        run_id = start_run(conn, engine_name=engine_name, seed=settings.seed,
+                           code_version=__version__, digest=input_hash(records),
+                           settings=settings.to_dict())
+        ids = assign_person_ids(record_ids, clustering.labels, read_membership(conn),
+                                next_id=next_person_id(conn))
+        events = [("person merge", m) for m in ids.merges]
+        events += [("person split", s) for s in ids.splits]
+        result = LinkResult(
+            run_id=run_id, records=len(record_ids), persons=len(np.unique(ids.person_ids)),
+            pairs_scored=pairs_scored, pairs_kept=len(kept), review_queue=len(queue),
+            seconds=time.perf_counter() - started, settings=settings,
+            person_ids=ids.person_ids, features=features, edges=kept,
+            clustering=clustering, ids=ids,
+        )
+        write_run(conn, run_id=run_id, record_ids=record_ids, person_ids=ids.person_ids,
+                  new_ids=ids.new_ids, retired_ids=ids.retired_ids, queue=queue,
+                  events=events, counts=result.summary())
+    result.seconds = time.perf_counter() - started
+    say("done", 1.0)
+    return result
