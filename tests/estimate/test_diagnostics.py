@@ -82,3 +82,19 @@ def _betas(seed, size, a, b):
 def test_beta_draws_follow_the_beta_law(a, b):
     draws = _betas(8, 100_000, a, b)
     assert stats.kstest(draws, stats.beta(a, b).cdf).pvalue > 1e-4
+
+
+@numba.njit
+def _normals(seed, size):
+    s = _rng.new_state(seed)
+    out = np.empty(size)
+    for i in range(size):
+        out[i] = _rng.normal(s)
+    return out
+
+
+def test_normal_draws_follow_the_normal_law_including_the_tail():
+    draws = _normals(3, 2_000_000)
+    assert stats.kstest(draws[:200_000], "norm").pvalue > 1e-4
+    beyond = np.mean(np.abs(draws) > 3.442619855899)  # the ziggurat's base strip
+    assert beyond == pytest.approx(2 * stats.norm.sf(3.442619855899), rel=0.1)

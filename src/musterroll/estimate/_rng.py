@@ -6,7 +6,7 @@ that, which is what lets 110,000 sweeps run in under a second. Every function ta
 generator state (4 x uint64) explicitly, so a chain is reproducible from its seed.
 
 - uniforms: xoshiro256** (Blackman and Vigna 2018), seeded by splitmix64;
-- normals: Marsaglia's polar method;
+- normals: the ziggurat (Marsaglia and Tsang 2000), layer and value from separate bits;
 - gammas: Marsaglia and Tsang (2000), with the u^(1/a) boost for shapes below 1;
 - binomials: inversion (BINV, Kachitvichyanukul and Schmeiser 1988) when n min(p, q) < 10,
   else Hörmann's (1993) transformed rejection with squeeze (BTRS).
@@ -46,8 +46,8 @@ def _rotl(x: np.uint64, k: int) -> np.uint64:
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
-def uniform(s: np.ndarray) -> float:
-    """A uniform draw in [0, 1) with 53 random bits (xoshiro256**)."""
+def _next(s: np.ndarray) -> np.uint64:
+    """The next 64 random bits (xoshiro256**)."""
     result = _rotl(s[1] * np.uint64(5), 7) * np.uint64(9)
     t = s[1] << np.uint64(17)
     s[2] ^= s[0]
@@ -56,18 +56,71 @@ def uniform(s: np.ndarray) -> float:
     s[0] ^= s[3]
     s[2] ^= t
     s[3] = _rotl(s[3], 45)
-    return float(result >> np.uint64(11)) * _M53
+    return result
+
+
+@numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
+def uniform(s: np.ndarray) -> float:
+    """A uniform draw in [0, 1) with 53 random bits (xoshiro256**)."""
+    return float(_next(s) >> np.uint64(11)) * _M53
+
+
+def _ziggurat_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tables of Marsaglia and Tsang's (2000) 128-layer ziggurat for the normal law."""
+    dn = 3.442619855899
+    tn = dn
+    vn = 9.91256303526217e-3
+    m1 = 2147483648.0
+    kn = np.zeros(128)
+    wn = np.zeros(128)
+    fn = np.zeros(128)
+    q = vn / math.exp(-0.5 * dn * dn)
+    kn[0] = (dn / q) * m1
+    kn[1] = 0.0
+    wn[0] = q / m1
+    wn[127] = dn / m1
+    fn[0] = 1.0
+    fn[127] = math.exp(-0.5 * dn * dn)
+    for i in range(126, 0, -1):
+        dn = math.sqrt(-2.0 * math.log(vn / dn + math.exp(-0.5 * dn * dn)))
+        kn[i + 1] = (dn / tn) * m1
+        tn = dn
+        fn[i] = math.exp(-0.5 * dn * dn)
+        wn[i] = dn / m1
+    return kn, wn, fn
+
+
+_KN, _WN, _FN = _ziggurat_tables()
+_ZIG_R = 3.442619855899
 
 
 @numba.njit(cache=True, error_model="numpy", fastmath=FAST)
 def normal(s: np.ndarray) -> float:
-    """A standard normal draw (Marsaglia's polar method)."""
+    """A standard normal draw: the ziggurat (Marsaglia and Tsang 2000).
+
+    The layer comes from the low 7 bits and the value from the high 32 bits of one
+    64-bit draw, so they are independent (the flaw Doornik (2005) found in the original,
+    which took both from the same 32 bits).
+    """
     while True:
-        u = 2.0 * uniform(s) - 1.0
-        v = 2.0 * uniform(s) - 1.0
-        r = u * u + v * v
-        if 0.0 < r < 1.0:
-            return u * math.sqrt(-2.0 * math.log(r) / r)
+        bits = _next(s)
+        iz = int(bits & np.uint64(127))
+        hz = np.int64(bits >> np.uint64(32)) - 2147483648
+        x = hz * _WN[iz]
+        if abs(hz) < _KN[iz]:
+            return x
+        if iz == 0:  # the tail beyond R (Marsaglia 1964)
+            while True:
+                u1 = uniform(s)
+                u2 = uniform(s)
+                if u1 <= 0.0 or u2 <= 0.0:
+                    continue
+                xt = -math.log(u1) / _ZIG_R
+                y = -math.log(u2)
+                if y + y >= xt * xt:
+                    return _ZIG_R + xt if hz > 0 else -_ZIG_R - xt
+        if _FN[iz] + uniform(s) * (_FN[iz - 1] - _FN[iz]) < math.exp(-0.5 * x * x):
+            return x
 
 
 @numba.njit(cache=True, error_model="numpy", fastmath=FAST)
