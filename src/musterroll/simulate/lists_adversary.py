@@ -157,6 +157,7 @@ def _ua_exchange(world: World, rng: np.random.Generator, idx: np.ndarray, exid: 
         "Дата народження": dates(p.birth[idx], "dmy", np.ones(m, bool)),
         "Звання": n.rank(idx), "Військова частина": n.unit(idx),
         "Категорія": np.where(p.civilian[idx], "цивільний", "військовополонений").astype(object),
+        "Дата обміну": dates(np.full(m, day), "dmy"),
     }
     for col in ("Прізвище", "Ім'я", "По батькові"):
         dirt.set_apostrophes(rng, columns[col], "'’", [0.6, 0.4])

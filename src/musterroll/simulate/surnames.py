@@ -71,7 +71,9 @@ def _join(root: str, suffix: str) -> str | None:
     if suffix == "ський":
         if last in "кцч":
             return root[:-1] + "цький"
-        return None if last in "сшзжщгх" else root + suffix
+        return None if last in "сшзжщгх" or root.endswith("ст") else root + suffix
+    if suffix == "ко" and last == "с":
+        return None
     if suffix in ("чук", "ченко") and (last not in "рнвмл" or root[-2] not in "аоуеиі"):
         return None  # Марчук, Панченко; not Бурлчук
     if suffix in ("ко", "ченко") and last in "кгхчшщжц":
