@@ -10,9 +10,11 @@ source is a new version of its list, diffed against the previous one.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -293,7 +295,7 @@ def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> In
         keep_keys = last is not None
         new_keys: list[tuple[int, str, str]] = []
         rows = accepted = quarantined = warnings = 0
-        with BatchWriter(conn) as writer:
+        with _no_cyclic_gc(), BatchWriter(conn) as writer:
             for batch in reader.batches(options.batch_rows):
                 result = normaliser.normalise(batch)
                 writer.put(result.records, result.quarantined)
@@ -350,6 +352,23 @@ def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> In
         )  # fmt: skip
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rows stream through.
+
+    A batch makes hundreds of thousands of lists and tuples without reference cycles
+    (freed by reference counting); each allocation burst would otherwise trigger
+    collections that scan every live object, about a fifth of the ingest's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _check_statuses(words: dict[str, str] | None, default: str | None) -> None:
