@@ -43,9 +43,12 @@ def test_initials_before_the_surname_are_flagged() -> None:
     assert (spaced.surname, spaced.given_name, spaced.patronymic) == ("Шевченко", "Т", "Г")
 
 
-def test_given_name_and_patronymic_without_surname() -> None:
-    parsed = parse_full_name("Тарас Григорович")
-    assert (parsed.surname, parsed.given_name, parsed.patronymic) == (None, "Тарас", "Григорович")
+def test_two_words_are_a_given_name_and_a_surname_even_in_patronymic_form() -> None:
+    # -ович is a surname ending too; a list names the surname.
+    for text in ("Sergei Bochovych", "Oleh Stefanovych", "Стефанович Олег"):
+        parsed = parse_full_name(text)
+        assert parsed.surname in ("Bochovych", "Stefanovych", "Стефанович"), text
+        assert parsed.patronymic is None
 
 
 def test_one_word_is_a_surname_unless_it_is_a_known_given_name() -> None:
@@ -67,6 +70,7 @@ def test_the_column_parse_equals_the_row_parse() -> None:
         "T. Shevchenko", "Shevchenko, Taras", None, "", "Олександр", "Тарас Григорович",
         "ПЕТРЕНКО Іван Петрович", "Анна Марія Петрівна Іванова", "a b c d e f",
         "( ) Шевченко", "Т.Г. Шевченко", "Iванов Петро", "Oleksandr Kovalov",
+        'Sergei "Rys" Osetskyi', "Шевченко «Кобзар» Тарас",
     ]
     frame = parse_full_names(pd.Series(texts, dtype=object))
     for i, text in enumerate(texts):
@@ -75,5 +79,12 @@ def test_the_column_parse_equals_the_row_parse() -> None:
         found = ParsedName(
             *(None if pd.isna(row[c]) else row[c] for c in ("surname", "given_name", "patronymic")),
             bool(row["given_initial"]), bool(row["patronymic_initial"]), row["order"],
+            None if pd.isna(row["nickname"]) else row["nickname"],
         )
         assert found == expected, text
+
+
+def test_a_quoted_call_sign_is_set_apart() -> None:
+    parsed = parse_full_name('Sergei "Rys" Osetskyi')
+    assert (parsed.given_name, parsed.surname, parsed.nickname) == ("Sergei", "Osetskyi", "Rys")
+    assert parse_full_name("Шевченко «Кобзар» Тарас Григорович").patronymic == "Григорович"

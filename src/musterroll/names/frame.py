@@ -8,6 +8,7 @@ of distinct values, not of rows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -16,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from musterroll.names.parse import (
+    QUOTES,
     TokenFeatures,
     clean_token,
     parse_full_name,
@@ -37,7 +39,9 @@ __all__ = ["name_keys_frame", "parse_full_names"]
 
 _PARSE_COLUMNS = (
     "surname", "given_name", "patronymic", "given_initial", "patronymic_initial", "order",
+    "nickname",
 )
+_SLOW_RE = "[," + re.escape(QUOTES) + "]"
 
 
 def _as_series(values: Any, length: int) -> pd.Series:
@@ -119,14 +123,14 @@ def parse_full_names(values: Any) -> pd.DataFrame:
     """Parse a column of full names, as `parse.parse_full_name` does row by row.
 
     Tokens are cleaned and classified once per distinct token, and the order is decided
-    once per distinct sequence of token classes; names with a comma or more than four
-    words take the row-by-row path.
+    once per distinct sequence of token classes; names with a comma, a quote or more
+    than four words take the row-by-row path.
 
     Args:
         values: a pandas Series, pyarrow array or list of full names; None for missing.
     Returns:
         A DataFrame with columns surname, given_name, patronymic, given_initial,
-        patronymic_initial, order; one row per input, in order.
+        patronymic_initial, order, nickname; one row per input, in order.
     """
     series = _as_series(values, len(values))
     texts = series.where(series.map(lambda v: isinstance(v, str)), "")
@@ -141,7 +145,8 @@ def parse_full_names(values: Any) -> pd.DataFrame:
     positions = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     n = len(texts)
     empty_tokens = np.bincount(rows, weights=kind_codes[codes] < 0, minlength=n) > 0
-    slow = (lengths > _MAX_TOKENS) | empty_tokens | texts.str.contains(",", regex=False).to_numpy()
+    special = texts.str.contains(_SLOW_RE, regex=True).to_numpy()
+    slow = (lengths > _MAX_TOKENS) | empty_tokens | special
     fast = ~slow[rows]
     tokens = np.full((n, _MAX_TOKENS), None, dtype=object)
     tokens[rows[fast], positions[fast]] = cleaned[codes[fast]]
@@ -176,7 +181,8 @@ def _assemble(
 ) -> dict[str, np.ndarray]:
     """Fill the parts of every row from the plan of its pattern of token classes."""
     n = len(tokens)
-    out = {c: np.full(n, None, dtype=object) for c in ("surname", "given_name", "patronymic")}
+    parts = ("surname", "given_name", "patronymic", "nickname")
+    out = {c: np.full(n, None, dtype=object) for c in parts}
     flags = {c: np.zeros(n, dtype=bool) for c in ("given_initial", "patronymic_initial")}
     order = np.full(n, "empty", dtype=object)
     codes, uniques = pd.factorize(pattern)

@@ -12,7 +12,7 @@ first.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
@@ -22,6 +22,7 @@ from musterroll.names.patronymics import read_patronymic
 from musterroll.names.script import clean_text
 
 __all__ = [
+    "QUOTES",
     "Order",
     "ParsedName",
     "Plan",
@@ -43,6 +44,10 @@ _SURNAME_END_RE = re.compile(
 )
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
 _INITIAL_RE = re.compile(r"^[^\W\d_]{1,4}\.$|^[^\W\d_]$")
+# Call signs are quoted: "Rys", «Сокіл», „Борода“. Apostrophes are letters in names and
+# never quote.
+QUOTES = "\"«»„“”″"
+_QUOTED_RE = re.compile(r"[\"«„“”″]\s*([^\"«»„“”″]+?)\s*[\"»“”″]")
 _TOKEN_STRIP = "\"()[]{}<>;:!?*/\\|«»„“”"
 
 
@@ -56,6 +61,8 @@ class ParsedName:
             part then holds the letter(s) without the dot ("Т", "Yu").
         order: how the parts were read: "surname_first", "given_first", "single" (one
             word) or "empty".
+        nickname: a call sign or nickname written in quotes ('Taras "Rys" Petrenko',
+            «Сокіл»), without the quotes; it is not a part of the name.
     """
 
     surname: str | None
@@ -64,6 +71,7 @@ class ParsedName:
     given_initial: bool = False
     patronymic_initial: bool = False
     order: Order = "empty"
+    nickname: str | None = None
 
 
 class TokenFeatures(NamedTuple):
@@ -71,6 +79,7 @@ class TokenFeatures(NamedTuple):
 
     initial: bool
     patronymic: bool
+    known_patronymic: bool
     given: bool
     surname_ending: bool
     capitals: bool
@@ -104,11 +113,13 @@ def token_features(token: str) -> TokenFeatures:
     """Return the features of one cleaned token (cached: tokens repeat across names)."""
     latin = not _CYRILLIC_RE.search(token)
     if _INITIAL_RE.match(token):
-        return TokenFeatures(True, False, False, False, False, latin)
+        return TokenFeatures(True, False, False, False, False, False, latin)
     skeleton = skeleton_key(token)
+    patronymic = read_patronymic(token)
     return TokenFeatures(
         initial=False,
-        patronymic=read_patronymic(token) is not None,
+        patronymic=patronymic is not None,
+        known_patronymic=patronymic is not None and patronymic.known,
         given=bool(given_name_groups(token)),
         surname_ending=bool(_SURNAME_END_RE.search(skeleton)),
         capitals=len(token) > 1 and token.isupper(),
@@ -116,12 +127,33 @@ def token_features(token: str) -> TokenFeatures:
     )
 
 
+def _patronymic_weight(feature: TokenFeatures) -> int:
+    return 2 * feature.known_patronymic + feature.patronymic
+
+
+def _order_by_patronymic(features: tuple[TokenFeatures, ...]) -> Order | None:
+    """The order read from where the patronymic stands: last (surname first) or
+    second-to-last (surname last). -ович is also a surname ending ("Бочкович Сергій
+    Петрович"), so a patronymic of a known father outweighs one of an unknown father, and
+    a known given name right before the last word makes the last word the patronymic."""
+    first, last, middle = features[0], features[-1], features[-2]
+    at_end, in_middle = _patronymic_weight(last), _patronymic_weight(middle)
+    if at_end > in_middle:
+        if not first.patronymic or _patronymic_weight(first) < at_end or middle.given:
+            return "surname_first"
+    if in_middle and in_middle >= at_end:
+        return "given_first"
+    return None
+
+
 def _order(features: tuple[TokenFeatures, ...]) -> Order:
     first, last, n = features[0], features[-1], len(features)
-    if last.patronymic and not first.patronymic:
-        return "surname_first"
-    if n >= 3 and features[-2].patronymic:
-        return "given_first"
+    # Two words are a given name and a surname (lists name the surname); -ович/-евич/-ич
+    # is also a surname ending (Бочкович, Стефанович), so it settles nothing there.
+    if n >= 3:
+        by_patronymic = _order_by_patronymic(features)
+        if by_patronymic:
+            return by_patronymic
     if first.initial != last.initial:
         return "given_first" if first.initial else "surname_first"
     capitals = [f.capitals for f in features]
@@ -180,8 +212,6 @@ def plan_for(features: tuple[TokenFeatures, ...]) -> Plan:
         return Plan((), (), (), False, False, "empty")
     if n == 1:
         return _single_plan(features[0])
-    if n == 2 and features[1].patronymic and features[0].given:
-        return _rest_to_plan((), (0, 1), features, "given_first")
     order = _order(features)
     if order == "surname_first":
         return _rest_to_plan((0,), tuple(range(1, n)), features, order)
@@ -212,11 +242,16 @@ def parse_full_name(text: str) -> ParsedName:
 
     Args:
         text: a full name as written in a list: "Шевченко Тарас Григорович", "Тарас
-            Григорович Шевченко", "Шевченко Т.Г.", "T. Shevchenko", "Shevchenko, Taras".
+            Григорович Шевченко", "Шевченко Т.Г.", "T. Shevchenko", "Shevchenko, Taras",
+            'Taras "Rys" Shevchenko' (a quoted call sign is set apart as `nickname`).
     Returns:
         A ParsedName; parts not present are None; an empty or blank text gives all None
         with order "empty". Two given names or a hyphenated surname stay in one part.
     """
+    nicknames = _QUOTED_RE.findall(text)
+    if nicknames:
+        parsed = parse_full_name(_QUOTED_RE.sub(" ", text))
+        return replace(parsed, nickname=clean_text(" ".join(nicknames)) or None)
     if "," in text:
         head, _, tail = text.partition(",")
         head_tokens, tail_tokens = _tokens(head), [t for t in _tokens(tail) if t != ","]

@@ -49,6 +49,10 @@ def _gendered(skeleton: str) -> tuple[str, str | None]:
     if match:
         sex = "f" if match.group(1) in ("a", "aia") else "m"
         return skeleton[: match.start()] + "ki", sex
+    russian_feminine = skeleton.endswith("aia")
+    if russian_feminine:
+        # Russian feminine -ая/-яя is Ukrainian -а (Гайовая = Гайова).
+        skeleton = skeleton[:-2]
     match = _POSSESSIVE_RE.search(skeleton)
     if match:
         return skeleton[: match.start()] + "ov", "f" if match.group(1) else "m"
@@ -57,7 +61,7 @@ def _gendered(skeleton: str) -> tuple[str, str | None]:
         # -ина is also a plain Ukrainian ending for both sexes (Щербина, Калина), so it
         # joins the family of -ин without saying anything about sex.
         return skeleton[: match.start()] + "in", None
-    return skeleton, None
+    return skeleton, "f" if russian_feminine else None
 
 
 @lru_cache(maxsize=500_000)
