@@ -141,6 +141,37 @@ def duplicate(rng: np.random.Generator, idx: np.ndarray, rate: float) -> np.ndar
     return np.concatenate([idx, idx[pick(rng, len(idx), rate)]])
 
 
+def swap_columns(rng: np.random.Generator, first: np.ndarray, second: np.ndarray,
+                 rate: float) -> None:
+    """Swap two columns' values in `rate` of rows, in place (a surname typed into the
+    given-name box and the other way round)."""
+    rows = pick(rng, len(first), rate)
+    first[rows], second[rows] = second[rows].copy(), first[rows].copy()
+
+
+def sloppy_spacing(rng: np.random.Generator, column: np.ndarray, rate: float) -> None:
+    """Add a trailing space, or a leading one (doubled inside two-word values), to `rate`
+    of the non-empty values, in place."""
+    rows = pick(rng, len(column), rate)
+    kind = rng.random(len(rows)) < 0.7
+    for r, trailing in zip(rows.tolist(), kind.tolist(), strict=True):
+        value = column[r]
+        if not value:
+            continue
+        if trailing:
+            column[r] = value + " "
+        else:
+            column[r] = value.replace(" ", "  ", 1) if " " in value else " " + value
+
+
+def capitalise_rows(rng: np.random.Generator, columns: list[np.ndarray], rate: float
+                    ) -> None:
+    """Write `rate` of rows in capitals across the given columns, in place (caps lock)."""
+    rows = pick(rng, len(columns[0]), rate)
+    for column in columns:
+        column[rows] = [v.upper() for v in column[rows].tolist()]
+
+
 def blank(rng: np.random.Generator, column: np.ndarray, rate: float) -> np.ndarray:
     """Empty `rate` of the values of a column (a surname left out), in place."""
     rows = pick(rng, len(column), rate)

@@ -120,6 +120,11 @@ def family_reports(world: World) -> SourceList:
         dirt.add_typos(rng, columns[col], rate)
         dirt.set_apostrophes(rng, columns[col], "'’ʼ`", [0.5, 0.3, 0.1, 0.1])
         dirt.add_lookalikes(rng, columns[col], 0.005)
+    names = [columns["Прізвище"], columns["Ім'я"], columns["По батькові"]]
+    dirt.swap_columns(rng, names[0], names[1], 0.004)
+    dirt.capitalise_rows(rng, names, 0.01)
+    for column in names:
+        dirt.sloppy_spacing(rng, column, 0.01)
     dirt.misdate(rng, columns["Дата народження"], 0.03)
     dirt.impossible_dates(rng, columns["Дата народження"], 0.002)
     dirt.blank(rng, columns["Прізвище"], 0.001)

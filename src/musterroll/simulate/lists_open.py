@@ -136,6 +136,7 @@ def memorial_book(world: World, on_official: np.ndarray, on_obituary: np.ndarray
         dirt.set_apostrophes(rng, columns[col], "'’", [0.5, 0.5])
         dirt.add_lookalikes(rng, columns[col], 0.004)
     dirt.add_typos(rng, columns["Прізвище"], 0.01)
+    dirt.swap_columns(rng, columns["Прізвище"], columns["Ім'я"], 0.003)
     out = SourceList("memorial_book", "open_source", "csv", "uk", columns, idx,
                      encoding="utf-8", delimiter=",", published=cut,
                      extra={"date_format": "%d.%m.%Y", "default_status": "killed"})
