@@ -138,9 +138,9 @@ def _order_by_patronymic(features: tuple[TokenFeatures, ...]) -> Order | None:
     a known given name right before the last word makes the last word the patronymic."""
     first, last, middle = features[0], features[-1], features[-2]
     at_end, in_middle = _patronymic_weight(last), _patronymic_weight(middle)
-    if at_end > in_middle:
-        if not first.patronymic or _patronymic_weight(first) < at_end or middle.given:
-            return "surname_first"
+    last_wins = not first.patronymic or _patronymic_weight(first) < at_end or middle.given
+    if at_end > in_middle and last_wins:
+        return "surname_first"
     if in_middle and in_middle >= at_end:
         return "given_first"
     return None
