@@ -148,6 +148,9 @@ def draw_fates(rng: np.random.Generator, tables: Tables, people: People) -> Fate
         rows = np.flatnonzero(mask)
         p = np.array(FATE_P[kind] + [0.0])
         fate[rows] = rng.choice(len(p), len(rows), p=p / p.sum())
+    # Children are killed and lost under shelling but not taken as prisoners.
+    child = people.birth > to_day(tables.war_start) - 16 * 365
+    fate[child & np.isin(fate, (CAPTURED, FOUND_ALIVE))] = ALIVE
     none = np.full(n, -1, dtype=np.int32)
     f = Fates(fate=fate, missing=none.copy(), captured=none.copy(), released=none.copy(),
               killed=none.copy(), recovered=none.copy(), identified=none.copy(),
