@@ -70,7 +70,11 @@ def read_link_records(
         (strings, nulls where missing), in record id order.
     """
     names = ["record_id", "source", "kind", "row", *LINK_COLUMNS]
-    chunks: list[list[Any]] = [[] for _ in names]
+    schema = pa.schema([
+        pa.field(name, pa.int64() if name in ("record_id", "row") else pa.string())
+        for name in names
+    ])
+    batches = []
     with engine.connect() as conn:
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         sql = _RECORDS_SQL
@@ -78,15 +82,15 @@ def read_link_records(
             wanted = ", ".join(str(int(i)) for i in record_ids) or "NULL"
             sql = sql.replace(" ORDER BY", f" AND r.id IN ({wanted}) ORDER BY")
         cursor.execute(sql)
+        # Each batch becomes Arrow at once: a million rows of Python strings would
+        # otherwise take a gigabyte before linkage starts.
         while rows := cursor.fetchmany(batch_rows):
-            for k, column in enumerate(zip(*rows, strict=True)):
-                chunks[k].extend(column)
+            columns = zip(*rows, strict=True)
+            arrays = [pa.array(values, type=field.type)
+                      for values, field in zip(columns, schema, strict=True)]
+            batches.append(pa.RecordBatch.from_arrays(arrays, schema=schema))
         cursor.close()
-    arrays = []
-    for name, values in zip(names, chunks, strict=True):
-        kind = pa.int64() if name in ("record_id", "row") else pa.string()
-        arrays.append(pa.array(values, type=kind))
-    return pa.Table.from_arrays(arrays, names=names)
+    return pa.Table.from_batches(batches, schema=schema)
 
 
 def input_hash(records: pa.Table) -> str:

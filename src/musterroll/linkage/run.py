@@ -158,7 +158,9 @@ def link_register(
         raise ValueError("the register holds no records: ingest lists first")
     settings = settings or default_settings()
     say("computing features", 0.05)
+    digest = input_hash(records)
     features = build_features(records, dedup_kinds=settings.dedup_kinds)
+    del records  # the features hold all linkage needs; free the raw fields early
     decisions = read_decisions(engine)
     settings, kept, pairs_scored, clustering = link_features(
         features, settings, engine=engine_name, decisions=decisions, options=options,
@@ -170,7 +172,7 @@ def link_register(
                         limit=queue_limit)
     with engine.begin() as conn:
         run_id = start_run(conn, engine_name=engine_name, seed=settings.seed,
-                           code_version=__version__, digest=input_hash(records),
+                           code_version=__version__, digest=digest,
                            settings=settings.to_dict())
         ids = assign_person_ids(record_ids, clustering.labels, read_membership(conn),
                                 next_id=next_person_id(conn))

@@ -1,0 +1,73 @@
+"""Clustering: strong links join, weak chains do not, constraints and decisions hold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from musterroll.linkage.cluster import ClusterInput, cluster_records
+from musterroll.linkage.settings import Thresholds
+
+T = Thresholds(keep=0.0, strong=6.0, average=2.0, absent=-10.0)
+
+
+def _input(n: int, edges: list[tuple[int, int, float]], **kw: object) -> ClusterInput:
+    frame = pd.DataFrame(edges, columns=["unique_id_l", "unique_id_r", "match_weight"])
+    values = {"dedup_source": [None] * n, "sex": [None] * n, "service": [None] * n}
+    values |= {k: v for k, v in kw.items() if k in values}
+    return ClusterInput(
+        record_ids=np.arange(1, n + 1, dtype=np.int64),
+        dedup_source=np.array(values["dedup_source"], dtype=object),
+        sex=np.array(values["sex"], dtype=object),
+        service=np.array(values["service"], dtype=object), edges=frame,
+        must_link=list(kw.get("must_link", [])),  # type: ignore[call-overload]
+        cannot_link=list(kw.get("cannot_link", [])),  # type: ignore[call-overload]
+    )
+
+
+def _together(labels: np.ndarray, a: int, b: int) -> bool:
+    return bool(labels[a - 1] == labels[b - 1])
+
+
+def test_strong_links_join_and_weak_links_alone_do_not() -> None:
+    result = cluster_records(_input(4, [(1, 2, 20.0), (3, 4, 1.0)]), T)
+    assert _together(result.labels, 1, 2)
+    assert not _together(result.labels, 3, 4)
+
+
+def test_a_weak_link_does_not_chain_two_strong_pairs() -> None:
+    # 1-2 and 3-4 are sure pairs; one weak link 2-3 must not make them one person.
+    edges = [(1, 2, 20.0), (3, 4, 20.0), (2, 3, 4.0)]
+    result = cluster_records(_input(4, edges), T)
+    assert not _together(result.labels, 2, 3)
+
+
+def test_medium_links_join_when_the_average_link_is_high() -> None:
+    edges = [(1, 2, 4.0), (1, 3, 5.0), (2, 3, 4.5)]
+    result = cluster_records(_input(3, edges), T)
+    assert len(set(result.labels.tolist())) == 1
+
+
+def test_two_sexes_two_service_numbers_or_one_official_list_never_join() -> None:
+    edges = [(1, 2, 30.0), (3, 4, 30.0), (5, 6, 30.0)]
+    data = _input(6, edges, sex=["m", "f", None, None, None, None],
+                  service=[None, None, "А1", "А2", None, None],
+                  dedup_source=[None, None, None, None, "official", "official"])
+    result = cluster_records(data, T)
+    assert len(set(result.labels.tolist())) == 6
+    assert sorted(result.refused["reason"]) == ["same_list", "service_number", "sex"]
+
+
+def test_a_constraint_also_holds_across_a_chain() -> None:
+    # 1 (male) ~ 2 (unknown) ~ 3 (female): 2 may join one of them, never both.
+    data = _input(3, [(1, 2, 30.0), (2, 3, 25.0)], sex=["m", None, "f"])
+    result = cluster_records(data, T)
+    assert _together(result.labels, 1, 2)
+    assert not _together(result.labels, 1, 3)
+
+
+def test_decisions_outrank_the_model() -> None:
+    data = _input(4, [(1, 2, 30.0)], must_link=[(3, 4)], cannot_link=[(1, 2)])
+    result = cluster_records(data, T)
+    assert not _together(result.labels, 1, 2)
+    assert _together(result.labels, 3, 4)
