@@ -29,6 +29,13 @@ def official_death_notices(world: World) -> SourceList:
     reported = confirmed + lag(rng, len(idx), 40, 0.8, least=7)
     keep = chosen(rng, prob) & (reported <= world.as_of)
     idx, reported = idx[keep], reported[keep]
+    # A few notices are issued again later as corrections ("уточнення"): same person.
+    again = dirt.pick(rng, len(idx), 0.004)
+    first = len(idx)
+    idx = np.concatenate([idx, idx[again]])
+    reported = np.concatenate([reported, reported[again] + lag(rng, len(again), 60, 0.8, 7)])
+    note = np.where(np.arange(len(idx)) >= first, "уточнення", "").astype(object)
+    idx, reported, note = (a[reported <= world.as_of] for a in (idx, reported, note))
     n = world.names
     columns = {
         "surname": n.surname(idx), "given_name": n.given(idx), "patronymic": n.patronymic(idx),
@@ -39,7 +46,7 @@ def official_death_notices(world: World) -> SourceList:
         "rank": n.rank(idx), "service_number": service_numbers(p.service[idx]),
         "status": np.full(len(idx), "killed", dtype=object),
         "event_date": dates(f.killed[idx], "iso"), "event_place": n.place(idx),
-        "reported_date": dates(reported, "iso"),
+        "reported_date": dates(reported, "iso"), "note": note,
     }
     for col in ("surname", "given_name", "patronymic", "settlement", "event_place"):
         dirt.set_apostrophes(rng, columns[col], "ʼ'", [0.9, 0.1])

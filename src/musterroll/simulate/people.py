@@ -85,7 +85,7 @@ def _draw_home(
         cities = np.flatnonzero(city_of == k)
         settlement[rows] = cities[_pick(rng, city_w[cities], len(rows))]
     village_w = np.array([float(v["weight"]) for v in tables.villages])
-    in_village = rng.random(n) > CITY_SHARE
+    in_village = (rng.random(n) > CITY_SHARE) & (oblast != codes.index("kyc"))  # Kyiv city
     villages = len(tables.settlements) + _pick(rng, village_w, int(in_village.sum()))
     settlement[in_village] = villages
     return oblast, settlement
