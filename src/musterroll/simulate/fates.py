@@ -23,9 +23,11 @@ ALIVE, KILLED, MK_IDENTIFIED, MK, CAPTURED_RELEASED, CAPTURED, FOUND_ALIVE, CAPT
     range(8)
 
 # Probability of each drawn fate (alive, killed, missing and dead, captured, missing then
-# found alive). Of every hundred service members about 14 are lost; the killed outnumber
-# the missing-and-dead two to one and the captured are fewer still (DESIGN.md).
-FATE_P = {"soldier": [0.860, 0.070, 0.0, 0.050, 0.0, 0.014, 0.006],
+# found alive). Of every hundred service members about 14 are lost. More of the dead go
+# missing than come home as bodies, so the register of the missing outgrows the official
+# count of the killed (70,000 ever entered against 55,000 killed, DESIGN.md); the
+# captured are fewer (thousands held, thousands exchanged).
+FATE_P = {"soldier": [0.862, 0.050, 0.0, 0.065, 0.0, 0.016, 0.007],
           "civilian": [0.9495, 0.025, 0.0, 0.018, 0.0, 0.0065, 0.001]}
 RECOVERED_SHARE = 0.62  # missing dead whose remains come home at some point
 # Prisoners who die in captivity (documented deaths of Ukrainian prisoners run to hundreds
