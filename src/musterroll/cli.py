@@ -288,9 +288,12 @@ def simulate_command(
             progress=lambda step, done: bar.update(task, completed=done, description=step),
         )
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=110)  # piped or captured: do not squeeze the table
     table = Table(title=f"lists written to {out} (seed {seed}, {people} people)")
     for name in ("list", "kind", "format", "encoding", "language", "rows"):
-        table.add_column(name, justify="right" if name == "rows" else "left", no_wrap=True)
+        table.add_column(name, justify="right" if name == "rows" else "left", no_wrap=True,
+                         min_width=7 if name == "rows" else None)
     exchanges = [s for s in summary.lists if s.kind == "exchange"]
     for s in summary.lists:
         if s.kind != "exchange":
