@@ -92,3 +92,10 @@ def test_auto_kind_reads_patronymics_and_given_names() -> None:
 def test_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown kind"):
         compare("a", "b", "middle")  # type: ignore[arg-type]
+
+
+def test_an_initial_agrees_with_a_name_of_its_sound_at_fuzzy() -> None:
+    assert compare("Т.", "Тарас", "given").level == "fuzzy"
+    assert compare("Yu.", "Юрій", "given").level == "fuzzy"
+    assert compare("Г", "Hryhorovych", "patronymic").level == "fuzzy"
+    assert compare("Т.", "Петро", "given").level == "different"

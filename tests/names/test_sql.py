@@ -23,6 +23,10 @@ def _records() -> pd.DataFrame:
             rows.append({"surname": None, "given_name": None, "patronymic": None, "sex": sex})
             rows[-1][_PART[pair["kind"]]] = name
     rows += [{"surname": "", "given_name": "  ", "patronymic": None, "sex": "x"}] * 2
+    # Initials, as "Шевченко Т.Г." and "Shevchenko T. H." give them.
+    for given, patronymic in (("Т", "Г"), ("Тарас", "Григорович"), ("T.", "H."), ("Yu", "Zh.")):
+        rows.append({"surname": "Шевченко", "given_name": given, "patronymic": patronymic,
+                     "sex": None})
     frame = pd.DataFrame(rows)
     frame.insert(0, "id", range(len(frame)))
     return frame

@@ -59,6 +59,12 @@ def _fuzzy(a: Keys, b: Keys, p: str) -> bool:
     return levenshtein(left, right) <= fuzzy_limit(left, right)
 
 
+def _initial(a: Keys, b: Keys, p: str) -> bool:
+    return _eq_pair(a[f"{p}_initial_only"], b[f"{p}_initial"]) or _eq_pair(
+        a[f"{p}_initial"], b[f"{p}_initial_only"]
+    )
+
+
 def _given_equivalent(a: Keys, b: Keys, p: str) -> bool:
     return any(_eq_pair(a[f"{p}_{x}"], b[f"{p}_{y}"]) for x in _GROUPS for y in _GROUPS)
 
@@ -90,13 +96,14 @@ _SPECIFIC: dict[str, dict[str, Condition]] = {
         "equivalent": _given_equivalent,
         "phonetic": lambda a, b, p: _eq(a, b, f"{p}_phonetic")
         and (a[f"{p}_group"] is None or b[f"{p}_group"] is None),
-        "fuzzy": _fuzzy,
+        "fuzzy": lambda a, b, p: _fuzzy(a, b, p) or _initial(a, b, p),
     },
     "patronymic": {
         "equivalent": lambda a, b, p: _eq(a, b, f"{p}_group"),
         "phonetic": lambda a, b, p: _eq(a, b, f"{p}_phonetic")
         and (_unknown(a[f"{p}_father"]) or _unknown(b[f"{p}_father"])),
-        "fuzzy": lambda a, b, p: _fuzzy(a, b, p) or _eq(a, b, f"{p}_father"),
+        "fuzzy": lambda a, b, p: _fuzzy(a, b, p) or _eq(a, b, f"{p}_father")
+        or _initial(a, b, p),
     },
     "surname": {
         "equivalent": _surname_equivalent,

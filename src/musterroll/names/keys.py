@@ -197,7 +197,8 @@ def levenshtein(a: str, b: str) -> int:
 def fuzzy_limit(a: str, b: str) -> int:
     """Return the largest edit distance counted as `fuzzy` for two keys.
 
-    One edit for short keys (at most 5 symbols), two for longer ones: two edits turn
-    "Іван" into "Іра", a different name.
+    One edit for short keys (at most 4 symbols), two for longer ones: two edits turn
+    "Іван" into "Іра", a different name, but are also one swap of two letters ("Липві"
+    for "Липів", which Levenshtein counts as two: Spark has no Damerau distance).
     """
-    return 1 if min(len(a), len(b)) <= 5 else 2
+    return 1 if min(len(a), len(b)) <= 4 else 2

@@ -6,14 +6,17 @@ per name part (None where the part is missing or has no letters):
 - surname: `surname_norm`, `surname_translit`, `surname_family`, `surname_sex`,
   `surname_phonetic`
 - given name: `given_norm`, `given_translit`, `given_group`, `given_group_alt`,
-  `given_phonetic`, `given_initial`
+  `given_phonetic`, `given_initial`, `given_initial_only`
 - patronymic: `patronymic_norm`, `patronymic_translit`, `patronymic_group`,
-  `patronymic_father`, `patronymic_sex`, `patronymic_phonetic`
+  `patronymic_father`, `patronymic_sex`, `patronymic_phonetic`, `patronymic_initial`,
+  `patronymic_initial_only`
 
 `*_translit` is the skeleton key (the name under every transliteration system).
 `given_group_alt` is set only for a form in two groups (Саша) whose sex is unknown.
 `patronymic_group` is father's group and sex ("oleksandr:m"); `patronymic_father` the
 father alone, so that a son and a daughter of one Oleksandr can be told apart and related.
+`*_initial` is the first symbol of the skeleton; `*_initial_only` the same when the part is
+nothing but an initial ("Т.", "Yu."), so that "Шевченко Т.Г." can meet Тарас Григорович.
 """
 
 from __future__ import annotations
@@ -40,11 +43,11 @@ SURNAME_COLUMNS = (
 )
 GIVEN_COLUMNS = (
     "given_norm", "given_translit", "given_group", "given_group_alt", "given_phonetic",
-    "given_initial",
+    "given_initial", "given_initial_only",
 )
 PATRONYMIC_COLUMNS = (
     "patronymic_norm", "patronymic_translit", "patronymic_group", "patronymic_father",
-    "patronymic_sex", "patronymic_phonetic",
+    "patronymic_sex", "patronymic_phonetic", "patronymic_initial", "patronymic_initial_only",
 )
 KEY_COLUMNS = SURNAME_COLUMNS + GIVEN_COLUMNS + PATRONYMIC_COLUMNS
 
@@ -84,19 +87,35 @@ def surname_keys(surname: object) -> Keys:
     }
 
 
+# Latin initials of one Cyrillic letter: Ю. is "Yu.", Ж. is "Zh.".
+_LATIN_DIGRAPH_INITIALS = frozenset({"yu", "ya", "ye", "yi", "zh", "kh", "ts", "ch", "sh"})
+
+
+def _initials(norm: str, skeleton: str) -> tuple[str | None, str | None]:
+    """Return (first symbol, first symbol if the part is only an initial)."""
+    letters = "".join(ch for ch in norm if ch.isalpha())
+    only = len(letters) == 1 or letters in _LATIN_DIGRAPH_INITIALS
+    initial = skeleton[:1] or None
+    return initial, initial if only else None
+
+
 def patronymic_keys(patronymic: object) -> Keys:
     """Return the patronymic key columns for one patronymic (all None when missing)."""
     norm = _present(patronymic)
     if norm is None:
         return dict.fromkeys(PATRONYMIC_COLUMNS)
     read = read_patronymic(norm)
+    skeleton = skeleton_key(norm)
+    initial, initial_only = _initials(norm, skeleton)
     return {
         "patronymic_norm": norm,
-        "patronymic_translit": skeleton_key(norm) or None,
+        "patronymic_translit": skeleton or None,
         "patronymic_group": read.group if read else None,
         "patronymic_father": read.father if read else None,
         "patronymic_sex": read.sex if read else None,
         "patronymic_phonetic": phonetic_key(norm) or None,
+        "patronymic_initial": initial,
+        "patronymic_initial_only": initial_only,
     }
 
 
@@ -107,13 +126,15 @@ def given_keys(given_name: object, sex: str | None = None) -> Keys:
         return dict.fromkeys(GIVEN_COLUMNS)
     group, alt = resolve_given_group(norm, sex)
     skeleton = skeleton_key(norm)
+    initial, initial_only = _initials(norm, skeleton)
     return {
         "given_norm": norm,
         "given_translit": skeleton or None,
         "given_group": group,
         "given_group_alt": alt,
         "given_phonetic": phonetic_key(norm) or None,
-        "given_initial": skeleton[:1] or None,
+        "given_initial": initial,
+        "given_initial_only": initial_only,
     }
 
 

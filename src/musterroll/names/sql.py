@@ -9,8 +9,8 @@ the Python twin of each condition; a test runs both on the same pairs in DuckDB.
 Levels, best first: `exact` (same normal form), `transliteration` (same name under any
 transliteration system), `equivalent` (same given-name group; same father's group and sex;
 same family name and no sex conflict), `phonetic` (same sound key), `fuzzy` (one or two
-edits of the skeleton, or same family/father with the other sex), `different`. A `null`
-level comes first for a part missing on either side.
+edits of the skeleton, or same family/father with the other sex, or an initial that
+agrees), `different`. A `null` level comes first for a part missing on either side.
 """
 
 from __future__ import annotations
@@ -31,11 +31,16 @@ Kind = Literal["surname", "given", "patronymic"]
 KINDS: tuple[Kind, ...] = ("surname", "given", "patronymic")
 LEVELS = ("exact", "transliteration", "equivalent", "phonetic", "fuzzy", "different")
 
-# Edits allowed on the skeleton: one for keys of at most five symbols, else two
+# Edits allowed on the skeleton: one for keys of at most four symbols, else two
 # (keys.fuzzy_limit is the Python twin).
 _FUZZY = (
     "levenshtein({p}_translit_l, {p}_translit_r) <= "
-    "CASE WHEN least(length({p}_translit_l), length({p}_translit_r)) <= 5 THEN 1 ELSE 2 END"
+    "CASE WHEN least(length({p}_translit_l), length({p}_translit_r)) <= 4 THEN 1 ELSE 2 END"
+)
+# An initial ("Т.", "Yu.") agrees with a name that begins with its sound; weak evidence,
+# so it counts as fuzzy.
+_INITIAL = (
+    "{p}_initial_only_l = {p}_initial_r OR {p}_initial_l = {p}_initial_only_r"
 )
 _NULL = "{p}_norm_l IS NULL OR {p}_norm_r IS NULL"
 _EXACT = "{p}_norm_l = {p}_norm_r"
@@ -56,7 +61,7 @@ LEVEL_SPEC: dict[str, list[tuple[str, str]]] = {
         ),
         # Two names the data knows as different (Ігор, Єгор) are not a phonetic match.
         ("phonetic", f"{_PHONETIC} AND ({{p}}_group_l IS NULL OR {{p}}_group_r IS NULL)"),
-        ("fuzzy", _FUZZY),
+        ("fuzzy", f"({_FUZZY}) OR {_INITIAL}"),
         ("different", "ELSE"),
     ],
     "patronymic": [
@@ -71,7 +76,7 @@ LEVEL_SPEC: dict[str, list[tuple[str, str]]] = {
             " OR substr({p}_father_r, 1, 1) = '~'"
             " OR {p}_father_l IS NULL OR {p}_father_r IS NULL)",
         ),
-        ("fuzzy", f"({_FUZZY}) OR {{p}}_father_l = {{p}}_father_r"),
+        ("fuzzy", f"({_FUZZY}) OR {{p}}_father_l = {{p}}_father_r OR {_INITIAL}"),
         ("different", "ELSE"),
     ],
     "surname": [
