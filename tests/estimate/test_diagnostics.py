@@ -98,3 +98,22 @@ def test_normal_draws_follow_the_normal_law_including_the_tail():
     assert stats.kstest(draws[:200_000], "norm").pvalue > 1e-4
     beyond = np.mean(np.abs(draws) > 3.442619855899)  # the ziggurat's base strip
     assert beyond == pytest.approx(2 * stats.norm.sf(3.442619855899), rel=0.1)
+
+
+@numba.njit
+def _poissons(seed, size, lam):
+    s = _rng.new_state(seed)
+    out = np.empty(size, dtype=np.int64)
+    for i in range(size):
+        out[i] = _rng.poisson(s, lam)
+    return out
+
+
+@pytest.mark.parametrize("lam", [0.5, 4.0, 25.0, 6000.0])
+def test_poisson_draws_follow_the_poisson_law(lam):
+    draws = _poissons(4, 200_000, lam)
+    values, observed = np.unique(draws, return_counts=True)
+    expected = stats.poisson.pmf(values, lam) * len(draws)
+    keep = expected > 20
+    scaled = expected[keep] * observed[keep].sum() / expected[keep].sum()
+    assert stats.chisquare(observed[keep], scaled).pvalue > 1e-4

@@ -17,6 +17,8 @@ posterior reaching into the region LCMCR would have cut, is reported.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
@@ -122,7 +124,7 @@ def _sample_sticks(
     nu[k_max - 1] = math.exp(acc)
 
 
-@numba.njit(cache=True, error_model="numpy", fastmath=FAST)
+@numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=FAST)
 def sample_chain(
     cells: np.ndarray,
     freq: np.ndarray,
@@ -148,7 +150,6 @@ def sample_chain(
         (N draws, alpha draws, occupied-class draws, number of sweeps that hit max_n0).
     """
     rng = _rng.new_state(seed)
-    np.random.seed(seed)  # NumPy's generator only for the one Poisson draw per sweep
     m, j = cells.shape
     n = 0
     for i in range(m):
@@ -225,7 +226,7 @@ def sample_chain(
             n0 = max_n0
             hits += 1
         else:
-            n0 = min(np.random.poisson(rate), max_n0)
+            n0 = min(_rng.poisson(rng, rate), max_n0)
             if n0 == max_n0:
                 hits += 1
         # 5. their classes
@@ -289,10 +290,16 @@ def lcmcr(
     cells = np.ascontiguousarray(table.patterns[keep])
     freq = np.ascontiguousarray(table.counts[keep])
     max_n0 = int(max_total_factor * table.observed)
-    runs = [
-        sample_chain(cells, freq, k, a_alpha, b_alpha, burnin, samples, thinning, max_n0, s)
-        for s in chain_seeds
-    ]
+    # chains release the GIL: run them side by side; each has its own generator state
+    with ThreadPoolExecutor(max_workers=min(chains, os.cpu_count() or 1)) as pool:
+        runs = list(
+            pool.map(
+                lambda s: sample_chain(
+                    cells, freq, k, a_alpha, b_alpha, burnin, samples, thinning, max_n0, s
+                ),
+                chain_seeds,
+            )
+        )
     draws = np.vstack([r[0] for r in runs])
     pooled = draws.ravel()
     alpha = (1 - level) / 2
