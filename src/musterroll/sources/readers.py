@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -153,17 +154,23 @@ def _number_rows(rows: Iterator[RawRow | list[str | None]], reader: Reader) -> I
 
 
 def _sniff_delimiter(sample: str) -> str:
-    """Pick the delimiter that splits the first lines most consistently into most cells."""
-    lines = [line for line in sample.splitlines()[:50] if line.strip()]
-    if lines and len(sample) >= _SAMPLE_BYTES // 2:
-        lines = lines[:-1]  # the sample may cut its last line short
+    """Pick the delimiter that splits the header into most columns, rows agreeing.
+
+    Each candidate parses the sample as CSV (quotes and line breaks inside quoted cells
+    respected); a candidate must split the header into two or more columns, and scores
+    the header's width times the share of the first rows with that width.
+    """
     best, best_score = ",", 0.0
     for delimiter in _DELIMITERS:
-        counts = [len(next(csv.reader([line], delimiter=delimiter), [])) for line in lines]
-        if not counts or max(counts) < 2:
+        parsed = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        rows = list(islice(parsed, 50))
+        if len(sample) >= _SAMPLE_BYTES // 2:
+            rows = rows[:-1]  # the sample may cut its last row short
+        rows = [row for row in rows if not _is_blank(list(row))]
+        if not rows or len(rows[0]) < 2:
             continue
-        modal = max(set(counts), key=counts.count)
-        score = counts.count(modal) / len(counts) * modal
+        width = len(rows[0])
+        score = width * sum(len(row) == width for row in rows) / len(rows)
         if score > best_score:
             best, best_score = delimiter, score
     return best
