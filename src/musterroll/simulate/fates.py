@@ -33,10 +33,10 @@ RECOVERED_SHARE = 0.62  # missing dead whose remains come home at some point
 # Prisoners who die in captivity (documented deaths of Ukrainian prisoners run to hundreds
 # against some ten thousand held); their bodies come back in repatriations.
 DIED_IN_CAPTIVITY = 0.03
+# Event names in the order of the day arrays of Fates (truth.write_events relies on it);
+# events of one person on one day are written in this order.
 EVENTS = ["missing", "captured", "released", "killed", "remains_recovered", "identified",
           "buried", "found_alive"]
-EV_MISSING, EV_CAPTURED, EV_RELEASED, EV_KILLED, EV_RECOVERED, EV_IDENTIFIED, EV_BURIED, \
-    EV_FOUND = range(8)
 
 
 @dataclass
