@@ -1,6 +1,5 @@
 """Run every plain-script benchmark in bench/ (bench_*.py with a __main__ guard), one
-child process each, and exit non-zero if any failed. pytest-benchmark files are run by
-`pytest bench` instead (see the Makefile's bench target)."""
+child process each, and exit non-zero if any failed (`make bench` calls this)."""
 
 from __future__ import annotations
 
