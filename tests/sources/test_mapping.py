@@ -48,3 +48,8 @@ def test_a_mapping_to_an_unknown_field_names_the_file_and_the_field(tmp_path: Pa
 def test_a_mapped_header_the_file_lacks_is_noted() -> None:
     columns = map_columns(["surname"], {"Звання": "rank"})
     assert any("'Звання'" in note for note in columns.notes)
+
+
+def test_extra_columns_with_the_same_or_no_header_get_distinct_keys() -> None:
+    columns = map_columns(["surname", "x", "x", ""])
+    assert columns.extras == [("x", 1), ("x_2", 2), ("column_4", 3)]

@@ -91,8 +91,15 @@ def load_mapping(source: Path | dict[str, Any] | None) -> dict[str, str | None]:
     return mapping
 
 
-def _extra_key(header: str, index: int) -> str:
-    return header.strip() or f"column_{index + 1}"
+def _extra_key(header: str, index: int, taken: set[str]) -> str:
+    """A unique key for an extra column: its header, else its position; "_2" on a repeat."""
+    key = header.strip() or f"column_{index + 1}"
+    base, n = key, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    taken.add(key)
+    return key
 
 
 def map_columns(header: list[str], mapping: dict[str, str | None] | None = None) -> ColumnMap:
@@ -116,6 +123,7 @@ def map_columns(header: list[str], mapping: dict[str, str | None] | None = None)
     extras: list[tuple[str, int]] = []
     notes: list[str] = []
     seen_mapped: set[str] = set()
+    taken: set[str] = set()
     for index, name in enumerate(header):
         folded = fold_label(name)
         if name in mapping or folded in folded_mapping:
@@ -124,13 +132,13 @@ def map_columns(header: list[str], mapping: dict[str, str | None] | None = None)
         else:
             target = synonyms.get(folded)
         if target is None:
-            extras.append((_extra_key(name, index), index))
+            extras.append((_extra_key(name, index, taken), index))
         elif target in fields:
             notes.append(
                 f"column {name!r} also maps to {target}; the first such column "
                 f"({header[fields[target]]!r}) is used and {name!r} is kept as an extra"
             )
-            extras.append((_extra_key(name, index), index))
+            extras.append((_extra_key(name, index, taken), index))
         else:
             fields[target] = index
     for key in mapping:
