@@ -1,12 +1,18 @@
 """Full-name parsing: surname, given name and patronymic in either order, with initials.
 
 Ukrainian and Russian lists write "Прізвище Ім'я По батькові" (surname first); Latin
-documents write "Given Surname". The order of one name is read from, in turn: a comma
-("Shevchenko, Taras"), the position of the patronymic (last when the surname comes first,
-second-to-last when it comes last), initials ("Шевченко Т.Г.", "T. Shevchenko"), one word
-in capitals among others ("ШЕВЧЕНКО Тарас"), the given-name data and surname endings
-(-енко, -ук, -ов, -ський), and at last the script: Cyrillic surname first, Latin given
-first.
+documents write "Given Surname". A quoted call sign ('Taras "Rys" Petrenko') is set apart
+first. The order of one name is read from, in turn: a comma ("Shevchenko, Taras"), the
+position of the patronymic in names of three words or more (last when the surname comes
+first, second-to-last when it comes last; a patronymic of a known father outweighs an
+-ович surname), initials ("Шевченко Т.Г.", "T. Shevchenko"), one word in capitals among
+others ("ШЕВЧЕНКО Тарас"), the given-name data and surname endings (-енко, -ук, -ов,
+-ський), and at last the script: Cyrillic surname first, Latin given first. Two words are
+always a surname and a given name: lists name the surname.
+
+Each distinct token is classified once (`token_features`) and each distinct sequence of
+classes is planned once (`plan_for`), which is what lets frame.parse_full_names parse a
+million names in seconds.
 """
 
 from __future__ import annotations
