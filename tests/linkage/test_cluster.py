@@ -8,7 +8,8 @@ import pandas as pd
 from musterroll.linkage.cluster import ClusterInput, cluster_records
 from musterroll.linkage.settings import Thresholds
 
-T = Thresholds(keep=0.0, strong=6.0, average=2.0, absent=-10.0)
+# The best-link step is off here (best_link out of reach) except where a test turns it on.
+T = Thresholds(keep=0.0, strong=6.0, average=2.0, absent=-10.0, best_link=99.0)
 
 
 def _input(n: int, edges: list[tuple[int, int, float]], **kw: object) -> ClusterInput:
@@ -71,3 +72,14 @@ def test_decisions_outrank_the_model() -> None:
     result = cluster_records(data, T)
     assert not _together(result.labels, 1, 2)
     assert _together(result.labels, 3, 4)
+
+
+def test_a_lone_record_joins_its_one_clear_candidate_but_not_one_of_two() -> None:
+    best = Thresholds(keep=-8.0, strong=6.0, average=2.0, absent=-10.0, best_link=-4.0,
+                      best_margin=5.0)
+    # 1-2 are one person; 3 is a sparse record weakly like them only; 4 is weakly like
+    # both 5 and 6 (two different persons) and must stay alone.
+    edges = [(1, 2, 20.0), (3, 1, -1.0), (5, 6, -9.0), (4, 5, 0.0), (4, 6, -1.0)]
+    result = cluster_records(_input(6, edges, sex=[None, None, None, None, "m", "f"]), best)
+    assert _together(result.labels, 1, 3)
+    assert not _together(result.labels, 4, 5) and not _together(result.labels, 4, 6)

@@ -9,7 +9,10 @@ Instead (a constrained, greedy agglomerative clustering):
 3. the remaining kept pairs join two clusters only when the clusters' *average* link is
    high: the mean weight over every record pair across the two clusters, a pair that was
    not scored (or scored below the keep weight) counting as ``absent``. Rounds repeat until
-   no more joins.
+   no more joins;
+4. a record still alone joins its best candidate cluster when that candidate reaches
+   ``best_link`` and beats every other candidate by ``best_margin`` (a best-link step
+   for sparse records such as obituaries).
 
 No join ever makes a cluster that breaks a constraint: two records of one deduplicated
 list (an official list is deduplicated by its publisher), two sexes, two service numbers,
@@ -173,6 +176,45 @@ def _average_pass(
     return joins
 
 
+def _best_link_pass(
+    clusters: _Clusters, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
+    thresholds: Thresholds,
+) -> int:
+    """Join records still alone to their best candidate when it is clearly the best.
+
+    A sparse record (an obituary: name, birth year) scores low against its person's
+    records, yet when one candidate cluster stands out by ``best_margin`` over any other
+    and reaches ``best_link``, it is that person far more often than not.
+    """
+    both_l = np.concatenate([left, right])
+    both_r = np.concatenate([right, left])
+    both_w = np.concatenate([weight, weight])
+    roots_l = np.fromiter((clusters.find(int(i)) for i in both_l), np.int64, len(both_l))
+    alone = clusters.size[roots_l] == 1
+    if not alone.any():
+        return 0
+    roots_r = np.fromiter((clusters.find(int(i)) for i in both_r[alone]), np.int64,
+                          int(alone.sum()))
+    links = pd.DataFrame({"s": both_l[alone], "o": roots_r, "w": both_w[alone]})
+    links = links.groupby(["s", "o"], sort=False)["w"].max().reset_index()
+    links = links.sort_values(["s", "w"], ascending=[True, False])
+    rank = links.groupby("s").cumcount()
+    best = links[rank == 0].set_index("s")
+    second = links[rank == 1].set_index("s")["w"].reindex(best.index).fillna(-np.inf)
+    clear = (best["w"] >= thresholds.best_link) & (best["w"] - second >= thresholds.best_margin)
+    # Two lone records join only when each is the other's clear best.
+    choice = dict(zip(best.index[clear].tolist(), best["o"][clear].tolist(), strict=True))
+    joins = 0
+    for s, o in choice.items():
+        a, b = clusters.find(int(s)), clusters.find(int(o))
+        if clusters.size[b] == 1 and choice.get(b) != a:
+            continue
+        if a != b and clusters.size[a] == 1 and clusters.conflict(a, b) is None:
+            clusters.union(a, b)
+            joins += 1
+    return joins
+
+
 def cluster_records(data: ClusterInput, thresholds: Thresholds, *, rounds: int = 4
                     ) -> Clustering:
     """Cluster records into persons from scored pairs, decisions and constraints.
@@ -200,6 +242,7 @@ def cluster_records(data: ClusterInput, thresholds: Thresholds, *, rounds: int =
     for _ in range(rounds):
         if not _average_pass(clusters, left[keep], right[keep], weight[keep], thresholds):
             break
+    _best_link_pass(clusters, left, right, weight, thresholds)
     labels = np.fromiter((clusters.find(i) for i in range(len(data.record_ids))), np.int64,
                          len(data.record_ids))
     ids = data.record_ids

@@ -93,7 +93,7 @@ def explain_person(engine: Engine, person_id: int) -> dict[str, Any]:
     if not ids:
         raise ExplainError(f"no person with id {person_id} in the current linkage")
     records = read_link_records(engine, record_ids=ids)
-    shown = records.drop_columns(["row_hash"]).to_pylist()
+    shown = records.to_pylist()
     out: dict[str, Any] = {"person_id": person_id, "records": shown, "pairs": []}
     params = settings.parameters or {}
     prior = float(params.get("lambda", 1e-5))

@@ -14,6 +14,8 @@ Features, beside the name keys of ``musterroll.names.KEY_COLUMNS``:
 - ``service_key`` (service number without spaces and dashes, upper case);
 - ``sex_key``: the record's sex, else the sex its patronymic or surname shows;
 - ``event_day`` (the event date as a day number) and ``event_place_key`` (its skeleton);
+- ``fate``: the group of the record's status (dead, missing, captive, alive), from the
+  list's kind where the record has none (a burial register lists the dead);
 - ``dedup``: whether the record's list is deduplicated by its publisher.
 """
 
@@ -49,7 +51,7 @@ __all__ = [
 
 _BIRTH = ("birth_year", "birth_month", "birth_day", "birth_date")
 _OTHER = ("unit_key", "oblast_key", "settlement_key", "service_key", "sex_key",
-          "event_day", "event_place_key")
+          "event_day", "event_place_key", "fate")
 _NAME_FALLBACK = ("surname", "given_name", "patronymic")
 
 
@@ -152,6 +154,25 @@ def settlement_key(text: object) -> str | None:
     return key or None
 
 
+_FATES = {
+    "killed": "dead", "remains_recovered": "dead", "identified": "dead",
+    "declared_dead": "dead", "missing": "missing", "captured": "captive",
+    "released": "captive", "found_alive": "alive",
+}
+# The status a list of each kind implies when its rows carry none (official lists hold
+# both the dead and the missing, so they imply nothing).
+_KIND_FATES = {
+    "family_report": "missing", "burial": "dead", "repatriation": "dead",
+    "open_source": "dead", "exchange": "captive", "adversary": "captive",
+}
+
+
+def _fates(status: pd.Series, kinds: pd.Series) -> pd.Series:
+    """The fate group of each record: from its status, else from its list's kind."""
+    fate = status.map(_FATES)
+    return fate.fillna(kinds.map(_KIND_FATES)).astype(object).where(lambda v: v.notna(), None)
+
+
 _EPOCH = pd.Timestamp("1970-01-01")
 
 
@@ -179,7 +200,8 @@ def _spread(values: pd.Series, compute: Callable[[Any], Any]) -> list[Any]:
 def _column(table: pa.Table, name: str) -> pd.Series:
     if name not in table.column_names:
         return pd.Series([None] * table.num_rows, dtype=object)
-    return pd.Series(table.column(name).to_pylist(), dtype=object)
+    values = table.column(name).to_pandas()
+    return values.astype(object).where(values.notna(), None)
 
 
 # A call sign in quotes inside a full name (Ivan "Sokil" Melnyk) is not a name part.
@@ -275,4 +297,5 @@ def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",
     out["sex_key"] = sex.where(sex.notna(), None)
     out["event_day"] = pd.array(_spread(_column(table, "event_date"), event_day), dtype="Int64")
     out["event_place_key"] = _spread(_column(table, "event_place"), settlement_key)
+    out["fate"] = _fates(_column(table, "status"), kinds).to_numpy()
     return out[list(FEATURE_COLUMNS)]

@@ -43,7 +43,7 @@ __all__ = [
 # Record fields linkage reads (the rest of the record stays in the register).
 LINK_COLUMNS: tuple[str, ...] = (
     "surname", "given_name", "patronymic", "full_name", "sex", "birth_date", "oblast",
-    "settlement", "unit", "service_number", "event_date", "event_place", "row_hash",
+    "settlement", "unit", "service_number", "status", "event_date", "event_place",
 )  # fmt: skip
 
 _RECORDS_SQL = (
@@ -94,13 +94,13 @@ def read_link_records(
 
 
 def input_hash(records: pa.Table) -> str:
-    """Return a sha256 over the record ids and row hashes linked (the run's input)."""
-    digest = hashlib.sha256()
+    """Return a sha256 over the record ids linked (the run's input).
+
+    Records are immutable (a corrected list is a new file version with new records), so
+    their ids identify the input.
+    """
     ids = records.column("record_id").to_numpy()
-    digest.update(np.ascontiguousarray(ids, dtype=np.int64).tobytes())
-    for value in records.column("row_hash").to_pylist():
-        digest.update((value or "").encode())
-    return digest.hexdigest()
+    return hashlib.sha256(np.ascontiguousarray(ids, dtype=np.int64).tobytes()).hexdigest()
 
 
 def read_decisions(conn: Connection | Engine) -> pd.DataFrame:

@@ -31,16 +31,28 @@ __all__ = [
 # Which rule finds which true pairs is measured by musterroll.linkage.blocking.recall;
 # together they miss a small share of true pairs (see bench/bench_linkage.py).
 BLOCKING_RULES: tuple[str, ...] = (
-    # Same surname skeleton and given-name group: most true pairs, any birth date.
-    "l.surname_translit = r.surname_translit AND l.given_group = r.given_group",
-    # A mistyped surname: given name and the whole birth date agree.
+    # Every rule pins a birth date, a birth year or an event day where it can: without
+    # them a common name (Мельник Олександр) makes blocks of a thousand records at 1M.
+    # Same surname skeleton and given name (or its initial) and birth year.
+    "l.surname_translit = r.surname_translit AND l.given_initial = r.given_initial"
+    " AND l.birth_year = r.birth_year",
+    # ... and where either record has no birth date at all (obituaries, families).
+    "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
+    " AND (l.birth_year IS NULL OR r.birth_year IS NULL)",
+    # A mistyped surname or given name: the other name and the whole birth date agree.
     "l.given_group = r.given_group AND l.birth_date = r.birth_date",
-    # A mistyped or diminutive given name: surname family and birth year agree.
-    "l.surname_family = r.surname_family AND l.birth_year = r.birth_year",
-    # Both names mistyped or transliterated oddly: father's name and birth date.
+    "l.surname_translit = r.surname_translit AND l.birth_date = r.birth_date",
     "l.patronymic_father = r.patronymic_father AND l.birth_date = r.birth_date",
     # Sound keys across scripts (Latin lists) with the birth year.
-    "l.surname_phonetic = r.surname_phonetic AND l.given_phonetic = r.given_phonetic",
+    "l.surname_phonetic = r.surname_phonetic AND l.given_phonetic = r.given_phonetic"
+    " AND l.birth_year = r.birth_year",
+    # A wrong or missing birth date: the day of death (or of loss of contact) agrees.
+    "l.surname_phonetic = r.surname_phonetic AND l.event_day = r.event_day",
+    # A wrong or missing birth date: the full name's family, given group and father.
+    "l.surname_family = r.surname_family AND l.given_group = r.given_group"
+    " AND l.patronymic_father = r.patronymic_father",
+    "l.surname_family = r.surname_family AND l.birth_year = r.birth_year"
+    " AND l.birth_month = r.birth_month",
     "l.service_key = r.service_key",
     "l.unit_key = r.unit_key AND l.surname_phonetic = r.surname_phonetic",
 )
@@ -94,6 +106,20 @@ _EVENT_LEVELS: list[tuple[str, str]] = [
 ]
 
 
+# What the two lists say happened: a list of the dead and an obituary share far more
+# persons than two random records do; EM learns by how much.
+_FATE_LEVELS: list[tuple[str, str]] = [
+    ("null", "fate_l IS NULL OR fate_r IS NULL"),
+    ("both_dead", "fate_l = 'dead' AND fate_r = 'dead'"),
+    ("same_fate", "fate_l = fate_r"),
+    ("dead_and_missing", "(fate_l = 'dead' AND fate_r = 'missing')"
+     " OR (fate_l = 'missing' AND fate_r = 'dead')"),
+    ("missing_and_captive", "(fate_l = 'missing' AND fate_r = 'captive')"
+     " OR (fate_l = 'captive' AND fate_r = 'missing')"),
+    ("other", "ELSE"),
+]
+
+
 def _simple_levels(column: str, *, fuzzy: bool = False) -> list[tuple[str, str]]:
     levels = [
         ("null", f"{column}_l IS NULL OR {column}_r IS NULL"),
@@ -143,6 +169,7 @@ def default_comparisons() -> list[dict[str, Any]]:
                     "service number"),
         _comparison("sex", _simple_levels("sex_key"), "sex (given, or read from the names)"),
         _comparison("event", _EVENT_LEVELS, "day (and place) of the event the list records"),
+        _comparison("fate", _FATE_LEVELS, "what each list says happened (its status group)"),
     ]
 
 
@@ -151,13 +178,17 @@ class Thresholds:
     """Match weights (log2 Bayes factors) that clustering and review use."""
 
     # Pairs below this weight are not kept at all after scoring.
-    keep: float = 0.0
+    keep: float = -8.0
     # Pairs at or above this weight join two clusters at once (if no constraint forbids).
     strong: float = 6.0
     # Pairs between `keep` and `strong` join two clusters only when the clusters' average
     # link (unscored pairs counting as `absent`) reaches `average`.
     average: float = 2.0
     absent: float = -10.0
+    # A record left alone joins its best candidate at or above `best_link` when no other
+    # candidate comes within `best_margin`.
+    best_link: float = -4.0
+    best_margin: float = 5.0
     # Pairs and clusters whose decision rests on a weight inside this band go to review.
     review_low: float = 2.0
     review_high: float = 10.0
