@@ -1,0 +1,225 @@
+"""Derive every person's status from the evidence: the register stage's main step.
+
+Reads the events with the current linkage (``person_records``; an event about a person
+without a record names the person itself), runs the rules (``rules.py``) once per person
+and per day new evidence about them arrived, and replaces the derived tables
+(``fate_statuses``, ``fate_transitions``, ``fate_conflicts``) in one transaction. The
+evidence itself (``fate_events``) is only ever appended to.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from musterroll.register.events import OWN_SIDE, materialise_record_events
+from musterroll.register.rules import Event, Fate, RuleContext, fates_by_knowledge
+from musterroll.store.audit import append_audit
+from musterroll.store.fates_models import (
+    fate_conflicts_table,
+    fate_events_table,
+    fate_runs_table,
+    fate_statuses_table,
+    fate_transitions_table,
+)
+from musterroll.store.linkage_models import person_records_table, runs_table
+from musterroll.store.models import records_table, sources_table
+
+__all__ = [
+    "RULES_VERSION", "DeriveSummary", "derive_statuses", "is_stale", "iter_history",
+    "read_events",
+]
+
+RULES_VERSION = "fates-1"  # bump when rules.py changes what a status means
+
+
+@dataclass
+class DeriveSummary:
+    """What a derivation did."""
+
+    run_id: int
+    events_written: int
+    events: int
+    persons: int
+    status_rows: int
+    conflicts: int
+    seconds: float
+
+
+def _events_sql() -> Any:
+    e, m, s, r = (fate_events_table.c, person_records_table.c, sources_table.c,
+                  records_table.c)
+    person = func.coalesce(e.person_id, m.person_id).label("person_id")
+    return (
+        select(person, e.id, e.kind, e.event_date, e.reported_date, e.known_on, e.level,
+               s.name.label("source"), e.record_id, e.exchange_id, e.side, e.retracts_id,
+               r.oblast)
+        .select_from(
+            fate_events_table.outerjoin(person_records_table, m.record_id == e.record_id)
+            .outerjoin(sources_table, s.id == e.source_id)
+            .outerjoin(records_table, r.id == e.record_id))
+        .where(person.is_not(None))
+        .order_by(person, e.id)
+    )
+
+
+def read_events(conn: Connection) -> dict[int, tuple[list[Event], str | None]]:
+    """Return each linked person's events and most frequent oblast.
+
+    Args:
+        conn: the register.
+    Returns:
+        person id -> (events, oblast or None). Events of records no person holds (an
+        older version of a list, not linked) are left out.
+    """
+    grouped: dict[int, list[Event]] = defaultdict(list)
+    oblasts: dict[int, Counter[str]] = defaultdict(Counter)
+    for row in conn.execute(_events_sql()):
+        side = None if row.side is None else ("own" if row.side == OWN_SIDE else "other")
+        grouped[row.person_id].append(Event(
+            id=row.id, kind=row.kind, date=row.event_date, reported=row.reported_date,
+            known_on=row.known_on, level=row.level, source=row.source or "workflow",
+            record_id=row.record_id, exchange_id=row.exchange_id, side=side,
+            retracts=row.retracts_id))
+        if row.oblast:
+            oblasts[row.person_id][row.oblast] += 1
+    return {p: (events, oblasts[p].most_common(1)[0][0] if oblasts[p] else None)
+            for p, events in grouped.items()}
+
+
+def _context(conn: Connection) -> RuleContext:
+    e = fate_events_table.c
+    query = (select(e.exchange_id, func.min(e.known_on))
+             .where(e.side == OWN_SIDE, e.exchange_id.is_not(None), e.kind == "released")
+             .group_by(e.exchange_id))
+    return RuleContext(own_exchange_lists={x: day for x, day in conn.execute(query)})
+
+
+def _status_rows(person: int, oblast: str | None, spans: list[tuple[str, Fate]]
+                 ) -> Iterator[dict[str, Any]]:
+    for k, (day, fate) in enumerate(spans):
+        yield {
+            "person_id": person, "valid_from": day,
+            "valid_to": spans[k + 1][0] if k + 1 < len(spans) else None,
+            "status": fate.status, "substatus": fate.substatus, "event_id": fate.event_id,
+            "source": fate.source, "death_date": fate.death_date,
+            "identified_date": fate.identified_date, "missing_date": fate.missing_date,
+            "released_date": fate.released_date, "missing_ever": fate.missing_ever,
+            "declared_dead": fate.declared_dead, "remains_recovered": fate.remains_recovered,
+            "conflicts": len(fate.conflicts), "oblast": oblast,
+        }
+
+
+def _write(conn: Connection, table: Any, rows: list[dict[str, Any]], flush: int = 50_000
+           ) -> list[dict[str, Any]]:
+    if len(rows) >= flush:
+        conn.execute(insert(table), rows)
+        return []
+    return rows
+
+
+def _derive_all(conn: Connection, persons: dict[int, tuple[list[Event], str | None]],
+                context: RuleContext, run_id: int,
+                progress: Callable[[int, int], None] | None) -> tuple[int, int]:
+    statuses: list[dict[str, Any]] = []
+    transitions: list[dict[str, Any]] = []
+    conflicts: list[dict[str, Any]] = []
+    n_status = n_conflicts = 0
+    for k, (person, (events, oblast)) in enumerate(persons.items()):
+        spans = fates_by_knowledge(events, context)
+        final = spans[-1][1]
+        rows = list(_status_rows(person, oblast, spans))
+        statuses.extend(rows)
+        n_status += len(rows)
+        transitions.extend(
+            {"person_id": person, "seq": i, "event_id": t.event_id, "on_date": t.date,
+             "known_on": t.known_on, "status": t.status, "substatus": t.substatus}
+            for i, t in enumerate(final.history))
+        conflicts.extend(
+            {"person_id": person, "kind": c.kind, "event_a": c.event_a, "event_b": c.event_b,
+             "message": c.message, "run_id": run_id} for c in final.conflicts)
+        n_conflicts += len(final.conflicts)
+        statuses = _write(conn, fate_statuses_table, statuses)
+        transitions = _write(conn, fate_transitions_table, transitions)
+        conflicts = _write(conn, fate_conflicts_table, conflicts)
+        if progress is not None and k % 20_000 == 0:
+            progress(k, len(persons))
+    for table, rows in ((fate_statuses_table, statuses), (fate_transitions_table, transitions),
+                        (fate_conflicts_table, conflicts)):
+        if rows:
+            conn.execute(insert(table), rows)
+    return n_status, n_conflicts
+
+
+def derive_statuses(engine: Engine, *, progress: Callable[[int, int], None] | None = None,
+                    actor: str = "musterroll") -> DeriveSummary:
+    """Write every record's events (if new), then derive every person's status anew.
+
+    Args:
+        engine: the register (linked: persons come from ``person_records``).
+        progress: called with (persons done, persons in all) now and then.
+        actor: who derives, for the audit log.
+    Returns:
+        The summary (events written, persons, status rows, conflicts).
+    """
+    started = datetime.now(UTC)
+    with engine.begin() as conn:
+        written = materialise_record_events(conn)
+        last_link = conn.execute(select(func.max(runs_table.c.id))).scalar()
+        last_event = conn.execute(select(func.max(fate_events_table.c.id))).scalar() or 0
+        last_record = conn.execute(select(func.max(records_table.c.id))).scalar() or 0
+        run_id = int(conn.execute(insert(fate_runs_table).values(
+            started_at=started, link_run_id=last_link, events=0, last_event_id=last_event,
+            rules_version=RULES_VERSION)).inserted_primary_key[0])  # type: ignore[index]
+        persons = read_events(conn)
+        context = _context(conn)
+        for table in (fate_statuses_table, fate_transitions_table, fate_conflicts_table):
+            conn.execute(table.delete())
+        n_status, n_conflicts = _derive_all(conn, persons, context, run_id, progress)
+        n_events = sum(len(events) for events, _ in persons.values())
+        counts = {"events_written": written, "events": n_events, "persons": len(persons),
+                  "status_rows": n_status, "conflicts": n_conflicts,
+                  "last_record_id": last_record}
+        conn.execute(update(fate_runs_table).where(fate_runs_table.c.id == run_id).values(
+            finished_at=datetime.now(UTC), events=n_events, counts=counts))
+        append_audit(conn, action="derive statuses", subject=f"fate_run:{run_id}",
+                     detail=counts, actor=actor)
+    seconds = (datetime.now(UTC) - started).total_seconds()
+    return DeriveSummary(run_id, written, n_events, len(persons), n_status, n_conflicts,
+                         round(seconds, 3))
+
+
+def is_stale(conn: Connection | Engine) -> bool:
+    """Return whether records, events or linkage changed since the last derivation.
+
+    Cheap (three max() lookups), so ``musterroll status`` can check before counting.
+    """
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return is_stale(c)
+    run = conn.execute(select(fate_runs_table).order_by(fate_runs_table.c.id.desc())
+                       .limit(1)).first()
+    if run is None or run.finished_at is None:
+        return True
+    e = fate_events_table.c
+    last_event = conn.execute(select(func.max(e.id))).scalar() or 0
+    last_link = conn.execute(select(func.max(runs_table.c.id))).scalar()
+    last_record = conn.execute(select(func.max(records_table.c.id))).scalar() or 0
+    pending = last_record != (run.counts or {}).get("last_record_id")
+    return bool(last_event != run.last_event_id or last_link != run.link_run_id or pending)
+
+
+def iter_history(conn: Connection, person_id: int) -> Iterable[dict[str, Any]]:
+    """Return a person's status changes, oldest first, with each change's event."""
+    t, e = fate_transitions_table.c, fate_events_table.c
+    query = (select(t.seq, t.on_date, t.known_on, t.status, t.substatus, e.id.label("event_id"),
+                    e.kind, e.record_id, e.level, e.source_id)
+             .select_from(fate_transitions_table.join(fate_events_table, e.id == t.event_id))
+             .where(t.person_id == person_id).order_by(t.seq))
+    return [dict(row._mapping) for row in conn.execute(query)]
+
