@@ -110,3 +110,13 @@ def test_a_search_over_millions_of_models_is_refused():
     with pytest.raises(ValueError, match="too long"):
         model_space(6)
     assert len(model_space(6, max_order=2).names) == 2**15
+
+
+def test_models_without_a_finite_estimate_are_not_chosen(reference_table):
+    # the sparse 5-list table: many models leave the unobserved cell unbounded
+    result = loglinear(reference_table("us_western_sex_trafficking"), bootstrap=40, seed=3)
+    assert result.diagnostics["models_without_finite_estimate"] > 0
+    assert np.isfinite(result.upper)
+    assert result.upper < 100 * result.observed
+    again = loglinear(reference_table("us_western_sex_trafficking"), bootstrap=40, seed=3)
+    assert np.array_equal(result.draws, again.draws)  # threads do not change the draws

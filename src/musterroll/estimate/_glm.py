@@ -15,10 +15,11 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["fit_models", "fit_one", "poisson_deviance"]
+__all__ = ["fit_models", "fit_one", "poisson_deviance", "select_best", "select_many"]
 
 MAXIT = 25
 EPSILON = 1e-8
+DIVERGING_STEP = 1e-3  # a last intercept step larger than this: no finite estimate
 
 
 @numba.njit(cache=True)
@@ -74,7 +75,7 @@ def _inverse_00(a: np.ndarray, p: int) -> float:
     return float(np.sum(v * v))
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def fit_one(
     x: np.ndarray, y: np.ndarray, cols: np.ndarray, mu_start: np.ndarray
 ) -> tuple[float, float, float, bool, np.ndarray]:
@@ -87,7 +88,8 @@ def fit_one(
         mu_start: starting fitted values (R starts at y + 0.1).
     Returns:
         (deviance, intercept, variance of the intercept, converged, fitted values);
-        deviance is inf when the information matrix is singular.
+        deviance is inf when the information matrix is singular; the intercept is +inf
+        when it was still rising at the last iteration (no finite estimate of N).
     """
     n = y.shape[0]
     p = cols.shape[0]
@@ -99,6 +101,8 @@ def fit_one(
     beta = np.zeros(p)
     converged = False
     dev = dev_old
+    b0_old = np.nan
+    step0 = 0.0
     for _ in range(MAXIT):
         for r in range(p):
             cr = cols[r]
@@ -116,6 +120,8 @@ def fit_one(
                 a[c, r] = s
         if not _cholesky_solve(a, b, p, beta):
             return np.inf, np.nan, np.nan, False, mu
+        step0 = beta[0] - b0_old
+        b0_old = beta[0]
         for i in range(n):
             s = 0.0
             for c in range(p):
@@ -127,6 +133,10 @@ def fit_one(
             converged = True
             break
         dev_old = dev
+    if step0 > DIVERGING_STEP:
+        # the intercept still climbs when the deviance has settled: its MLE is at +inf
+        # (zero cells leave the unobserved cell unbounded), so N-hat does not exist
+        return dev, np.inf, np.nan, converged, mu
     return dev, beta[0], _inverse_00(a, p), converged, mu
 
 
@@ -162,7 +172,7 @@ def fit_models(
     return dev, b0, v0, conv, fitted
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def select_best(
     x: np.ndarray,
     y: np.ndarray,
@@ -171,7 +181,7 @@ def select_best(
     mu_start: np.ndarray,
     penalty: float,
 ) -> tuple[int, float]:
-    """The model minimising deviance + penalty * parameters, skipping hopeless fits.
+    """The model minimising deviance + penalty * parameters among those with a finite N.
 
     An information criterion is deviance + penalty * p plus a constant shared by all
     models, and a deviance is never negative: once a model scores S, no model with
@@ -189,6 +199,33 @@ def select_best(
             break
         d, b0, _, _, _ = fit_one(x, y, col_index[k, : n_cols[k]], mu_start[k])
         score = d + penalty * n_cols[k]
-        if score < best_score:
+        if score < best_score and b0 < np.inf:
             best, best_score, best_b0 = k, score, b0
     return best, best_b0
+
+
+@numba.njit(cache=True, nogil=True)
+def select_many(
+    x: np.ndarray,
+    ys: np.ndarray,
+    col_index: np.ndarray,
+    n_cols: np.ndarray,
+    mu_start: np.ndarray,
+    use_bic: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`select_best` for each row of `ys` (bootstrap replicates); releases the GIL.
+
+    The penalty is log(n) for BIC (n the replicate's documented count) or 2 for AIC.
+
+    Returns:
+        (best model per replicate, its intercept); -1 and nan when no model has a
+        finite estimate.
+    """
+    reps = ys.shape[0]
+    best = np.empty(reps, dtype=np.int64)
+    b0 = np.empty(reps)
+    for r in range(reps):
+        y = ys[r]
+        penalty = math.log(max(y.sum(), 1.0)) if use_bic else 2.0
+        best[r], b0[r] = select_best(x, y, col_index, n_cols, mu_start, penalty)
+    return best, b0

@@ -67,7 +67,19 @@ class ModelFits:
     fitted: np.ndarray
 
     def best(self, criterion: Criterion) -> int:
-        """Index of the model minimising the criterion among finite fits."""
+        """Index of the model minimising the criterion among fits with a finite N-hat.
+
+        Raises:
+            ValueError: when no model has a finite estimate.
+        """
+        values = self.bic if criterion == "bic" else self.aic
+        usable = np.isfinite(values) & np.isfinite(self.estimate)
+        if not usable.any():
+            raise ValueError("no model gives a finite estimate for this table")
+        return int(np.nanargmin(np.where(usable, values, np.nan)))
+
+    def best_overall(self, criterion: Criterion) -> int:
+        """Index of the model minimising the criterion, whether or not N-hat is finite."""
         values = self.bic if criterion == "bic" else self.aic
         return int(np.nanargmin(np.where(np.isfinite(values), values, np.nan)))
 

@@ -5,12 +5,14 @@ that repeats the model selection (see `loglinear` for the argument).
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 from scipy.stats import chi2
 
-from musterroll.estimate._glm import fit_one, select_best
+from musterroll.estimate._glm import fit_one, select_many
 from musterroll.estimate._loglinear_fit import Criterion, ModelFits, ModelSpace
 
 __all__ = ["bootstrap_selection", "profile_interval"]
@@ -90,25 +92,34 @@ def bootstrap_selection(
     chosen model's N-hat.
 
     Returns:
-        (replicate estimates, index of the model chosen in each replicate).
+        (replicate estimates, index of the model chosen in each replicate); a replicate
+        in which no model gives a finite estimate has estimate inf and model -1.
     """
     y = cells[1:].astype(np.float64)
     n_hat = float(fits.estimate[k])
     probs = np.concatenate(([n_hat - y.sum()], y)) / n_hat
-    total = int(round(n_hat))
-    estimates = np.empty(replicates)
-    chosen = np.empty(replicates, dtype=np.int64)
+    draws = rng.multinomial(int(round(n_hat)), probs, size=replicates)[:, 1:].astype(np.float64)
     # Fit small models first so that select_best can skip the large ones exactly.
     order = np.argsort(space.n_cols, kind="stable")
-    col_index = np.ascontiguousarray(space.col_index[order])
-    n_cols = np.ascontiguousarray(space.n_cols[order])
-    warm = np.ascontiguousarray(np.maximum(fits.fitted[order], 0.1))
-    x = np.ascontiguousarray(space.x_full[1:])
-    for b in range(replicates):
-        draw = rng.multinomial(total, probs)[1:].astype(np.float64)
-        n_b = draw.sum()
-        penalty = math.log(n_b) if criterion == "bic" else 2.0
-        best, b0 = select_best(x, draw, col_index, n_cols, warm, penalty)
-        chosen[b] = order[best]
-        estimates[b] = n_b + math.exp(b0)
+    args = (
+        np.ascontiguousarray(space.x_full[1:]),
+        np.ascontiguousarray(space.col_index[order]),
+        np.ascontiguousarray(space.n_cols[order]),
+        np.ascontiguousarray(np.maximum(fits.fitted[order], 0.1)),
+        criterion == "bic",
+    )
+    chunks = np.array_split(np.arange(replicates), max(1, min(os.cpu_count() or 1, replicates)))
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:  # the fits release the GIL
+        parts = list(
+            pool.map(
+                lambda idx: select_many(args[0], draws[idx], args[1], args[2], args[3], args[4]),
+                chunks,
+            )
+        )
+    best = np.concatenate([p[0] for p in parts])
+    b0 = np.concatenate([p[1] for p in parts])
+    found = best >= 0
+    chosen = np.where(found, order[np.maximum(best, 0)], -1)
+    with np.errstate(over="ignore"):
+        estimates = np.where(found, draws.sum(axis=1) + np.exp(b0), np.inf)
     return estimates, chosen

@@ -46,6 +46,8 @@ __all__ = [
 ]
 
 IntervalKind = Literal["bootstrap", "profile"]
+DEFAULT_REPLICATES = 1000
+DEFAULT_REPLICATES_MANY_LISTS = 300  # 5+ lists: each replicate searches ~7,000 models
 
 
 def loglinear(
@@ -54,7 +56,7 @@ def loglinear(
     level: float = 0.95,
     criterion: Criterion = "bic",
     interval: IntervalKind = "bootstrap",
-    bootstrap: int = 1000,
+    bootstrap: int | None = None,
     max_order: int | None = None,
     models: list[str] | None = None,
     seed: int | None = None,
@@ -67,7 +69,9 @@ def loglinear(
         criterion: "bic" (default, as Rcapture's closedpMS.t orders models) or "aic".
         interval: "bootstrap" (default; accounts for the selection) or "profile" (the
             chosen model's profile-likelihood interval, as Rcapture; ignores selection).
-        bootstrap: bootstrap replicates (0: none, then the interval is the profile one).
+        bootstrap: bootstrap replicates; default 1,000, or 300 with 5 lists or more, where
+            each replicate searches thousands of models (0: none, and the interval is the
+            profile one).
         max_order: highest interaction order searched (default J-1).
         models: search only these models (Rcapture names, e.g. ["[12,3]", "[1,2,3]"]).
         seed: seed of the bootstrap draws (drawn and recorded when None).
@@ -82,6 +86,8 @@ def loglinear(
             f"log-linear estimation needs 2 lists with persons, got {table.usable_lists()}"
         )
     seed = fresh_seed() if seed is None else seed
+    if bootstrap is None:
+        bootstrap = DEFAULT_REPLICATES if table.n_lists < 5 else DEFAULT_REPLICATES_MANY_LISTS
     space = model_space(table.n_lists, max_order, models)
     cells = table.cells()
     fits = fit_all_models(space, cells)
@@ -92,6 +98,7 @@ def loglinear(
         "model": fits.names[k],
         "criterion": criterion,
         "models_searched": len(fits.names),
+        "models_without_finite_estimate": int(np.sum(~np.isfinite(fits.estimate))),
         "profile_interval": [p_low, p_high],
         "profile_mle": n_max,
         "stderr": float(fits.stderr[k]),
@@ -115,8 +122,10 @@ def loglinear(
         b_low, b_high = (float(v) for v in np.quantile(draws, [alpha, 1 - alpha]))
         diagnostics["bootstrap_interval"] = [b_low, b_high]
         diagnostics["bootstrap_model_frequency"] = _frequencies(chosen, fits.names)
+        diagnostics["bootstrap_without_finite_estimate"] = float(np.mean(np.isinf(draws)))
         if interval == "bootstrap":
             lower, upper = b_low, b_high
+        warnings.extend(_bootstrap_warnings(draws, b_high, p_high))
     if interval == "profile" or bootstrap == 0:
         warnings.append(
             "the interval is the chosen model's profile likelihood interval: it ignores the "
@@ -168,9 +177,28 @@ def _best_models(fits: ModelFits, criterion: Criterion, top: int = 10) -> list[d
 
 
 def _frequencies(chosen: np.ndarray, names: list[str], top: int = 5) -> dict[str, float]:
+    """Share of replicates choosing each of the `top` most chosen models."""
     values, counts = np.unique(chosen, return_counts=True)
     order = np.argsort(-counts)[:top]
-    return {names[int(values[i])]: float(counts[i] / len(chosen)) for i in order}
+    label = [names[int(v)] if v >= 0 else "(no finite estimate)" for v in values]
+    return {label[i]: float(counts[i] / len(chosen)) for i in order}
+
+
+def _bootstrap_warnings(draws: np.ndarray, b_high: float, p_high: float) -> list[str]:
+    """Caveats on a selection bootstrap: replicates without estimate, a long upper tail."""
+    warnings = []
+    lost = float(np.mean(np.isinf(draws)))
+    if lost > 0:
+        warnings.append(
+            f"in {lost:.1%} of the bootstrap replicates no model gave a finite estimate"
+        )
+    if b_high > 2 * p_high:
+        warnings.append(
+            f"the selection bootstrap reaches {b_high:,.0f}, far above the chosen model's "
+            f"profile upper bound {p_high:,.0f}: other plausible models extrapolate much "
+            "further, and the upper bound is uncertain"
+        )
+    return warnings
 
 
 def _model_warnings(
@@ -186,6 +214,13 @@ def _model_warnings(
         warnings.append(
             f"{len(close)} models are within 2 {criterion.upper()} points of the chosen one and "
             f"give totals from {low:,.0f} to {high:,.0f}: model choice dominates the estimate"
+        )
+    overall = fits.best_overall(criterion)
+    if overall != k:
+        warnings.append(
+            f"the model with the best {criterion.upper()}, {fits.names[overall]}, gives no finite "
+            f"estimate (zero cells leave the unobserved cell unbounded): {fits.names[k]}, the "
+            "best with a finite estimate, is used"
         )
     if not fits.converged[k]:
         warnings.append(
