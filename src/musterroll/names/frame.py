@@ -41,7 +41,7 @@ _PARSE_COLUMNS = (
     "surname", "given_name", "patronymic", "given_initial", "patronymic_initial", "order",
     "nickname",
 )
-_SLOW_RE = "[," + re.escape(QUOTES) + "]"
+_SLOW_RE = re.compile("[," + re.escape(QUOTES) + "]")
 
 
 def _as_series(values: Any, length: int) -> pd.Series:
@@ -132,21 +132,21 @@ def parse_full_names(values: Any) -> pd.DataFrame:
         A DataFrame with columns surname, given_name, patronymic, given_initial,
         patronymic_initial, order, nickname; one row per input, in order.
     """
-    series = _as_series(values, len(values))
-    texts = series.where(series.map(lambda v: isinstance(v, str)), "")
-    parts = texts.str.replace(".", ". ", regex=False).str.split()
-    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+    plain = [v if isinstance(v, str) else "" for v in _as_series(values, len(values))]
+    n = len(plain)
+    parts = [text.replace(".", ". ").split() for text in plain]
+    lengths = np.fromiter(map(len, parts), dtype=np.int64, count=n)
     flat = np.array([t for row in parts for t in row], dtype=object)
     codes, uniques = pd.factorize(flat)
     cleaned = np.array([clean_token(t) for t in uniques] + [""], dtype=object)
     features = [token_features(t) if t else None for t in cleaned[:-1]]
     kinds, kind_codes = _feature_ids(features)
-    rows = np.repeat(np.arange(len(texts)), lengths)
+    # A comma or a quote sends its row down the row-by-row path (see parse_full_name).
+    special = np.array([bool(_SLOW_RE.search(t)) for t in uniques] + [False])
+    rows = np.repeat(np.arange(n), lengths)
     positions = np.arange(len(flat)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    n = len(texts)
-    empty_tokens = np.bincount(rows, weights=kind_codes[codes] < 0, minlength=n) > 0
-    special = texts.str.contains(_SLOW_RE, regex=True).to_numpy()
-    slow = (lengths > _MAX_TOKENS) | empty_tokens | special
+    odd = (kind_codes[codes] < 0) | special[codes]
+    slow = (lengths > _MAX_TOKENS) | (np.bincount(rows, weights=odd, minlength=n) > 0)
     fast = ~slow[rows]
     tokens = np.full((n, _MAX_TOKENS), None, dtype=object)
     tokens[rows[fast], positions[fast]] = cleaned[codes[fast]]
@@ -156,13 +156,11 @@ def parse_full_names(values: Any) -> pd.DataFrame:
     pattern = np.bincount(rows[fast], weights=weights, minlength=n).astype(np.int64)
     out = _assemble(tokens, pattern, lengths, kinds)
     slow_rows = np.flatnonzero(slow)
-    plain = texts.tolist()
     parsed = [parse_full_name(plain[i]) for i in slow_rows]
     for column in _PARSE_COLUMNS:
         out[column][slow_rows] = [getattr(p, column) for p in parsed]
-    return pd.DataFrame(out, dtype=object).astype(
-        {"given_initial": bool, "patronymic_initial": bool}
-    )
+    frame = pd.DataFrame({column: out[column] for column in _PARSE_COLUMNS}, dtype=object)
+    return frame.astype({"given_initial": bool, "patronymic_initial": bool})
 
 
 def _feature_ids(

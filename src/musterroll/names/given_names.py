@@ -24,6 +24,7 @@ __all__ = [
     "load_groups",
     "load_ambiguous_forms",
     "given_name_groups",
+    "groups_of_skeleton",
     "resolve_given_group",
     "given_name_language",
     "group_by_id",
@@ -137,7 +138,12 @@ def given_name_groups(name: str) -> tuple[str, ...]:
         Group ids; empty when the name is not in the data; two for a declared ambiguous
         form such as "Саша".
     """
-    return _index().get(skeleton_key(name), ())
+    return groups_of_skeleton(skeleton_key(name))
+
+
+def groups_of_skeleton(key: str) -> tuple[str, ...]:
+    """Return the group ids of a name already reduced to its skeleton key."""
+    return _index().get(key, ())
 
 
 def resolve_given_group(name: str, sex: str | None = None) -> tuple[str | None, str | None]:

@@ -149,7 +149,10 @@ def _skeleton(lowered: str) -> str:
     # Old-style "Ivanoff" is the same -ов ending.
     if skeleton.endswith(("off", "eff")):
         skeleton = skeleton[:-2] + "v"
-    return _IE_RE.sub("e", _I_RUN_RE.sub("i", skeleton))
+    # Most names have neither run: skip the regex work for them.
+    if "ii" in skeleton:
+        skeleton = _I_RUN_RE.sub("i", skeleton)
+    return _IE_RE.sub("e", skeleton) if "ie" in skeleton else skeleton
 
 
 _PHONETIC = str.maketrans({"o": "a", "i": "e", "C": "S", "Z": "S"})

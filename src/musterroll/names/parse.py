@@ -22,9 +22,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from musterroll.names.given_names import given_name_groups
+from musterroll.names.given_names import groups_of_skeleton
 from musterroll.names.keys import skeleton_key
-from musterroll.names.patronymics import read_patronymic
+from musterroll.names.patronymics import read_patronymic_skeleton
 from musterroll.names.script import clean_text
 
 __all__ = [
@@ -121,12 +121,12 @@ def token_features(token: str) -> TokenFeatures:
     if _INITIAL_RE.match(token):
         return TokenFeatures(True, False, False, False, False, False, latin)
     skeleton = skeleton_key(token)
-    patronymic = read_patronymic(token)
+    patronymic = read_patronymic_skeleton(skeleton)
     return TokenFeatures(
         initial=False,
         patronymic=patronymic is not None,
         known_patronymic=patronymic is not None and patronymic.known,
-        given=bool(given_name_groups(token)),
+        given=bool(groups_of_skeleton(skeleton)),
         surname_ending=bool(_SURNAME_END_RE.search(skeleton)),
         capitals=len(token) > 1 and token.isupper(),
         latin=latin,

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from musterroll.names.given_names import load_groups
 from musterroll.names.keys import skeleton_key
 
-__all__ = ["Patronymic", "read_patronymic", "is_patronymic_form"]
+__all__ = ["Patronymic", "is_patronymic_form", "read_patronymic", "read_patronymic_skeleton"]
 
 # Suffixes on the skeleton: C is ч. Longest first. "-ич"/"-ична" (Ілліч, Кузьмич,
 # Ильинична) are also surname endings (Бабич), so they count only when the stem is a
@@ -25,7 +25,10 @@ __all__ = ["Patronymic", "read_patronymic", "is_patronymic_form"]
 _FEMALE = ("iniCna", "oviCna", "ovna", "evna", "ivna", "iCna")
 _MALE = ("oviC", "eviC")
 _WEAK_MALE = ("iC",)
-_SUFFIX_KINDS = ((_FEMALE, "f", True), (_MALE, "m", True), (_WEAK_MALE, "m", False))
+_KINDS = ((_FEMALE, "f", True), (_MALE, "m", True), (_WEAK_MALE, "m", False))
+_SUFFIX_KIND = {suffix: (sex, strong) for suffixes, sex, strong in _KINDS for suffix in suffixes}
+# Longest first, so that -овна is not read as -на and -ович not as -ич.
+_SUFFIX_RE = re.compile("(?:" + "|".join(sorted(_SUFFIX_KIND, key=len, reverse=True)) + ")$")
 _TRAILING_VOWELS = re.compile(r"[aeiou]+$")
 
 
@@ -71,11 +74,11 @@ def _irregular() -> dict[str, tuple[str, str]]:
 
 
 def _split_suffix(key: str) -> tuple[str, str, bool] | None:
-    for suffixes, sex, strong in _SUFFIX_KINDS:
-        for suffix in suffixes:
-            if key.endswith(suffix) and len(key) - len(suffix) >= 2:
-                return key[: -len(suffix)], sex, strong
-    return None
+    match = _SUFFIX_RE.search(key)
+    if match is None or match.start() < 2:
+        return None
+    suffix = match.group(0)
+    return key[: match.start()], *_SUFFIX_KIND[suffix]
 
 
 def read_patronymic(text: str) -> Patronymic | None:
@@ -89,11 +92,12 @@ def read_patronymic(text: str) -> Patronymic | None:
         scripts); None when the text has no patronymic suffix, or only "-ич" on a stem
         that is not a known name.
     """
-    return _read_skeleton(skeleton_key(text))
+    return read_patronymic_skeleton(skeleton_key(text))
 
 
 @lru_cache(maxsize=500_000)
-def _read_skeleton(key: str) -> Patronymic | None:
+def read_patronymic_skeleton(key: str) -> Patronymic | None:
+    """`read_patronymic` for a text already reduced to its skeleton key."""
     if key in _irregular():
         father, sex = _irregular()[key]
         return Patronymic(father=father, sex=sex, known=True)
