@@ -147,3 +147,23 @@ def test_the_review_queue_is_ordered_most_informative_first(war: Any, tmp_path: 
     priorities = np.array([item["priority"] for item in items])
     assert (np.diff(priorities) <= 0).all()
     assert first["id"] not in {item["id"] for item in remaining}
+
+
+def test_decisions_refine_the_m_values(war: Any) -> None:
+    import pyarrow as pa
+
+    from musterroll.linkage.engines import open_duckdb
+    from musterroll.linkage.model import refine_with_decisions, register_features
+
+    edges = war.first.edges.sort_values("match_weight", ascending=False).head(40)
+    decisions = pd.DataFrame({"record_id_l": edges["unique_id_l"],
+                              "record_id_r": edges["unique_id_r"], "decision": "same"})
+    table = register_features(
+        open_duckdb(), pa.Table.from_pandas(war.first.features, preserve_index=False))
+    refined = refine_with_decisions(table, war.trained, decisions)
+    before, after = war.trained.parameters["m"], refined["m"]
+    assert after != before
+    for name, values in after.items():
+        assert abs(sum(v for v in values if v is not None) - 1.0) < 1e-9, name
+    # The strongest pairs agree exactly on birth dates: that level's m can only grow.
+    assert after["birth_date"][1] >= before["birth_date"][1]
