@@ -55,3 +55,10 @@ def test_a_bad_table_names_the_problem(tmp_path):
     result = runner.invoke(app, ["estimate", "--table", str(path)])
     assert result.exit_code == 2
     assert "row 2" in result.output
+
+
+def test_an_unknown_interval_kind_is_an_error(data_dir):
+    table = str(data_dir / "kosovo.csv")
+    result = runner.invoke(app, ["estimate", "--table", table, "--interval", "wald"])
+    assert result.exit_code == 2
+    assert "interval bootstrap or profile" in result.output

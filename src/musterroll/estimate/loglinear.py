@@ -80,10 +80,16 @@ def loglinear(
         model, both intervals, the ten best models and how often the bootstrap chose each.
     Raises:
         TableError: when the table has fewer than 2 lists with persons on them.
+        ValueError: on an unknown criterion or interval.
     """
     if len(table.usable_lists()) < 2:
         raise TableError(
             f"log-linear estimation needs 2 lists with persons, got {table.usable_lists()}"
+        )
+    if criterion not in ("bic", "aic") or interval not in ("bootstrap", "profile"):
+        raise ValueError(
+            f"criterion must be bic or aic (got {criterion!r}), interval bootstrap or "
+            f"profile (got {interval!r})"
         )
     seed = fresh_seed() if seed is None else seed
     if bootstrap is None:
