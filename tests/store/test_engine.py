@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
@@ -81,4 +83,30 @@ def test_a_rolled_back_transaction_leaves_no_trace(register_url: str) -> None:
         append_audit(conn, action="half")
         raise RuntimeError("interrupted")
     assert read_audit(engine) == []
+    engine.dispose()
+
+
+def test_bulk_reads_carry_provenance_and_skip_old_versions(
+    register_url: str, tmp_path: Path
+) -> None:
+    from musterroll.sources import ingest_file
+
+    init_register(register_url)
+    engine = open_register(register_url)
+    first = tmp_path / "v1.csv"
+    first.write_text("surname,status\nБойко,KIA\nШевчук,MIA\n", encoding="utf-8")
+    second = tmp_path / "v2.csv"
+    second.write_text("surname,status\nБойко,KIA\n", encoding="utf-8")
+    other = tmp_path / "o.csv"
+    other.write_text("surname\nКоваль\n", encoding="utf-8")
+    ingest_file(engine, first, source="a", kind="official")
+    ingest_file(engine, other, source="b")
+    ingest_file(engine, second, source="a")
+    current = read_records(engine).to_pylist()
+    assert [(r["source"], r["file_version"], r["row"], r["surname"]) for r in current] == [
+        ("b", 1, 1, "Коваль"), ("a", 2, 1, "Бойко"),
+    ]  # fmt: skip
+    assert current[1]["kind"] == "official" and len(current[1]["file_sha256"]) == 64
+    assert read_records(engine, current_only=False).num_rows == 4
+    assert read_records(engine, sources=["b"]).num_rows == 1
     engine.dispose()
