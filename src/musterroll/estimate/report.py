@@ -76,7 +76,7 @@ def to_json(estimates: Sequence[Estimate], warnings: Sequence[str]) -> str:
 
 def render(estimates: Sequence[Estimate], warnings: Sequence[str]) -> Group:
     """A Rich table of the estimates (and strata), followed by every warning."""
-    first = estimates[0]
+    first = max(estimates, key=lambda e: len(e.lists))  # Chapman may have merged lists
     table = Table(
         title=f"Estimated total over {len(first.lists)} lists ({', '.join(first.lists)})",
         caption="documented = persons on at least one list; estimate = documented + undocumented",
@@ -95,7 +95,12 @@ def render(estimates: Sequence[Estimate], warnings: Sequence[str]) -> Group:
                 _details(row),
                 style="bold" if row is e else None,
             )
-    notes = [Text(f"! {w}", style="yellow") for e in estimates for w in e.warnings]
+    tag = len(estimates) > 1
+    notes = [
+        Text(f"! {e.method + ': ' if tag else ''}{w}", style="yellow")
+        for e in estimates
+        for w in e.warnings
+    ]
     notes += [Text(f"! {w}", style="bold yellow") for w in warnings]
     seeds = ", ".join(f"{e.method} seed {e.seed}" for e in estimates if e.seed is not None)
     return Group(table, *notes, Text(seeds, style="dim") if seeds else Text(""))

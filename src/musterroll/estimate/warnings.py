@@ -82,8 +82,9 @@ def compare_estimates(estimates: Sequence[Estimate]) -> list[str]:
     Args:
         estimates: estimates of the same table by different methods.
     Returns:
-        One warning naming the extremes when the largest undocumented count exceeds
-        DISAGREEMENT times the smallest, or when an estimate lies outside another's interval.
+        A warning naming the extremes when the largest undocumented count exceeds
+        DISAGREEMENT times the smallest, and one naming the pairs of methods neither of
+        whose estimates lies in the other's interval.
     """
     if len(estimates) < 2:
         return []
@@ -97,10 +98,11 @@ def compare_estimates(estimates: Sequence[Estimate]) -> list[str]:
             f"{high.undocumented:,.0f} undocumented); no single figure should be reported "
             "without the others"
         )
-    for a, b in combinations(estimates, 2):
-        if not (b.lower <= a.estimate <= b.upper and a.lower <= b.estimate <= a.upper):
-            out.append(
-                f"{a.method} ({a.estimate:,.0f}) and {b.method} ({b.estimate:,.0f}) lie "
-                "outside each other's intervals"
-            )
+    apart = [
+        f"{a.method} and {b.method}"
+        for a, b in combinations(estimates, 2)
+        if not (b.lower <= a.estimate <= b.upper or a.lower <= b.estimate <= a.upper)
+    ]
+    if apart:
+        out.append("neither estimate lies in the other's interval for: " + "; ".join(apart))
     return out
