@@ -8,8 +8,10 @@ of distinct values, not of rows.
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -44,6 +46,20 @@ _PARSE_COLUMNS = (
 _SLOW_RE = re.compile("[," + re.escape(QUOTES) + "]")
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: a million rows make millions of short-lived lists
+    and tuples, each batch of which triggers a collection that finds nothing (nothing here
+    makes a reference cycle); that was a quarter of the run time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _as_series(values: Any, length: int) -> pd.Series:
     if values is None:
         return pd.Series([None] * length, dtype=object)
@@ -74,6 +90,7 @@ def _column(table: pd.DataFrame | pa.Table, name: str | None) -> Any:
     return table[name] if name in table.columns else None
 
 
+@_collector_paused()
 def name_keys_frame(
     table: pd.DataFrame | pa.Table,
     *,
@@ -119,6 +136,7 @@ def _given_pair(pair: Hashable) -> dict[str, str | None]:
 _MAX_TOKENS = 4
 
 
+@_collector_paused()
 def parse_full_names(values: Any) -> pd.DataFrame:
     """Parse a column of full names, as `parse.parse_full_name` does row by row.
 
