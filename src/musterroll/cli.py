@@ -421,7 +421,7 @@ def link_command(
     settings_file: Path | None = typer.Option(
         None, "--settings", help="Settings JSON (e.g. saved from a run); trained if no m/u."),
     threads: int = typer.Option(2, "--threads", help="DuckDB threads / Spark cores."),
-    memory: str = typer.Option("3GB", "--memory", help="DuckDB memory limit."),
+    memory: str = typer.Option("2GB", "--memory", help="DuckDB memory limit."),
     as_json: bool = typer.Option(False, "--json", help="Print the run's counts as JSON."),
 ) -> None:
     """Link every record of the register into persons (ids stable across runs)."""
@@ -438,8 +438,15 @@ def link_command(
         engine = open_register(settings(ctx).db_url)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
-    options = EngineOptions(threads=threads, memory_limit=memory,
-                            spark_master=f"local[{threads}]")
+    # On a cluster: MUSTERROLL_SPARK_MASTER (e.g. spark://host:7077, yarn; "submit" leaves
+    # it to spark-submit) and a shared MUSTERROLL_SPARK_CHECKPOINT_DIR.
+    master = os.environ.get("MUSTERROLL_SPARK_MASTER", f"local[{threads}]")
+    options = EngineOptions(
+        threads=threads, memory_limit=memory,
+        spark_master=None if master == "submit" else master,
+        spark_checkpoint_dir=os.environ.get("MUSTERROLL_SPARK_CHECKPOINT_DIR"),
+        spark_driver_memory=os.environ.get("MUSTERROLL_SPARK_DRIVER_MEMORY", "3g"),
+    )
     model = LinkSettings.load(settings_file) if settings_file else None
     bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                    console=err, transient=True)
@@ -581,3 +588,231 @@ def explain_command(
                           f"{c['comparison']} {c['level']} {c['match_weight']}"
                           for c in pair["comparisons"]))
 # --- end of linkage -------------------------------------------------------------------------
+
+
+# --- register: evidence -> statuses, counts, exchanges, repatriations, claims -----------
+def _open_or_fail(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    from musterroll.store import RegisterError, open_register
+
+    try:
+        return open_register(settings(ctx).db_url)
+    except RegisterError as exc:
+        raise fail(str(exc)) from exc
+
+
+def _derive_with_progress(engine) -> None:  # type: ignore[no-untyped-def]
+    from rich.progress import Progress
+
+    from musterroll.register import derive_statuses
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("deriving statuses", total=None)
+        summary = derive_statuses(engine, progress=lambda done, total: bar.update(
+            task, completed=done, total=total))
+    err.print(f"derived {summary.persons:,} persons from {summary.events:,} events "
+              f"({summary.events_written:,} new); {summary.conflicts:,} conflicts; "
+              f"{summary.seconds:.1f} s", highlight=False)
+
+
+fates_app = typer.Typer(help="Statuses from evidence: derive, show a person, conflicts.",
+                        no_args_is_help=True)
+app.add_typer(fates_app, name="fates")
+
+
+@fates_app.command("derive")
+def fates_derive_command(ctx: typer.Context) -> None:
+    """Turn new records into evidence events and derive every person's status anew."""
+    engine = _open_or_fail(ctx)
+    try:
+        _derive_with_progress(engine)
+    finally:
+        engine.dispose()
+
+
+@fates_app.command("show")
+def fates_show_command(
+    ctx: typer.Context, person_id: int = typer.Argument(..., help="A person id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show a person's status history, each change with its evidence, and conflicts."""
+    from musterroll.register.cases import person_case
+
+    engine = _open_or_fail(ctx)
+    try:
+        case = person_case(engine, person_id)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(case, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(title=f"person {person_id}: {case['status']}/{case['substatus'] or '-'}")
+    for name in ("on_date", "known_on", "status", "substatus", "kind", "source", "record_id"):
+        table.add_column(name)
+    for row in case["history"]:
+        table.add_row(*(str(row.get(k) or "") for k in
+                        ("on_date", "known_on", "status", "substatus", "kind", "source",
+                         "record_id")))
+    Console().print(table)
+    for conflict in case["conflicts"]:
+        Console().print(f"conflict {conflict['kind']}: {conflict['message']}", highlight=False)
+
+
+@fates_app.command("conflicts")
+def fates_conflicts_command(
+    ctx: typer.Context, limit: int = typer.Option(50, "--limit", help="Rows to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the conflicts waiting for review, with both pieces of evidence."""
+    from musterroll.register.cases import list_conflicts
+
+    engine = _open_or_fail(ctx)
+    try:
+        rows = list_conflicts(engine, limit=limit)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    for row in rows:
+        typer.echo(f"person {row['person_id']}: {row['kind']}: {row['message']}")
+
+
+@app.command("status")
+def status_command(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(None, "--as-of", help="ISO day: the register as "
+                                     "known on that day (evidence received by then)."),
+    by: str | None = typer.Option(None, "--by", help="oblast, month, source or status."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+) -> None:
+    """Documented counts: killed, missing now and ever, captivity, released, identified."""
+    from datetime import date
+
+    from musterroll.register import is_stale
+    from musterroll.register.counts import BY, count_statuses
+
+    if by is not None and by not in BY:
+        raise fail(f"--by must be one of {', '.join(BY)}, not {by!r}")
+    if as_of is not None:
+        try:
+            as_of = date.fromisoformat(as_of).isoformat()
+        except ValueError as exc:
+            raise fail(f"--as-of must be a day as YYYY-MM-DD, not {as_of!r}") from exc
+    engine = _open_or_fail(ctx)
+    try:
+        if is_stale(engine):
+            _derive_with_progress(engine)
+        with engine.connect() as conn:
+            counts = count_statuses(conn, as_of=as_of, by=by)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"documented counts as of {counts['as_of']}")
+    table.add_column("metric")
+    table.add_column("persons", justify="right")
+    for key, value in counts.items():
+        if isinstance(value, int):
+            table.add_row(key, f"{value:,}")
+    Console().print(table)
+    for group, values in counts.get("groups", {}).items():
+        typer.echo(f"{group}: " + ", ".join(f"{k} {v}" for k, v in values.items() if v))
+
+
+def _ingest_bar():  # type: ignore[no-untyped-def]
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                    console=err, transient=True)
+
+
+exchange_app = typer.Typer(help="Prisoner exchanges: import a side's list.",
+                           no_args_is_help=True)
+app.add_typer(exchange_app, name="exchange")
+
+
+@exchange_app.command("import")
+def exchange_import_command(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="One side's list of the exchange."),
+    day: str = typer.Option(..., "--date", help="The exchange day, YYYY-MM-DD."),
+    side: str = typer.Option(..., "--side", help="Whose list: ua (our own) or ru."),
+    exchange_id: str | None = typer.Option(None, "--exchange-id", help="Shared by both "
+                                           "sides' lists (default EX-<date>)."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="YAML: header -> field."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Match an exchange list to the register (link-only), mark the released, report."""
+    from musterroll.register.exchange import import_exchange
+
+    engine = _open_or_fail(ctx)
+    try:
+        with _ingest_bar() as bar:
+            task = bar.add_task(path.name, total=None)
+            report = import_exchange(
+                engine, path, exchange_date=day, side=side, exchange_id=exchange_id,
+                mapping=mapping, progress=lambda done, total, _rows: bar.update(
+                    task, completed=done, total=total))
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    err.print(f"{report.exchange_id} ({report.side}, {report.exchange_date}): {report.rows} "
+              f"rows, {report.matched} matched, {report.created} new persons, "
+              f"{report.released} released, {len(report.conflicts)} conflicts, "
+              f"{len(report.ambiguous)} ambiguous", highlight=False)
+    for conflict in report.conflicts:
+        err.print(f"  conflict person {conflict['person_id']}: {conflict['message']}",
+                  highlight=False, markup=False)
+    if report.sides:
+        err.print(f"  sides: rows {report.sides['counts']}, on both {report.sides['both']}",
+                  highlight=False)
+        for other, names in report.sides["only"].items():
+            err.print(f"  only on {other}'s list: {len(names)}: " + "; ".join(names[:20]),
+                      highlight=False, markup=False)
+
+
+repatriation_app = typer.Typer(help="Repatriated remains: import identification reports.",
+                               no_args_is_help=True)
+app.add_typer(repatriation_app, name="repatriation")
+
+
+@repatriation_app.command("import")
+def repatriation_import_command(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="Identification reports (one row per bag)."),
+    source: str = typer.Option("identification_reports", "--source", help="Source name."),
+    default_status: str = typer.Option("identified", "--default-status", help="identified, "
+                                       "or remains_recovered for remains not yet identified."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="YAML: header -> field."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Match identification reports to persons, bag by bag and batch by batch."""
+    from musterroll.register.repatriation import import_repatriation
+
+    engine = _open_or_fail(ctx)
+    try:
+        with _ingest_bar() as bar:
+            task = bar.add_task(path.name, total=None)
+            report = import_repatriation(
+                engine, path, source=source, mapping=mapping, default_status=default_status,
+                progress=lambda done, total, _rows: bar.update(task, completed=done,
+                                                               total=total))
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    err.print(f"{report.rows} reports: {report.matched} matched, {report.created} new persons;"
+              f" {report.bags} bags of {report.persons} persons in {len(report.batches)} "
+              f"batches; {len(report.bags_with_several_persons)} bags hold several people, "
+              f"{len(report.persons_in_several_bags)} people are in several bags; "
+              f"{len(report.conflicts)} conflicts", highlight=False)

@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select
 
 from musterroll.register.rules import LEVELS
-from musterroll.sources import parse_date
 from musterroll.store.fates_models import fate_events_table
 from musterroll.store.models import files_table, records_table, sources_table
 
@@ -111,6 +110,10 @@ def _date_or_none(value: Any) -> str | None:
     """Parse a date cell kept in `extra` (raw text); None when empty or unreadable."""
     if value in (None, ""):
         return None
+    # Imported here: `musterroll.sources` loads the name tables (seconds), which
+    # `musterroll status` must not pay for just to count.
+    from musterroll.sources import parse_date
+
     try:
         return parse_date(str(value))
     except ValueError:
