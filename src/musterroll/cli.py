@@ -816,3 +816,90 @@ def repatriation_import_command(
               f"batches; {len(report.bags_with_several_persons)} bags hold several people, "
               f"{len(report.persons_in_several_bags)} people are in several bags; "
               f"{len(report.conflicts)} conflicts", highlight=False)
+
+
+claims_app = typer.Typer(help="Public claims of figures, beside the register's counts.",
+                         no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
+
+
+@claims_app.command("add")
+def claims_add_command(
+    ctx: typer.Context,
+    who: str = typer.Option(..., "--who", help="Who made the statement."),
+    said_on: str = typer.Option(..., "--said-on", help="When: YYYY, YYYY-MM or YYYY-MM-DD."),
+    metric: str = typer.Option(..., "--metric", help="killed, missing_ever, missing_now, "
+                               "captured, released, identified, released_in_exchange, ..."),
+    scope: str = typer.Option(..., "--scope", help="What the figure covers."),
+    value: float = typer.Option(..., "--value", help="The figure."),
+    where: str | None = typer.Option(None, "--where", help="Where it was said."),
+    qualifier: str = typer.Option("exact", "--qualifier", help="exact, more_than, "
+                                  "less_than or about."),
+    source_url: str | None = typer.Option(None, "--source-url", help="Link to the source."),
+    note: str | None = typer.Option(None, "--note", help="A note."),
+) -> None:
+    """Record a public claim of a figure."""
+    from musterroll.register.claims import ClaimError, add_claim, ensure_preset_claims
+
+    engine = _open_or_fail(ctx)
+    claim = {"who": who, "said_on": said_on, "metric": metric, "scope": scope,
+             "value": value, "where": where, "qualifier": qualifier,
+             "source_url": source_url, "note": note}
+    try:
+        with engine.begin() as conn:
+            ensure_preset_claims(conn)
+            claim_id = add_claim(conn, claim)
+    except ClaimError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    err.print(f"claim {claim_id} recorded", highlight=False)
+
+
+@claims_app.command("import")
+def claims_import_command(
+    ctx: typer.Context, path: Path = typer.Argument(..., help="CSV or YAML of claims."),
+) -> None:
+    """Record every claim of a file (all or none)."""
+    from musterroll.register.claims import ClaimError, ensure_preset_claims, import_claims
+
+    engine = _open_or_fail(ctx)
+    try:
+        with engine.begin() as conn:
+            ensure_preset_claims(conn)
+            added = import_claims(conn, path)
+    except ClaimError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    err.print(f"{added} claims recorded from {path}", highlight=False)
+
+
+@claims_app.command("list")
+def claims_list_command(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the claims, each beside the register's documented count as of its date."""
+    from musterroll.register import is_stale
+    from musterroll.register.claims import list_claims
+
+    engine = _open_or_fail(ctx)
+    try:
+        if is_stale(engine):
+            _derive_with_progress(engine)
+        claims = list_claims(engine)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(claims, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(title="claims beside the register's documented counts")
+    for name in ("said_on", "who", "metric", "claim", "register as of", "estimate"):
+        table.add_column(name)
+    for c in claims:
+        register = "-" if c["register"] is None else f"{c['register']:,} ({c['as_of']})"
+        estimate = "-" if c["estimate"] is None else str(c["estimate"].get("point", "?"))
+        table.add_row(c["said_on"], c["who"], c["metric"],
+                      f"{'>' if c['qualifier'] == 'more_than' else ''}{c['value']:,.0f}",
+                      register, estimate)
+    Console().print(table)
