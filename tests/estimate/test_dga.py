@@ -54,3 +54,14 @@ def test_dga_needs_three_lists(reference_table):
     table = reference_table("kosovo").select(["ABA", "EXH"])
     with pytest.raises(TableError, match="3 to 6 lists"):
         dga(table)
+
+
+def test_a_large_table_is_refined_where_the_mass_is(reference_table):
+    from musterroll.estimate import CaptureTable
+
+    small = reference_table("kosovo")
+    large = CaptureTable.from_cells(small.lists, small.cells() * 20)  # 88,000 documented
+    result = dga(large, seed=1)
+    assert large.observed <= result.lower <= result.estimate <= result.upper
+    # the refined grid resolves the interval count by count
+    assert result.upper - result.lower > 10

@@ -8,9 +8,10 @@ grid of the undocumented count: the marginal likelihood factorises over cliques 
 separators, so each margin is computed once for the whole grid.
 
 dga evaluates a grid the caller chooses and silently drops the mass beyond it. Here the
-grid is every integer up to `dense_factor` x observed, then a geometric grid (1% steps)
-up to `max_factor` x observed; the posterior mass in the last tenth (log scale) of the
-grid is reported, with a warning when it is not negligible.
+grid is every integer up to `dense_factor` x observed, then 1% steps up to `max_factor` x
+observed (for large tables a coarse pass first finds where the mass is, and only that
+range is then evaluated count by count). The posterior mass in the last tenth (log scale)
+of the grid is reported, with a warning when it is not negligible.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from musterroll.estimate.table import CaptureTable, TableError, pattern_matrix
 __all__ = ["decomposable_graphs", "dga", "posterior_grid"]
 
 Graph = tuple[tuple[int, ...], tuple[int, ...]]  # (clique masks, separator masks)
+DENSE_POINTS = 50_000  # most points of the dense part of the grid
 
 
 @cache
@@ -126,52 +128,84 @@ def posterior_grid(
     *,
     delta: float | None = None,
     log_prior: np.ndarray | None = None,
-) -> tuple[np.ndarray, list[Graph]]:
-    """Log posterior (up to a constant) over graphs x undocumented counts.
+    log_width: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, list[Graph]]:
+    """Log posterior mass (up to a constant) of each grid point and of each graph.
+
+    The joint posterior over graphs x grid is accumulated one graph at a time, so memory
+    stays proportional to the grid whatever the number of graphs.
 
     Args:
         table: capture table (J <= 6).
         missing: grid of undocumented counts (any non-negative values).
         delta: prior persons per cell; default 2^-J.
         log_prior: log prior of N at each grid point; default -log N.
+        log_width: log of the number of counts each grid point stands for (default 0).
     Returns:
-        (array graphs x grid of log posterior weights, the graphs).
+        (log mass per grid point summed over graphs, log mass per graph summed over the
+        grid, the graphs).
     """
     j = table.n_lists
     delta = 2.0**-j if delta is None else delta
     cells = table.cells()
-    n = table.observed
-    total = n + missing
+    total = table.observed + missing
     graphs = decomposable_graphs(j)
     margins = {m: _margin_log_ml(cells, j, m, missing, delta) for m in range(1, 1 << j)}
     shared = gammaln(delta * 2.0**j) - gammaln(total + delta * 2.0**j)
-    out = np.empty((len(graphs), len(missing)))
+    base = gammaln(total + 1) - gammaln(cells[1:] + 1).sum() - gammaln(missing + 1)
+    base += -np.log(total) if log_prior is None else log_prior
+    if log_width is not None:
+        base += log_width
+    top = -np.inf
+    acc = np.zeros_like(missing)
+    per_graph = np.empty(len(graphs))
     for g, (cliques, seps) in enumerate(graphs):
-        out[g] = (
-            sum(margins[c] for c in cliques)
-            - sum((margins[s] for s in seps), np.zeros_like(missing))
-            + (len(cliques) - len(seps)) * shared
-        )
-    multinomial = gammaln(total + 1) - gammaln(cells[1:] + 1).sum() - gammaln(missing + 1)
-    prior = -np.log(total) if log_prior is None else log_prior
-    return out + multinomial + prior, graphs
+        row = base + (len(cliques) - len(seps)) * shared
+        for c in cliques:
+            row += margins[c]
+        for sep in seps:
+            row -= margins[sep]
+        row_max = float(row.max())
+        per_graph[g] = row_max + np.log(np.exp(row - row_max).sum())
+        if row_max > top:
+            acc *= np.exp(top - row_max)
+            top = row_max
+        acc += np.exp(row - top)
+    with np.errstate(divide="ignore"):
+        return np.log(acc) + top, per_graph, graphs
 
 
 def _grid(observed: int, dense_factor: float, max_factor: float) -> tuple[np.ndarray, np.ndarray]:
     """Undocumented-count grid and the width each point stands for.
 
-    Every integer up to dense_factor x observed (at least 200), then 1% steps up to
-    max_factor x observed.
+    Every count up to dense_factor x observed (at least 200; in steps of more than one
+    when that would exceed DENSE_POINTS points), then 1% steps up to max_factor x
+    observed. Each point stands for the counts up to the next one.
     """
     top = max(int(max_factor * observed), 2)
     dense_top = min(max(int(dense_factor * observed), 200), top)
-    grid = np.arange(dense_top, dtype=np.float64)
+    step = max(1, -(-dense_top // DENSE_POINTS))
+    grid = np.arange(0, dense_top, step, dtype=np.float64)
     if top > dense_top:
         n_geo = int(np.ceil(np.log(top / dense_top) / np.log(1.01)))
         geo = np.unique(np.round(dense_top * 1.01 ** np.arange(n_geo + 1)))
         grid = np.concatenate([grid, geo])
     width = np.diff(np.concatenate([grid, [2 * grid[-1] - grid[-2]]]))
     return grid, width
+
+
+def _refine(grid: np.ndarray, width: np.ndarray, mass: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Add every count in the range holding all but 1e-9 of the mass (at most
+    DENSE_POINTS of them, else as fine a step as that allows)."""
+    cum = np.cumsum(mass)
+    lo_i = int(np.searchsorted(cum, 1e-9))
+    hi_i = min(int(np.searchsorted(cum, 1 - 1e-9)), len(grid) - 1)
+    lo, hi = grid[lo_i], grid[hi_i] + width[hi_i]
+    step = max(1.0, np.ceil((hi - lo) / DENSE_POINTS))
+    fine = np.arange(lo, hi, step)
+    merged = np.unique(np.concatenate([grid, fine]))
+    widths = np.diff(np.concatenate([merged, [merged[-1] + width[-1]]]))
+    return merged, widths
 
 
 def dga(
@@ -204,11 +238,14 @@ def dga(
         raise TableError(f"graphical-model averaging needs 3 to 6 lists, got {table.n_lists}")
     seed = fresh_seed() if seed is None else seed
     missing, width = _grid(table.observed, dense_factor, max_factor)
-    logpost, graphs = posterior_grid(table, missing, delta=delta)
-    logpost = logpost + np.log(width)
-    weights = np.exp(logpost - logsumexp(logpost))
-    mass_n = weights.sum(axis=0)
-    mass_graph = weights.sum(axis=1)
+    log_n, log_graph, graphs = posterior_grid(table, missing, delta=delta, log_width=np.log(width))
+    if width[0] > 1:  # coarse pass: refine count by count where the mass is
+        missing, width = _refine(missing, width, np.exp(log_n - logsumexp(log_n)))
+        log_n, log_graph, graphs = posterior_grid(
+            table, missing, delta=delta, log_width=np.log(width)
+        )
+    mass_n = np.exp(log_n - logsumexp(log_n))
+    mass_graph = np.exp(log_graph - logsumexp(log_graph))
     total = table.observed + missing
     alpha = (1 - level) / 2
     lower, median, upper = _quantiles(total, mass_n, width, [alpha, 0.5, 1 - alpha])
