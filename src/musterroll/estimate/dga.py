@@ -322,7 +322,8 @@ def _grid_warnings(
     if complete_mass > 0.05:
         warnings.append(
             f"the complete graph, which says nothing about the undocumented, has posterior "
-            f"probability {complete_mass:.0%}: the upper tail reflects the prior, not the data"
+            f"probability {complete_mass:.0%}: that share of the posterior of N reflects the "
+            "prior, not the data"
         )
     return warnings
 
