@@ -231,3 +231,20 @@ def test_a_row_with_two_faults_is_quarantined_once(register: Engine, tmp_path: P
     summary = ingest_file(register, write_csv(tmp_path / "l.csv", UA_HEADER, rows), source="s")
     assert (summary.rows, summary.accepted, summary.quarantined) == (2, 1, 1)
     assert [q["row"] for q in list_quarantine(register)] == [1]
+
+
+def test_a_database_failure_is_an_ingest_error_and_writes_nothing(
+    register: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    import musterroll.sources.writer as writer_module
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OperationalError("INSERT", {}, RuntimeError("database or disk is full"))
+
+    monkeypatch.setattr(writer_module, "insert_rows", refuse)
+    path = write_csv(tmp_path / "l.csv", UA_HEADER, UA_ROWS)
+    with pytest.raises(IngestError, match=r"l\.csv.*nothing was written.*disk is full"):
+        ingest_file(register, path, source="s")
+    assert counts(register) == (0, 0) and list_files(register) == []

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from musterroll.sources.diff import diff_versions
 from musterroll.sources.mapping import load_mapping
@@ -219,8 +220,9 @@ def ingest_file(
     Returns:
         The summary; ``already_ingested`` is true when nothing changed.
     Raises:
-        IngestError: the file is missing or unreadable as a whole, the mapping is invalid
-            or the kind unknown. Nothing is written then.
+        IngestError: the file is missing or unreadable as a whole, the mapping is invalid,
+            the kind unknown, or the database refused the transaction. Nothing is written
+            then.
     """
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
@@ -244,6 +246,15 @@ def ingest_file(
     )  # fmt: skip
     try:
         return _ingest(engine, path, reader, options)
+    except SQLAlchemyError as exc:
+        # E.g. two ingests of one source at once (the version number is unique), a full
+        # disk, a lost server: the transaction was rolled back, nothing was written.
+        raise IngestError(
+            f"{path}: the register refused the ingest of source {source!r}, and nothing was "
+            f"written (rolled back): {exc.__class__.__name__}: {exc.orig or exc}"
+            if isinstance(exc, DBAPIError)
+            else f"{path}: the register refused the ingest, nothing was written: {exc}"
+        ) from exc
     finally:
         reader.close()
 
