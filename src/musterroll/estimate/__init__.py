@@ -23,6 +23,7 @@ from musterroll.estimate.dga import dga
 from musterroll.estimate.lcmcr import lcmcr
 from musterroll.estimate.loglinear import loglinear
 from musterroll.estimate.result import Estimate
+from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
 from musterroll.estimate.stratify import combine_strata
 from musterroll.estimate.table import CaptureTable, TableError, read_tables
 from musterroll.estimate.warnings import check_table, compare_estimates
@@ -31,6 +32,7 @@ __all__ = [
     "METHODS",
     "CaptureTable",
     "Estimate",
+    "LinkageSpread",
     "TableError",
     "chapman",
     "check_table",
@@ -39,6 +41,7 @@ __all__ = [
     "compare_methods",
     "dga",
     "estimate",
+    "estimate_over_linkages",
     "estimate_strata",
     "lcmcr",
     "lincoln_petersen",
