@@ -43,3 +43,10 @@ def test_documented_and_estimated_counts_stay_apart(reference_table):
     assert out["observed"] == 4400
     assert out["estimate"] > out["observed"]
     assert {"method", "observed", "estimate", "lower", "upper", "level", "warnings"} <= set(out)
+
+
+def test_a_method_that_cannot_use_the_table_is_skipped_with_a_reason(reference_table):
+    two = reference_table("kosovo").select(["ABA", "EXH"])
+    results, warnings = compare_methods([two], ["chapman", "dga"], seed=1, settings={})
+    assert [r.method for r in results] == ["chapman"]
+    assert any(w.startswith("dga was not run") for w in warnings)

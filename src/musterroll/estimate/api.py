@@ -132,11 +132,21 @@ def compare_methods(
     """Run several methods on the same strata and warn where they disagree widely.
 
     Returns:
-        (one estimate per method, warnings about their disagreement).
+        (one estimate per method that could run, warnings about the methods that could
+        not and about disagreement).
+    Raises:
+        TableError: when no method can use the tables.
     """
     seed = fresh_seed() if seed is None else seed
     settings = settings or {}
-    results = [
-        estimate_strata(tables, m, level=level, seed=seed, **settings.get(m, {})) for m in methods
-    ]
-    return results, compare_estimates(results)
+    results, skipped = [], []
+    for m in methods:
+        try:
+            results.append(
+                estimate_strata(tables, m, level=level, seed=seed, **settings.get(m, {}))
+            )
+        except TableError as exc:
+            skipped.append(f"{m} was not run: {exc}")
+    if not results:
+        raise TableError("; ".join(skipped))
+    return results, skipped + compare_estimates(results)
