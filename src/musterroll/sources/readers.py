@@ -110,6 +110,9 @@ def detect_format(path: Path, head: bytes) -> str:
     return "csv"
 
 
+_new_tuple = tuple.__new__
+
+
 def _is_blank(cells: list[str | None]) -> bool:
     # A loop, not all(genexpr): called once per row, and most rows stop at the first cell.
     for cell in cells:  # noqa: SIM110
@@ -138,7 +141,8 @@ def _number_rows(rows: Iterator[RawRow | list[str | None]], reader: Reader) -> I
                     yield RawRow(number, blank, None, "blank row")
                 pending = []
             number += 1
-            yield RawRow(number, cells, None)
+            # tuple.__new__ skips NamedTuple's Python-level constructor: once per row.
+            yield _new_tuple(RawRow, (number, cells, None, None))
             continue
         raw: RawRow = item  # type: ignore[assignment]
         if raw.problem is None and _is_blank(raw.cells):
