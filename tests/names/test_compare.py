@@ -73,6 +73,8 @@ def test_the_other_sex_is_flagged_and_kept_at_fuzzy() -> None:
         ("Ковальський", "Ковальська", "surname"),
         ("Олександрович", "Олександрівна", "patronymic"),
         ("Ярослав", "Ярослава", "given"),
+        ("Осадчий", "Осадча", "surname"),
+        ("Чорний", "Чорна", "surname"),
     ]:
         found = compare(a, b, kind)  # type: ignore[arg-type]
         assert found.sex_conflict and found.level == "fuzzy", (a, b, found)
@@ -99,3 +101,14 @@ def test_an_initial_agrees_with_a_name_of_its_sound_at_fuzzy() -> None:
     assert compare("Yu.", "Юрій", "given").level == "fuzzy"
     assert compare("Г", "Hryhorovych", "patronymic").level == "fuzzy"
     assert compare("Т.", "Петро", "given").level == "different"
+
+
+def test_surname_forms_of_one_family_across_languages_and_sexes() -> None:
+    from musterroll.names import read_surname
+
+    forms = ("Ковальов", "Ковалёв", "Kovalyov", "Ковальова")
+    assert {read_surname(s).family for s in forms} == {"kovalov"}
+    assert read_surname("Хмельницька").sex == "f" and read_surname("Хмельницкий").sex == "m"
+    assert read_surname("Гайовая").family == read_surname("Гайова").family
+    assert read_surname("Гайовая").sex == "f"
+    assert read_surname("Осадча").family == read_surname("Осадчий").family

@@ -7,7 +7,10 @@ read from the ending differs, and comparison reports that as a conflict rather t
 match (the same family is not the same person).
 
 The family key works on the skeleton (keys.py), so it serves Latin spellings as well:
-Kowalski, Kowalska, Kovalskyi and Ковальська share it.
+Kowalski, Kowalska, Kovalskyi and Ковальська share it. Gendered endings read: -ський/-ська
+(-ский/-ская/-ской), -ов/-ова and -ев/-єва (-ёв), -чий/-ча and -ний/-на (Осадчий/Осадча,
+Чорний/Чорна), Russian -ая as Ukrainian -а; -ин/-іна joins the family without a sex
+(Щербина is either). Not read: other adjectival pairs (-кий/-ка: Скрипка is a noun).
 """
 
 from __future__ import annotations
@@ -26,6 +29,9 @@ _ADJECTIVAL_RE = re.compile(r"(?<=[sTzSC])k(aia|a|oi|i)$")
 # Possessive -ов/-ев/-ьов/-єв and -ин/-ін, with the feminine -а.
 _POSSESSIVE_RE = re.compile(r"(?<=[^aeiou])i?[oe]v(a)?$")
 _IN_RE = re.compile(r"(?<=[^aeiou])ina?$")
+# Adjectival -чий/-ча and -ний/-на (Осадчий/Осадча, Чорний/Чорна, Russian Черный). Not -кий
+# or -ка: -ка is far more often a noun surname of either sex (Скрипка, Сорока).
+_PLAIN_ADJECTIVAL_RE = re.compile(r"(?:(?<=C)|(?<=[^aeiou]n))([ia])$")
 # Ukrainian і and и stand where Russian writes е or и (Білоус/Белоус, Сірко/Серко).
 _FOLD_E = str.maketrans({"e": "i"})
 
@@ -56,6 +62,9 @@ def _gendered(skeleton: str) -> tuple[str, str | None]:
     match = _POSSESSIVE_RE.search(skeleton)
     if match:
         return skeleton[: match.start()] + "ov", "f" if match.group(1) else "m"
+    match = _PLAIN_ADJECTIVAL_RE.search(skeleton)
+    if match:
+        return skeleton[: match.start()] + "i", "m" if match.group(1) == "i" else "f"
     match = _IN_RE.search(skeleton)
     if match:
         # -ина is also a plain Ukrainian ending for both sexes (Щербина, Калина), so it
