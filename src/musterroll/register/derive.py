@@ -79,7 +79,7 @@ def read_events(conn: Connection) -> dict[int, tuple[list[Event], str | None]]:
     """
     grouped: dict[int, list[Event]] = defaultdict(list)
     oblasts: dict[int, Counter[str]] = defaultdict(Counter)
-    for row in conn.execute(_events_sql()):
+    for row in conn.execute(_events_sql()).all():  # fetchall: far faster than row by row
         side = None if row.side is None else ("own" if row.side == OWN_SIDE else "other")
         grouped[row.person_id].append(Event(
             id=row.id, kind=row.kind, date=row.event_date, reported=row.reported_date,
@@ -115,10 +115,26 @@ def _status_rows(person: int, oblast: str | None, spans: list[tuple[str, Fate]]
         }
 
 
+def _insert_many(conn: Connection, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert plain rows (no JSON columns) through the DB-API: a fifth of the time of
+    SQLAlchemy's executemany, which builds parameters row by row."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
+           f"VALUES ({', '.join([marker] * len(columns))})")
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, [tuple(row[c] for c in columns) for row in rows])
+    finally:
+        cursor.close()
+
+
 def _write(conn: Connection, table: Any, rows: list[dict[str, Any]], flush: int = 50_000
            ) -> list[dict[str, Any]]:
     if len(rows) >= flush:
-        conn.execute(insert(table), rows)
+        _insert_many(conn, table, rows)
         return []
     return rows
 
@@ -151,8 +167,7 @@ def _derive_all(conn: Connection, persons: dict[int, tuple[list[Event], str | No
             progress(k, len(persons))
     for table, rows in ((fate_statuses_table, statuses), (fate_transitions_table, transitions),
                         (fate_conflicts_table, conflicts)):
-        if rows:
-            conn.execute(insert(table), rows)
+        _insert_many(conn, table, rows)
     return n_status, n_conflicts
 
 

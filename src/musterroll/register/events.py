@@ -10,6 +10,7 @@ of records that have none yet (idempotent, append-only).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -54,6 +55,7 @@ OWN_SIDE = "ua"  # the side whose register this is: its exchange lists are "own"
 _SEARCH_STATE_KEYS = ("стан розшуку", "search_state")
 _SEARCH_ENDED_WORDS = ("розшук припинено", "припинено", "ended", "розыск прекращен")
 _SEARCH_ENDED_DATE_KEYS = ("дата припинення розшуку", "search_ended_date")
+_EXTRA_HINTS = ("batch_date", "розшуку", "search_state", "Розшуку")
 
 
 @dataclass(frozen=True)
@@ -106,16 +108,25 @@ def _extra_value(extra: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     return None
 
 
+_DMY_RE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
+_ISO_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _date_or_none(value: Any) -> str | None:
     """Parse a date cell kept in `extra` (raw text); None when empty or unreadable."""
     if value in (None, ""):
         return None
-    # Imported here: `musterroll.sources` loads the name tables (seconds), which
-    # `musterroll status` must not pay for just to count.
+    text = str(value).strip()
+    if _ISO_RE.match(text):
+        return text
+    if (dmy := _DMY_RE.match(text)) and 1 <= int(dmy[2]) <= 12 and 1 <= int(dmy[1]) <= 31:
+        return f"{dmy[3]}-{dmy[2]}-{dmy[1]}"
+    # Other forms go to the ingest's own reader, imported here: `musterroll.sources`
+    # loads the name tables (seconds), which `musterroll status` must not pay for.
     from musterroll.sources import parse_date
 
     try:
-        return parse_date(str(value))
+        return parse_date(text)
     except ValueError:
         return None
 
@@ -135,7 +146,11 @@ def events_for_record(record: Mapping[str, Any], meta: Mapping[str, Any] | None 
     meta = meta or {}
     status = record.get("status")
     extra_raw = record.get("extra")
-    extra = json.loads(extra_raw) if isinstance(extra_raw, str) else (extra_raw or {})
+    extra: dict[str, Any] = {}
+    if isinstance(extra_raw, str) and any(k in extra_raw for k in _EXTRA_HINTS):
+        extra = json.loads(extra_raw)  # only rows that may say more: most say nothing
+    elif isinstance(extra_raw, dict):
+        extra = extra_raw
     out: list[EventDraft] = []
     if status in EVENT_OF_STATUS:
         event_kind = EVENT_OF_STATUS[status]
