@@ -903,3 +903,31 @@ def claims_list_command(
                       f"{'>' if c['qualifier'] == 'more_than' else ''}{c['value']:,.0f}",
                       register, estimate)
     Console().print(table)
+
+
+@fates_app.command("add-event")
+def fates_add_event_command(
+    ctx: typer.Context,
+    person_id: int = typer.Argument(..., help="The person."),
+    kind: str = typer.Option(..., "--kind", help="declared_dead, correction, found_alive, "
+                             "reported_missing, reported_killed or search_ended."),
+    note: str = typer.Option(..., "--note", help="Why: case number, reviewer's reason."),
+    day: str | None = typer.Option(None, "--date", help="Day of the fact, YYYY-MM-DD."),
+    retracts: int | None = typer.Option(None, "--retracts", help="Event a correction "
+                                        "retracts."),
+    level: str = typer.Option("official", "--level", help="unverified, reported, official "
+                              "or forensic."),
+) -> None:
+    """Append an event about a person (nothing is deleted: a correction retracts one)."""
+    from musterroll.register.workflow import add_event
+
+    engine = _open_or_fail(ctx)
+    try:
+        event_id = add_event(engine, person_id=person_id, kind=kind, event_date=day,
+                             note=note, retracts=retracts, level=level)
+        _derive_with_progress(engine)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    err.print(f"event {event_id} added to person {person_id}", highlight=False)

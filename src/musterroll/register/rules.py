@@ -219,9 +219,9 @@ class Fate:
 
     def key(self) -> tuple[object, ...]:
         """The fields a status table stores (a change in any is a new history row)."""
-        return (self.status, self.substatus, self.death_date, self.identified_date,
-                self.missing_date, self.missing_ever, self.declared_dead,
-                self.remains_recovered, len(self.conflicts))  # fmt: skip
+        return (self.status, self.substatus, self.event_id, self.death_date,
+                self.identified_date, self.missing_date, self.missing_ever,
+                self.declared_dead, self.remains_recovered, len(self.conflicts))  # fmt: skip
 
 
 def is_allowed(current: tuple[str, str | None], target: tuple[str, str | None]) -> bool:
