@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from musterroll.cli import app
+from musterroll.register import derive_statuses
 from musterroll.register.exchange import import_exchange
-from musterroll.store import open_register
+from musterroll.register.matching import match_records
+from musterroll.sources import ingest_file
+from musterroll.store import init_register, open_register
 from musterroll.store.fates_models import fate_statuses_table
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table, sources_table
@@ -86,3 +92,45 @@ def test_a_second_import_of_the_same_list_changes_nothing(war: War, tmp_path: Pa
     with engine.connect() as conn:
         assert conn.execute(select(fate_statuses_table.c.id).limit(1)).first() is not None
     engine.dispose()
+
+
+def _csv(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_killed_per_a_notice_then_listed_in_an_exchange_is_a_conflict(
+        tmp_path: Path, sqlite_url: str) -> None:
+    init_register(sqlite_url)
+    engine = open_register(sqlite_url)
+    notice = _csv(tmp_path / "notices.csv", [
+        ["surname", "given_name", "patronymic", "birth_date", "status", "event_date"],
+        ["Коваленко", "Петро", "Іванович", "1990-01-02", "killed", "2023-03-01"]])
+    summary = ingest_file(engine, notice, source="notices", kind="official",
+                          published="2023-04-01")
+    with engine.begin() as conn:  # the notice's person (a link run would make it too)
+        match_records(conn, [1], what=f"file {summary.file_id}")
+    derive_statuses(engine)
+    engine.dispose()
+    exchange = _csv(tmp_path / "exchange.csv", [
+        ["Прізвище", "Ім'я", "По батькові", "Дата народження"],
+        ["КОВАЛЕНКО", "Петро", "Іванович", "02.01.1990"],
+        ["Мельник", "Іван", "Петрович", "05.06.1985"]])
+    result = CliRunner().invoke(app, [
+        "--db", sqlite_url, "exchange", "import", str(exchange), "--date", "2024-02-01",
+        "--side", "ua", "--exchange-id", "EX9", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["rows"] == 2 and report["created"] >= 1
+    kinds = [c["kind"] for c in report["conflicts"]]
+    assert "alive_after_death" in kinds
+    conflict = report["conflicts"][kinds.index("alive_after_death")]
+    assert conflict["event_a"] != conflict["event_b"]
+
+
+def test_exchange_import_names_a_bad_date(tmp_path: Path, sqlite_url: str) -> None:
+    init_register(sqlite_url)
+    path = _csv(tmp_path / "x.csv", [["Прізвище", "Ім'я"], ["Мельник", "Іван"]])
+    result = CliRunner().invoke(app, ["--db", sqlite_url, "exchange", "import", str(path),
+                                      "--date", "01.02.2024", "--side", "ua"])
+    assert result.exit_code == 2 and "--date" in result.output
