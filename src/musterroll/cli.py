@@ -591,7 +591,7 @@ def explain_command(
 
 
 # --- register: evidence -> statuses, counts, exchanges, repatriations, claims -----------
-def _open_or_fail(ctx: typer.Context):  # type: ignore[no-untyped-def]
+def _open_or_fail(ctx: typer.Context):
     from musterroll.store import RegisterError, open_register
 
     try:
@@ -600,7 +600,7 @@ def _open_or_fail(ctx: typer.Context):  # type: ignore[no-untyped-def]
         raise fail(str(exc)) from exc
 
 
-def _derive_with_progress(engine) -> None:  # type: ignore[no-untyped-def]
+def _derive_with_progress(engine) -> None:
     from rich.progress import Progress
 
     from musterroll.register import derive_statuses
@@ -722,7 +722,7 @@ def status_command(
         typer.echo(f"{group}: " + ", ".join(f"{k} {v}" for k, v in values.items() if v))
 
 
-def _ingest_bar():  # type: ignore[no-untyped-def]
+def _ingest_bar():
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
