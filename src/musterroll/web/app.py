@@ -1,0 +1,91 @@
+"""The application factory: settings, register, middleware, routes, static assets."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from musterroll import __version__
+from musterroll.store import open_register
+from musterroll.web import routes_auth, routes_family, routes_persons, routes_public
+from musterroll.web.deps import protect_csrf
+from musterroll.web.i18n import LANGUAGES
+from musterroll.web.ratelimit import RateLimiter
+from musterroll.web.security import (
+    CSRF_COOKIE,
+    csrf_token_for,
+    new_token,
+    security_headers,
+)
+from musterroll.web.settings import WebSettings
+
+__all__ = ["create_app"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def _guard(settings: WebSettings) -> Callable[..., Awaitable[Response]]:
+    """Middleware: CSRF cookie and token, security headers, language cookie."""
+    headers = security_headers(https=settings.https)
+
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                    ) -> Response:
+        cookie = request.cookies.get(CSRF_COOKIE)
+        fresh = cookie is None
+        value = cookie or new_token()
+        request.state.csrf_token = csrf_token_for(settings.secret_key, value)
+        response = await call_next(request)
+        if fresh:
+            response.set_cookie(CSRF_COOKIE, value, httponly=True, samesite="strict",
+                                secure=settings.https, path="/")
+        lang = request.query_params.get("lang")
+        if lang in LANGUAGES:
+            response.set_cookie("lang", lang, max_age=365 * 86400, samesite="strict",
+                                secure=settings.https, path="/")
+        response.headers.update(headers)
+        if request.url.path.startswith("/api/") or "set-cookie" in response.headers:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return guard
+
+
+def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAPI:
+    """Build the web app.
+
+    Args:
+        settings: the validated settings.
+        engine: an open register; by default ``open_register(settings.db_url)`` at start
+            (which refuses a register not at the newest schema) and disposed at the end.
+    Returns:
+        The FastAPI application (serve it with uvicorn).
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = engine is None
+        app.state.engine = open_register(settings.db_url) if own else engine
+        try:
+            yield
+        finally:
+            if own:
+                app.state.engine.dispose()
+
+    app = FastAPI(title="musterroll", version=__version__, lifespan=lifespan,
+                  description="Public counts, family search and reports, caseworkers' "
+                  "person data. Unsafe methods need the X-CSRF-Token of GET /api/csrf.",
+                  dependencies=[Depends(protect_csrf)])
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.search_limiter = RateLimiter(settings.search_rate_limit)
+    app.state.login_limiter = RateLimiter(settings.search_rate_limit)
+    app.middleware("http")(_guard(settings))
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (routes_public, routes_family, routes_auth, routes_persons):
+        app.include_router(module.router)
+    return app

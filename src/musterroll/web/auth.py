@@ -1,0 +1,120 @@
+"""Accounts and logins: create users, check passwords, open and close sessions.
+
+Passwords are stored as argon2id hashes; a session cookie holds a random token of which
+only the sha256 is stored (``web_sessions``). Roles, least to most privileged: family,
+analyst (pseudonymised data), caseworker, admin; "public" is anyone without a login.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, delete, insert, select
+
+from musterroll.store.audit import append_audit
+from musterroll.store.web_models import ROLES, web_sessions_table, web_users_table
+from musterroll.web.security import hash_secret, hash_token, new_token, verify_secret
+
+__all__ = ["ROLES", "User", "UserError", "add_user", "authenticate", "end_session",
+           "open_session", "session_user"]
+
+
+class UserError(ValueError):
+    """A user that cannot be created (bad role, name taken, short password)."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A logged-in user as routes see it."""
+
+    id: int
+    name: str
+    role: str
+
+
+def add_user(engine: Engine, name: str, role: str, password: str, *,
+             actor: str = "musterroll") -> int:
+    """Create an account and return its id.
+
+    Args:
+        engine: an open register.
+        name: the login name (unique, 1-200 characters, no surrounding spaces).
+        role: one of ``ROLES``.
+        password: at least 12 characters; only its argon2 hash is stored.
+        actor: who creates it, for the audit log.
+    Raises:
+        UserError: the role is unknown, the name empty or taken, the password too short.
+    """
+    name = name.strip()
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if not name or len(name) > 200:
+        raise UserError("a user name must have 1 to 200 characters")
+    if len(password) < 12:
+        raise UserError("a password must have at least 12 characters")
+    with engine.begin() as conn:
+        taken = conn.execute(select(web_users_table.c.id)
+                             .where(web_users_table.c.name == name)).first()
+        if taken is not None:
+            raise UserError(f"user {name!r} exists already")
+        result = conn.execute(insert(web_users_table).values(
+            name=name, role=role, password_hash=hash_secret(password), disabled=False,
+            created_at=datetime.now(UTC)))
+        user_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        append_audit(conn, action="user add", subject=f"user:{user_id}", actor=actor,
+                     detail={"name": name, "role": role})
+    return user_id
+
+
+def authenticate(engine: Engine, name: str, password: str) -> User | None:
+    """Return the user if `password` is theirs and the account is enabled, else None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(web_users_table)
+                           .where(web_users_table.c.name == name.strip())).first()
+    if not verify_secret(None if row is None else row.password_hash, password):
+        return None
+    if row is None or row.disabled:
+        return None
+    return User(id=row.id, name=row.name, role=row.role)
+
+
+def open_session(engine: Engine, user: User, *, hours: int) -> str:
+    """Record a login of `user` for `hours`; return the token for the session cookie."""
+    token = new_token()
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(insert(web_sessions_table).values(
+            token_hash=hash_token(token), user_id=user.id, created_at=now,
+            expires_at=now + timedelta(hours=hours)))
+        append_audit(conn, action="login", subject=f"user:{user.id}", actor=user.name)
+    return token
+
+
+def session_user(engine: Engine, token: str | None) -> User | None:
+    """Return the user of a live session token, or None (no token, expired, disabled)."""
+    if not token:
+        return None
+    s, u = web_sessions_table.c, web_users_table.c
+    query = (select(u.id, u.name, u.role, u.disabled, s.expires_at)
+             .select_from(web_sessions_table.join(web_users_table, u.id == s.user_id))
+             .where(s.token_hash == hash_token(token)))
+    with engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None or row.disabled:
+        return None
+    expires = row.expires_at if row.expires_at.tzinfo else row.expires_at.replace(tzinfo=UTC)
+    if expires <= datetime.now(UTC):
+        return None
+    return User(id=row.id, name=row.name, role=row.role)
+
+
+def end_session(engine: Engine, token: str | None, user: User | None) -> None:
+    """Forget a session (logout); the cookie's token is then worthless."""
+    if not token:
+        return
+    with engine.begin() as conn:
+        conn.execute(delete(web_sessions_table)
+                     .where(web_sessions_table.c.token_hash == hash_token(token)))
+        if user is not None:
+            append_audit(conn, action="logout", subject=f"user:{user.id}", actor=user.name)

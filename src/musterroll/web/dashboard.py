@@ -1,0 +1,112 @@
+"""The public dashboard's figures: documented counts, estimates and claims, suppressed.
+
+Counting is the fates stage's (``register.counts.count_statuses``) and the claims ledger
+its ``list_claims``; this module only picks the public metrics, takes the counts at month
+ends for the chart, and suppresses small cells. Nothing here names a person.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from musterroll.register.claims import list_claims
+from musterroll.register.counts import count_statuses, estimate_hook
+from musterroll.store.fates_models import claims_table, fate_runs_table, fate_statuses_table
+
+__all__ = ["PUBLIC_METRICS", "build_dashboard", "suppress"]
+
+# The public metrics, in the order of the issue: killed, missing now and ever entered,
+# captivity confirmed, released, identified.
+PUBLIC_METRICS: tuple[str, ...] = (
+    "killed", "missing_now", "missing_ever", "captured", "released", "identified",
+)  # fmt: skip
+
+_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
+_lock = threading.Lock()
+
+
+def suppress(value: int | float | None, threshold: int) -> int | float | None:
+    """Return `value`, or None when it is a small cell (1 to threshold - 1 persons)."""
+    if value is None:
+        return None
+    return None if 0 < value < threshold else value
+
+
+def _month_ends(first: str, last: date, points: int) -> list[str]:
+    """The last day of each month from `first`'s month to `last`'s, at most `points`."""
+    year, month = int(first[:4]), int(first[5:7])
+    ends: list[str] = []
+    while (year, month) <= (last.year, last.month):
+        nxt = date(year + month // 12, month % 12 + 1, 1)
+        ends.append(min(nxt - timedelta(days=1), last).isoformat())
+        year, month = nxt.year, nxt.month
+    return ends[-points:]
+
+
+def _version(engine: Engine) -> tuple[Any, ...]:
+    """What the dashboard depends on: the newest derivation and claim."""
+    with engine.connect() as conn:
+        run = conn.execute(select(func.max(fate_runs_table.c.id))).scalar()
+        claim = conn.execute(select(func.max(claims_table.c.id))).scalar()
+    return (str(engine.url), run, claim, date.today().isoformat())
+
+
+def _series(engine: Engine, points: int, threshold: int) -> dict[str, Any]:
+    with engine.connect() as conn:
+        first = conn.execute(select(func.min(fate_statuses_table.c.valid_from))).scalar()
+        days = _month_ends(first, date.today(), points) if first else []
+        counts = [count_statuses(conn, as_of=day) for day in days]
+    return {"days": days, "metrics": {m: [suppress(c[m], threshold) for c in counts]
+                                      for m in PUBLIC_METRICS}}
+
+
+def _claims(engine: Engine, threshold: int) -> list[dict[str, Any]]:
+    keep = ("who", "said_on", "where", "metric", "scope", "value", "qualifier", "source_url",
+            "as_of", "register", "estimate")
+    rows = []
+    for claim in list_claims(engine):
+        row = {k: claim.get(k) for k in keep}
+        row["register"] = suppress(row["register"], threshold)
+        rows.append(row)
+    return rows
+
+
+def build_dashboard(engine: Engine, *, threshold: int, points: int) -> dict[str, Any]:
+    """Return the public dashboard: current counts, counts over time, estimates, claims.
+
+    Args:
+        engine: an open register.
+        threshold: small-cell threshold; counts from 1 to threshold - 1 become None.
+        points: month ends in the series.
+    Returns:
+        ``derived`` (whether statuses were ever derived), ``as_of``, ``counts`` (public
+        metrics), ``series`` (``days`` and per-metric lists), ``estimates`` (per metric,
+        None until the estimation stage provides one) and ``claims``. Cached until a new
+        derivation or claim.
+    """
+    key = (*_version(engine), threshold, points)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    derived = key[1] is not None
+    with engine.connect() as conn:
+        current = count_statuses(conn)
+    today = current["as_of"]
+    out = {
+        "derived": derived,
+        "as_of": today,
+        "threshold": threshold,
+        "counts": {m: suppress(current[m], threshold) for m in PUBLIC_METRICS},
+        "series": _series(engine, points, threshold) if derived else {"days": [],
+                                                                       "metrics": {}},
+        "estimates": {m: estimate_hook(m, today) for m in PUBLIC_METRICS},
+        "claims": _claims(engine, threshold),
+    }
+    with _lock:
+        _cache.clear()
+        _cache[key] = out
+    return out

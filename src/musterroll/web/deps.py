@@ -1,0 +1,127 @@
+"""Typed dependencies: settings, register, user, language, CSRF and rate limits.
+
+Routes receive these through ``Depends``; tests override them with
+``app.dependency_overrides`` (e.g. a user without logging in).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy import Engine
+
+from musterroll.web.auth import User, session_user
+from musterroll.web.i18n import choose_language
+from musterroll.web.ratelimit import RateLimiter
+from musterroll.web.security import (
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    is_valid_csrf,
+)
+from musterroll.web.settings import WebSettings
+
+__all__ = [
+    "CurrentUser",
+    "Language",
+    "Register",
+    "Settings",
+    "client_address",
+    "current_user",
+    "get_engine",
+    "get_language",
+    "get_settings",
+    "protect_csrf",
+    "require_role",
+    "search_limit",
+]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_settings(request: Request) -> WebSettings:
+    """Return the app's settings."""
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    """Return the engine on the register."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+Settings = Annotated[WebSettings, Depends(get_settings)]
+Register = Annotated[Engine, Depends(get_engine)]
+
+
+def current_user(request: Request, engine: Register) -> User | None:
+    """Return the logged-in user, or None for the public."""
+    return session_user(engine, request.cookies.get(SESSION_COOKIE))
+
+
+CurrentUser = Annotated[User | None, Depends(current_user)]
+
+
+def get_language(request: Request, settings: Settings) -> str:
+    """Return the page language (?lang=, lang cookie, Accept-Language, default)."""
+    return choose_language(request.query_params.get("lang"), request.cookies.get("lang"),
+                           request.headers.get("accept-language"), settings.default_language)
+
+
+Language = Annotated[str, Depends(get_language)]
+
+
+def require_role(*roles: str) -> Callable[..., User]:
+    """Return a dependency that lets through only users with one of `roles`.
+
+    Anonymous requests get 401 (log in), logged-in users of another role 403.
+    """
+
+    def dependency(user: CurrentUser) -> User:
+        if user is None:
+            raise HTTPException(401, "log in to see this", headers={"WWW-Authenticate":
+                                                                     "Cookie"})
+        if user.role not in roles:
+            raise HTTPException(403, "your role may not see this")
+        return user
+
+    return dependency
+
+
+async def protect_csrf(request: Request, settings: Settings) -> None:
+    """Refuse (403) an unsafe request without the CSRF token of its csrf cookie.
+
+    Applied to every route of the app; safe methods pass.
+    """
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    content_type = request.headers.get("content-type", "")
+    if sent is None and content_type.startswith(("application/x-www-form-urlencoded",
+                                                 "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not is_valid_csrf(settings.secret_key, request.cookies.get(CSRF_COOKIE), sent):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the page and retry")
+
+
+def client_address(request: Request, settings: WebSettings) -> str:
+    """Return the client's address, from X-Forwarded-For only behind a trusted proxy."""
+    if settings.trust_forwarded_for:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.client.host if request.client else "unknown"
+
+
+def search_limit(request: Request, settings: Settings) -> None:
+    """Count one family search of this client; 429 with Retry-After past the limit."""
+    limiter: RateLimiter = request.app.state.search_limiter
+    wait = limiter.hit(client_address(request, settings))
+    if wait is not None:
+        raise HTTPException(429, "too many searches; wait a minute",
+                            headers={"Retry-After": str(max(1, round(wait)))})

@@ -1,0 +1,97 @@
+"""The JSON API's request and response bodies (they make the OpenAPI description)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["CaseIn", "CaseOut", "CsrfOut", "DashboardOut", "MeOut", "ReportIn", "ReportOut",
+           "SearchIn", "SearchOut"]
+
+Name = Field(min_length=1, max_length=100)
+
+
+class CsrfOut(BaseModel):
+    """The token to send as X-CSRF-Token (with the cookie this response sets)."""
+
+    csrf_token: str
+
+
+class MeOut(BaseModel):
+    """Who is logged in: a name and role, or the public."""
+
+    name: str | None
+    role: str
+
+
+class DashboardOut(BaseModel):
+    """Public documented counts (small cells None), counts over time, estimates, claims."""
+
+    derived: bool = Field(description="Whether statuses were ever derived.")
+    as_of: str
+    threshold: int = Field(description="Counts from 1 to threshold - 1 are suppressed.")
+    counts: dict[str, int | None]
+    series: dict[str, Any] = Field(description="days: month ends; metrics: one list each.")
+    estimates: dict[str, dict[str, Any] | None]
+    claims: list[dict[str, Any]]
+
+
+class SearchIn(BaseModel):
+    """A family's search: the relative's name (any script) and full birth date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    surname: str = Name
+    given_name: str = Name
+    patronymic: str | None = Field(None, max_length=100)
+    birth_date: date
+
+
+class SearchOut(BaseModel):
+    """Found (one strong match) with the status a family may know, or not found."""
+
+    found: bool
+    status: str | None = None
+    reference: str | None = None
+
+
+class ReportIn(BaseModel):
+    """A family's report of a missing relative."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    surname: str = Name
+    given_name: str = Name
+    patronymic: str | None = Field(None, max_length=100)
+    birth_date: date
+    sex: Literal["m", "f"] | None = None
+    missing_since: date | None = None
+    place: str | None = Field(None, max_length=200)
+    note: str | None = Field(None, max_length=2000)
+
+
+class ReportOut(BaseModel):
+    """The case number and the secret to come back with (shown once)."""
+
+    case_number: str
+    secret: str
+
+
+class CaseIn(BaseModel):
+    """A case number and its secret."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_number: str = Field(min_length=1, max_length=20)
+    secret: str = Field(min_length=1, max_length=100)
+
+
+class CaseOut(BaseModel):
+    """A report's state: received on, linked to a person, status a family may know."""
+
+    case_number: str
+    received: str
+    linked: bool
+    status: str | None

@@ -1,0 +1,62 @@
+"""The public dashboard: aggregates only, small cells suppressed, a JSON twin, two languages."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from .conftest import NAMED
+
+
+def test_the_dashboard_shows_no_personal_data(client: TestClient) -> None:
+    html = client.get("/").text + client.get("/api/dashboard").text
+    for surname, _given, patronymic, *_ in NAMED:
+        assert surname not in html and patronymic not in html
+    assert "1990-05-12" not in html and "Петренко" not in html
+
+
+def test_small_cells_are_suppressed_on_the_page_and_in_json(client: TestClient) -> None:
+    data = client.get("/api/dashboard").json()
+    assert data["counts"]["captured"] is None  # one person: suppressed
+    assert data["counts"]["killed"] == 14 and data["counts"]["missing_now"] == 8
+    assert all(v is None or v == 0 or v >= 5
+               for values in data["series"]["metrics"].values() for v in values)
+    assert "&lt;5" in client.get("/").text
+
+
+def test_the_page_and_its_json_twin_show_the_same_counts(client: TestClient) -> None:
+    data = client.get("/api/dashboard").json()
+    html = client.get("/?lang=en").text
+    assert f'<div class="figure">{data["counts"]["killed"]}</div>' in html
+    assert "Killed" in html
+
+
+def test_without_an_estimate_the_dashboard_says_so(client: TestClient) -> None:
+    assert all(v is None for v in client.get("/api/dashboard").json()["estimates"].values())
+    assert 'id="no-estimate"' in client.get("/").text
+
+
+def test_official_claims_stand_beside_the_register(client: TestClient) -> None:
+    claims = client.get("/api/dashboard").json()["claims"]
+    assert any(c["metric"] == "killed" and c["value"] == 55000 for c in claims)
+    assert "55,000" in client.get("/").text
+
+
+def test_language_from_query_cookie_or_accept_language(client: TestClient) -> None:
+    assert "Documented counts" in client.get("/", headers={"Accept-Language": "en-GB"}).text
+    assert "Задокументовані" in client.get("/", headers={"Accept-Language": "uk"}).text
+    assert "Documented counts" in client.get("/?lang=en").text
+    assert "Documented counts" in client.get("/").text  # the lang cookie stays
+    assert "Задокументовані" in client.get("/?lang=uk").text
+
+
+def test_every_message_has_both_languages() -> None:
+    from musterroll.web.i18n import catalogue
+
+    assert set(catalogue("uk")) == set(catalogue("en"))
+
+
+def test_the_openapi_description_lists_the_json_twins(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/dashboard", "/api/family/search", "/api/family/report",
+                 "/api/family/case", "/api/persons/{person_id}", "/api/me", "/api/csrf"):
+        assert path in paths
