@@ -3,7 +3,8 @@
 Every reader yields batches of ``RawRow``: the 1-based data row number (the first row
 after the header in CSV/XLSX, the first line or element in JSON), the cells aligned with
 the header, and the verbatim row as JSON text, or a problem that sends the row to
-quarantine. Rows are streamed: a million-row CSV is never held in memory whole.
+quarantine. Rows are streamed: a million-row CSV, XLSX, JSON Lines or Parquet file is
+never held in memory whole (a JSON array is: it is one document).
 
 Blank rows at the very end of a file are not data (spreadsheet exports pad with them);
 they are counted in ``trailing_blank_rows`` and not numbered. Blank rows between data
