@@ -44,7 +44,10 @@ def timed(command: list[str], log: Path) -> dict[str, Any]:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
     peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    return {"seconds": round(seconds, 1),
+    # CPU seconds too: on a shared machine the wall clock measures the neighbours as well.
+    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)",
+                                           done.stderr))
+    return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
             "peak_mb": round(int(peak.group(1)) / 1024) if peak else None,
             "stdout": done.stdout}
 

@@ -153,13 +153,20 @@ def test_decisions_refine_the_m_values(war: Any) -> None:
     import pyarrow as pa
 
     from musterroll.linkage.engines import open_duckdb
+    from musterroll.linkage.features import build_features
     from musterroll.linkage.model import refine_with_decisions, register_features
+    from musterroll.linkage.register import read_link_records
 
     edges = war.first.edges.sort_values("match_weight", ascending=False).head(40)
     decisions = pd.DataFrame({"record_id_l": edges["unique_id_l"],
                               "record_id_r": edges["unique_id_r"], "decision": "same"})
+    engine = open_register(f"sqlite:///{war.register}")
+    try:
+        features = build_features(read_link_records(engine))
+    finally:
+        engine.dispose()
     table = register_features(
-        open_duckdb(), pa.Table.from_pandas(war.first.features, preserve_index=False))
+        open_duckdb(), pa.Table.from_pandas(features, preserve_index=False))
     refined = refine_with_decisions(table, war.trained, decisions)
     before, after = war.trained.parameters["m"], refined["m"]
     assert after != before

@@ -31,10 +31,13 @@ class EngineOptions:
     """Resources an engine may use."""
 
     threads: int = 2
-    memory_limit: str = "3GB"
-    spark_master: str = "local[2]"
+    memory_limit: str = "2GB"
+    # None: leave the master to spark-submit / spark-defaults.conf (a cluster).
+    spark_master: str | None = "local[2]"
     spark_driver_memory: str = "3g"
     spark_shuffle_partitions: int = 8
+    # Where Splink checkpoints on Spark; on a cluster a shared path (hdfs://, s3a://).
+    spark_checkpoint_dir: str | None = None
     temp_dir: str | None = None
 
 
@@ -132,9 +135,11 @@ def open_spark(options: EngineOptions | None = None) -> Any:
 
     options = options or EngineOptions()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = SparkSession.builder
+    if options.spark_master:
+        builder = builder.master(options.spark_master)
     spark = (
-        SparkSession.builder.master(options.spark_master)
-        .appName("musterroll-link")
+        builder.appName("musterroll-link")
         .config("spark.jars", similarity_jar_location())
         .config("spark.driver.memory", options.spark_driver_memory)
         .config("spark.sql.shuffle.partitions", str(options.spark_shuffle_partitions))
@@ -143,7 +148,8 @@ def open_spark(options: EngineOptions | None = None) -> Any:
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
-    checkpoint = tempfile.mkdtemp(prefix="musterroll_spark_", dir=options.temp_dir)
+    checkpoint = options.spark_checkpoint_dir or tempfile.mkdtemp(
+        prefix="musterroll_spark_", dir=options.temp_dir)
     spark.sparkContext.setCheckpointDir(checkpoint)
     spark.sparkContext.setLogLevel("ERROR")
     return SparkAPI(spark_session=spark, break_lineage_method="checkpoint")

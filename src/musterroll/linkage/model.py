@@ -134,7 +134,10 @@ def score_pairs(linker: Any, settings: LinkSettings) -> ScoredPairs:
     count = linker.misc.query_sql(f"SELECT count(*) AS n FROM {name}", output_type="pandas")
     kept = linker.misc.query_sql(
         f"SELECT unique_id_l, unique_id_r, match_weight FROM {name}"
-        f" WHERE match_weight >= {float(settings.thresholds.keep)}",
+        f" WHERE match_weight >= {float(settings.thresholds.keep)}"
+        # A fixed order: clustering breaks ties in input order, and a re-run with the
+        # same data and model must give the same persons.
+        " ORDER BY unique_id_l, unique_id_r",
         output_type="pandas",
     )
     predictions.drop_table_from_database_and_remove_from_cache()

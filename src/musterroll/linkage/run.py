@@ -65,6 +65,7 @@ class LinkResult:
     edges: pd.DataFrame = field(repr=False)
     clustering: Clustering = field(repr=False)
     ids: IdAssignment | None = field(default=None, repr=False)
+    steps: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """The run's counts as JSON-ready data (`musterroll link --json`)."""
@@ -73,6 +74,8 @@ class LinkResult:
             "pairs_scored": self.pairs_scored, "pairs_kept": self.pairs_kept,
             "review_queue": self.review_queue, "seconds": round(self.seconds, 2),
         }
+        if self.steps:
+            out["step_seconds"] = self.steps
         if self.ids is not None:
             out |= {"new_person_ids": len(self.ids.new_ids),
                     "retired_person_ids": len(self.ids.retired_ids),
@@ -86,15 +89,19 @@ def _pairs(decisions: pd.DataFrame, word: str) -> list[tuple[int, int]]:
                     strict=True))
 
 
+# What clustering, ids and reports need of each record after scoring.
+_KEPT_COLUMNS = ["unique_id", "source", "row", "dedup", "sex_key", "service_key"]
+
+
 def link_features(
-    features: pd.DataFrame, settings: LinkSettings, *, engine: str = "duckdb",
+    features: pd.DataFrame | pa.Table, settings: LinkSettings, *, engine: str = "duckdb",
     decisions: pd.DataFrame | None = None, options: EngineOptions | None = None,
     progress: Progress | None = None,
 ) -> tuple[LinkSettings, pd.DataFrame, int, Clustering]:
     """Train (unless `settings` hold parameters), score and cluster features.
 
     Args:
-        features: ``build_features`` output.
+        features: ``build_features`` output, as a DataFrame or an Arrow table.
         settings: the model; trained parameters in them are used as they are.
         engine: "duckdb" or "spark".
         decisions: binding decisions (``read_decisions``), or None.
@@ -107,7 +114,10 @@ def link_features(
     decisions = decisions if decisions is not None else pd.DataFrame(
         columns=["record_id_l", "record_id_r", "decision"])
     db_api = open_engine(engine, options)
-    table = register_features(db_api, pa.Table.from_pandas(features, preserve_index=False))
+    if isinstance(features, pd.DataFrame):
+        features = pa.Table.from_pandas(features, preserve_index=False)
+    table = register_features(db_api, features)
+    features = features.select(_KEPT_COLUMNS).to_pandas()
     settings = LinkSettings.from_dict(settings.to_dict())
     if settings.parameters is None:
         trained = train_model(make_linker(table, settings),
@@ -151,7 +161,18 @@ def link_register(
         ValueError: the register has no records to link.
     """
     started = time.perf_counter()
-    say = progress or (lambda _step, _done: None)
+    steps: dict[str, float] = {}
+    last_time, last_step = [started], ["start"]
+
+    def say(step: str, done: float) -> None:
+        # Seconds per step, for `--json` and the benchmark.
+        now = time.perf_counter()
+        name = last_step[0].split(":")[0]
+        steps[name] = round(steps.get(name, 0.0) + now - last_time[0], 2)
+        last_time[0], last_step[0] = now, step
+        if progress is not None:
+            progress(step, done)
+
     say("reading records", 0.0)
     records = read_link_records(engine)
     if records.num_rows == 0:
@@ -159,12 +180,17 @@ def link_register(
     settings = settings or default_settings()
     say("computing features", 0.05)
     digest = input_hash(records)
-    features = build_features(records, dedup_kinds=settings.dedup_kinds)
+    frame = build_features(records, dedup_kinds=settings.dedup_kinds)
     del records  # the features hold all linkage needs; free the raw fields early
+    # One copy of the features, in Arrow (DuckDB reads it in place); the pandas one of
+    # Python objects would double the memory of a million records.
+    features_arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    features = frame[_KEPT_COLUMNS].copy()
+    del frame
     decisions = read_decisions(engine)
     settings, kept, pairs_scored, clustering = link_features(
-        features, settings, engine=engine_name, decisions=decisions, options=options,
-        progress=progress,
+        features_arrow, settings, engine=engine_name, decisions=decisions, options=options,
+        progress=say,
     )
     say("saving persons", 0.85)
     record_ids = features["unique_id"].to_numpy(dtype=np.int64)
@@ -188,6 +214,7 @@ def link_register(
         write_run(conn, run_id=run_id, record_ids=record_ids, person_ids=ids.person_ids,
                   new_ids=ids.new_ids, retired_ids=ids.retired_ids, queue=queue,
                   events=events, counts=result.summary())
-    result.seconds = time.perf_counter() - started
     say("done", 1.0)
+    result.seconds = time.perf_counter() - started
+    result.steps = {k: v for k, v in steps.items() if k != "start"}
     return result

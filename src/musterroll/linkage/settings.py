@@ -203,8 +203,8 @@ class LinkSettings:
     training_rules: list[str] = field(default_factory=lambda: list(TRAINING_RULES))
     deterministic_rules: list[str] = field(default_factory=lambda: list(DETERMINISTIC_RULES))
     deterministic_recall: float = 0.7
-    u_max_pairs: float = 2e6
-    em_max_pairs: float = 5e6
+    u_max_pairs: float = 1.5e6
+    em_max_pairs: float = 2e6
     seed: int = 1
     thresholds: Thresholds = field(default_factory=Thresholds)
     # Source kinds whose lists are deduplicated by the publisher: two records of one such
