@@ -86,3 +86,45 @@ def test_status_by_month_and_a_bad_option_named(war: War, tmp_path: Path) -> Non
     assert bad.exit_code == 2 and "--by" in bad.output
     day = CliRunner().invoke(app, ["--db", url, "status", "--as-of", "31.12.2025"])
     assert day.exit_code == 2 and "YYYY-MM-DD" in day.output
+
+
+def _list(path: Path, rows: list[list[str]]) -> Path:
+    path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_new_version_of_a_list_keeps_past_counts(tmp_path: Path, sqlite_url: str) -> None:
+    """Linkage links the newest version of a list only; the older one's evidence stays."""
+    from sqlalchemy import delete
+
+    from musterroll.register.matching import match_records
+    from musterroll.sources import ingest_file
+    from musterroll.store.linkage_models import person_records_table
+
+    header = ["surname", "given_name", "birth_date", "status", "event_date"]
+    init_register(sqlite_url)
+    engine = open_register(sqlite_url)
+    first = ingest_file(engine, _list(tmp_path / "v1.csv", [
+        header, ["Мельник", "Іван", "1985-05-06", "missing", "2023-01-05"],
+        ["Бойко", "Олег", "1991-03-04", "missing", "2023-02-07"]]),
+        source="register_of_missing", kind="official", published="2023-03-01")
+    with engine.begin() as conn:
+        match_records(conn, [1, 2], what="v1")
+    derive_statuses(engine)
+    then = _counts(engine, None)
+    second = ingest_file(engine, _list(tmp_path / "v2.csv", [
+        header, ["Мельник", "Іван", "1985-05-06", "missing", "2023-01-05"],
+        ["Бойко", "Олег", "1991-03-04", "killed", "2023-02-07"]]),
+        source="register_of_missing", kind="official", published="2023-09-01")
+    assert second.version == 2 and first.version == 1
+    with engine.begin() as conn:
+        match_records(conn, [3, 4], what="v2")
+        # As a full link run would: only the newest version's records keep persons.
+        conn.execute(delete(person_records_table).where(
+            person_records_table.c.record_id.in_([1, 2])))
+    derive_statuses(engine)
+    past = _counts(engine, "2023-06-30")
+    now = _counts(engine, None)
+    engine.dispose()
+    assert past == then
+    assert (now["killed"], now["missing_now"]) == (1, 1)

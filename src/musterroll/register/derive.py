@@ -58,14 +58,29 @@ def _events_sql() -> Any:
     return (
         select(person, e.id, e.kind, e.event_date, e.reported_date, e.known_on, e.level,
                s.name.label("source"), e.record_id, e.exchange_id, e.side, e.retracts_id,
-               r.oblast)
+               r.oblast, r.source_id, r.row_key)
         .select_from(
             fate_events_table.outerjoin(person_records_table, m.record_id == e.record_id)
             .outerjoin(sources_table, s.id == e.source_id)
             .outerjoin(records_table, r.id == e.record_id))
-        .where(person.is_not(None))
-        .order_by(person, e.id)
+        .order_by(e.id)
     )
+
+
+def _older_versions(conn: Connection, rows: list[Any]) -> dict[tuple[int, str], int]:
+    """(source id, row key) -> person, for records of an older version of a list.
+
+    Linkage links the newest version of each list only; a row of an older version is the
+    same row of the newer one when its identity fields (``row_key``) are the same, so its
+    evidence stays with that person (a count as of a day when only the older version was
+    known must not lose it).
+    """
+    sources = sorted({row.source_id for row in rows})
+    r, m = records_table.c, person_records_table.c
+    query = (select(r.source_id, r.row_key, m.person_id)
+             .join(person_records_table, m.record_id == r.id)
+             .where(r.source_id.in_(sources)))
+    return {(sid, key): int(p) for sid, key, p in conn.execute(query)}
 
 
 def read_events(conn: Connection) -> dict[int, tuple[list[Event], str | None]]:
@@ -74,20 +89,29 @@ def read_events(conn: Connection) -> dict[int, tuple[list[Event], str | None]]:
     Args:
         conn: the register.
     Returns:
-        person id -> (events, oblast or None). Events of records no person holds (an
-        older version of a list, not linked) are left out.
+        person id -> (events, oblast or None). An event of a record of an older version
+        of a list goes to the person of the same row in a newer version; events of records
+        no person holds are left out.
     """
     grouped: dict[int, list[Event]] = defaultdict(list)
     oblasts: dict[int, Counter[str]] = defaultdict(Counter)
-    for row in conn.execute(_events_sql()).all():  # fetchall: far faster than row by row
+    rows = conn.execute(_events_sql()).all()  # fetchall: far faster than row by row
+    unlinked = [row for row in rows if row.person_id is None and row.record_id is not None]
+    older = _older_versions(conn, unlinked) if unlinked else {}
+    for row in rows:
+        person = row.person_id
+        if person is None:
+            person = older.get((row.source_id, row.row_key))
+            if person is None:
+                continue
         side = None if row.side is None else ("own" if row.side == OWN_SIDE else "other")
-        grouped[row.person_id].append(Event(
+        grouped[person].append(Event(
             id=row.id, kind=row.kind, date=row.event_date, reported=row.reported_date,
             known_on=row.known_on, level=row.level, source=row.source or "workflow",
             record_id=row.record_id, exchange_id=row.exchange_id, side=side,
             retracts=row.retracts_id))
         if row.oblast:
-            oblasts[row.person_id][row.oblast] += 1
+            oblasts[person][row.oblast] += 1
     return {p: (events, oblasts[p].most_common(1)[0][0] if oblasts[p] else None)
             for p, events in grouped.items()}
 
