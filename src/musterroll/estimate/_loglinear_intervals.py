@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
-from scipy.stats import chi2
+from scipy.special import chdtri
 
 from musterroll.estimate._glm import fit_one, select_many
 from musterroll.estimate._loglinear_fit import Criterion, ModelFits, ModelSpace
@@ -51,7 +51,7 @@ def profile_interval(
         lambda t: -loglik(t), bounds=(n, 3 * estimate), method="bounded", options={"xatol": 1e-4}
     )
     n_max, l_max = float(opt.x), -float(opt.fun)
-    target = l_max - chi2.ppf(level, 1) / 2
+    target = l_max - float(chdtri(1, 1 - level)) / 2  # chi-square(1) quantile at level
 
     def f(t: float) -> float:
         return loglik(t) - target

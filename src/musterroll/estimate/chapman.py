@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from musterroll.estimate.result import Estimate
 from musterroll.estimate.table import CaptureTable, TableError
@@ -120,6 +120,6 @@ def _log_normal_interval(n: int, est: float, var: float, level: float) -> tuple[
     f0 = est - n
     if f0 <= 0 or var <= 0:
         return float(n), float(max(est, n))
-    z = float(norm.ppf(0.5 + level / 2))
+    z = float(ndtri(0.5 + level / 2))
     c = math.exp(z * math.sqrt(math.log(1 + var / f0**2)))
     return n + f0 / c, n + f0 * c

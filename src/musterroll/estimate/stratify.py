@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from musterroll.estimate.result import Estimate
 
@@ -107,6 +107,6 @@ def _combine_chapman(estimates: Sequence[Estimate], level: float) -> Combined:
     f0 = est - documented
     if f0 <= 0 or var <= 0:
         return est, float(documented), est, None, []
-    z = float(norm.ppf(0.5 + level / 2))
+    z = float(ndtri(0.5 + level / 2))
     c = math.exp(z * math.sqrt(math.log(1 + var / f0**2)))
     return est, documented + f0 / c, documented + f0 * c, None, []
