@@ -248,3 +248,16 @@ def test_a_database_failure_is_an_ingest_error_and_writes_nothing(
     with pytest.raises(IngestError, match=r"l\.csv.*nothing was written.*disk is full"):
         ingest_file(register, path, source="s")
     assert counts(register) == (0, 0) and list_files(register) == []
+
+
+def test_control_characters_in_headers_and_cells_are_stored_safely(
+    register: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "l.csv"
+    path.write_bytes("surname,da\x00ta\nБой\x00ко,x\n,y\n".encode())
+    summary = ingest_file(register, path, source="s")
+    assert (summary.accepted, summary.quarantined) == (1, 1)
+    assert summary.extras == ["da\\x00ta"]
+    record = read_records(register, include_verbatim=True).to_pylist()[0]
+    assert record["surname"] == "Бойко"
+    assert json.loads(record["verbatim"]) == ["Бой\x00ко", "x"]

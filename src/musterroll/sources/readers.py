@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,6 +113,17 @@ def detect_format(path: Path, head: bytes) -> str:
 
 
 _new_tuple = tuple.__new__
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f]")
+
+
+def _header_cell(text: str) -> str:
+    """A header cell fit to store and show: bad bytes and control characters as \\xNN.
+
+    Headers name columns in messages and in the quarantine table, and a database text
+    column cannot hold NUL; the file's bytes themselves are not changed.
+    """
+    text = escape_undecodable(text).strip()
+    return _CONTROL_RE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def _is_blank(cells: list[str | None]) -> bool:
@@ -193,7 +205,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Reader
         else:
             delimiter = _sniff_delimiter(sample.decode(codec, errors="replace"))
     records = csv.reader(text, delimiter=delimiter)
-    header = [escape_undecodable(cell).strip() for cell in next(records, [])]
+    header = [_header_cell(cell) for cell in next(records, [])]
     reader = Reader(path, "csv", codec, delimiter, header, iter(()), raw.tell, 0, [text.close])
 
     def rows() -> Iterator[RawRow | list[str | None]]:
@@ -248,7 +260,7 @@ def _open_xlsx(path: Path) -> Reader:
     for first in values:
         cells = [_text_of(value) for value in first]
         if not _is_blank(cells):
-            header = [(cell or "").strip() for cell in cells]
+            header = [_header_cell(cell or "") for cell in cells]
             break
     while header and not header[-1]:
         header.pop()  # formatted but empty columns at the right are not columns
@@ -281,7 +293,7 @@ def _object_row(obj: Any, header: list[str], index: dict[str, int]) -> list[str 
         return None
     cells: list[str | None] = [None] * len(header)
     for key, value in obj.items():
-        name = escape_undecodable(str(key))
+        name = _header_cell(str(key))
         if name not in index:
             index[name] = len(header)
             header.append(name)
@@ -379,7 +391,7 @@ def _open_parquet(path: Path) -> Reader:
         parquet = pq.ParquetFile(path)
     except Exception as exc:
         raise ReadError(f"{path}: not a readable Parquet file: {exc}") from exc
-    header = list(parquet.schema_arrow.names)
+    header = [_header_cell(name) for name in parquet.schema_arrow.names]
     done = [0]
     reader = Reader(path, "parquet", None, None, header, iter(()), lambda: done[0], 0)
     reader._closers.append(parquet.close)
