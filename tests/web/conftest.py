@@ -81,12 +81,17 @@ def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     url = f"sqlite:///{path}"
     init_register(url)
     engine = open_register(url)
-    listing = folder / "official.csv"
-    with listing.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(FIELDS)
-        writer.writerows(NAMED + _filler())
-    ingest_file(engine, listing, source="official", kind="official", language="uk")
+    # Two lists published months apart, so that the counts have a history.
+    rows = NAMED + _filler()
+    for name, published, part in (("official", "2024-04-01", rows[:10]),
+                                  ("official-later", "2024-08-01", rows[10:])):
+        listing = folder / f"{name}.csv"
+        with listing.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(FIELDS)
+            writer.writerows(part)
+        ingest_file(engine, listing, source=name, kind="official", language="uk",
+                    published=published)
     _link_one_person_per_record(engine)
     derive_statuses(engine)
     for role in ROLES:

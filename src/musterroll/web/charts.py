@@ -47,6 +47,7 @@ def line_chart(days: list[str], series: dict[str, list[int | float | None]]) -> 
     for k, (name, values) in enumerate(series.items()):
         runs: list[str] = []
         current: list[str] = []
+        dots: list[tuple[float, float]] = []
         for i, value in enumerate(values):
             if value is None:
                 if current:
@@ -54,9 +55,11 @@ def line_chart(days: list[str], series: dict[str, list[int | float | None]]) -> 
                 current = []
                 continue
             current.append(f"{x(i):.1f},{y(value):.1f}")
+            dots.append((round(x(i), 1), round(y(value), 1)))
         if current:
             runs.append(" ".join(current))
-        lines.append({"name": name, "colour": COLOURS[k % len(COLOURS)], "runs": runs})
+        lines.append({"name": name, "colour": COLOURS[k % len(COLOURS)], "runs": runs,
+                      "dots": dots})
     step = max(1, len(days) // 6)
     xticks = [{"x": round(x(i), 1), "label": day[:7]} for i, day in enumerate(days)
               if i % step == 0]
