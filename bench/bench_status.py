@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -88,12 +90,21 @@ def build(folder: Path, records: int) -> dict[str, float]:
             "persons": summary.persons, "events": summary.events}
 
 
-def _time(url: str, *options: str) -> tuple[float, dict[str, object]]:
+def _time(url: str, *options: str) -> tuple[float, float, dict[str, object]]:
+    """Wall and CPU seconds (user + system) of one `status --json` in a child process.
+
+    The CPU time is reported beside the wall time because the machine may be shared: on
+    a busy one the wall time measures the neighbours as much as the command.
+    """
     musterroll = Path(sys.executable).with_name("musterroll")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     done = subprocess.run([str(musterroll), "--db", url, "status", "--json", *options],
                           check=True, capture_output=True, text=True)
-    return time.monotonic() - started, json.loads(done.stdout)
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, json.loads(done.stdout)
 
 
 def run(folder: Path, records: int) -> dict[str, object]:
@@ -101,10 +112,12 @@ def run(folder: Path, records: int) -> dict[str, object]:
     figures: dict[str, object] = {"records": records, **build(folder, records)}
     url = f"sqlite:///{folder / 'status.db'}"
     _time(url)  # warm the operating system's file cache, as on a server in use
+    figures["load_average"] = round(os.getloadavg()[0], 1)
     for name, options in (("status_json", ()), ("status_as_of", ("--as-of", AS_OF)),
                           ("status_by_month", ("--by", "month"))):
-        seconds, out = _time(url, *options)
+        seconds, cpu, out = _time(url, *options)
         figures[f"{name}_seconds"] = round(seconds, 2)
+        figures[f"{name}_cpu_seconds"] = round(cpu, 2)
         if name == "status_json":
             figures["killed"], figures["missing_now"] = out["killed"], out["missing_now"]
     return figures
@@ -126,7 +139,8 @@ def main() -> int:
     figures["target_seconds"] = TARGET_SECONDS
     print(json.dumps({"bench": "status_json_sqlite", **figures}, indent=2))
     slowest = max(float(v) for k, v in figures.items()  # type: ignore[arg-type]
-                  if k.startswith("status_") and k.endswith("_seconds"))
+                  if k.startswith("status_") and k.endswith("_seconds")
+                  and not k.endswith("cpu_seconds"))
     return 1 if args.check and slowest > TARGET_SECONDS else 0
 
 

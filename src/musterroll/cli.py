@@ -690,8 +690,8 @@ def status_command(
     """Documented counts: killed, missing now and ever, captivity, released, identified."""
     from datetime import date
 
-    from musterroll.register import is_stale
     from musterroll.register.counts import BY, count_statuses
+    from musterroll.register.light import is_stale, open_for_counts
 
     if by is not None and by not in BY:
         raise fail(f"--by must be one of {', '.join(BY)}, not {by!r}")
@@ -700,9 +700,15 @@ def status_command(
             as_of = date.fromisoformat(as_of).isoformat()
         except ValueError as exc:
             raise fail(f"--as-of must be a day as YYYY-MM-DD, not {as_of!r}") from exc
-    engine = _open_or_fail(ctx)
+    try:  # counting needs SQLAlchemy alone; the store (Alembic, PyArrow) only to derive
+        engine = open_for_counts(settings(ctx).db_url)
+        stale = is_stale(engine)
+    except ValueError:
+        engine, stale = _open_or_fail(ctx), True
     try:
-        if is_stale(engine):
+        if stale:
+            engine.dispose()
+            engine = _open_or_fail(ctx)
             _derive_with_progress(engine)
         with engine.connect() as conn:
             counts = count_statuses(conn, as_of=as_of, by=by)

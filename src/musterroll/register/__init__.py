@@ -4,21 +4,44 @@
 - ``events``: every record's status and dates as evidence events.
 - ``derive``: run the rules for every person, keep the derived tables current.
 - ``counts``: documented counts as of any date.
+
+Names are loaded on first use (PEP 562): ``musterroll status`` imports ``counts`` and
+``light`` alone, without the store's Alembic and PyArrow (see ``light.py``).
 """
 
-from musterroll.register.derive import DeriveSummary, derive_statuses, is_stale, iter_history
-from musterroll.register.events import events_for_record, materialise_record_events
-from musterroll.register.rules import (
-    EVENT_KINDS,
-    LEVELS,
-    STATUSES,
-    Conflict,
-    Event,
-    Fate,
-    RuleContext,
-    derive_fate,
-    fates_by_knowledge,
-)
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from musterroll.register.derive import (
+        DeriveSummary,
+        derive_statuses,
+        iter_history,
+    )
+    from musterroll.register.events import events_for_record, materialise_record_events
+    from musterroll.register.light import is_stale
+    from musterroll.register.rules import (
+        EVENT_KINDS,
+        LEVELS,
+        STATUSES,
+        Conflict,
+        Event,
+        Fate,
+        RuleContext,
+        derive_fate,
+        fates_by_knowledge,
+    )
+
+_WHERE = {
+    "DeriveSummary": "derive", "derive_statuses": "derive", "iter_history": "derive",
+    "events_for_record": "events", "materialise_record_events": "events",
+    "is_stale": "light",
+    "EVENT_KINDS": "rules", "LEVELS": "rules", "STATUSES": "rules", "Conflict": "rules",
+    "Event": "rules", "Fate": "rules", "RuleContext": "rules", "derive_fate": "rules",
+    "fates_by_knowledge": "rules",
+}  # fmt: skip
 
 __all__ = [
     "EVENT_KINDS",
@@ -37,3 +60,11 @@ __all__ = [
     "iter_history",
     "materialise_record_events",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines `name` on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'musterroll.register' has no attribute {name!r}")
+    return getattr(import_module(f"musterroll.register.{module}"), name)

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from musterroll.store.fates_models import fate_conflicts_table, fate_statuses_table
+from musterroll.register.light import conflicts as fate_conflicts_table
+from musterroll.register.light import statuses as fate_statuses_table
 
 __all__ = ["BY", "METRICS", "count_statuses", "estimate_hook", "set_estimate_hook"]
 

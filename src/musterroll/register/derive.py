@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from musterroll.register.events import OWN_SIDE, materialise_record_events
+from musterroll.register.light import is_stale
 from musterroll.register.rules import Event, Fate, RuleContext, fates_by_knowledge
 from musterroll.store.audit import append_audit
 from musterroll.store.fates_models import (
@@ -231,26 +232,6 @@ def derive_statuses(engine: Engine, *, progress: Callable[[int, int], None] | No
     seconds = (datetime.now(UTC) - started).total_seconds()
     return DeriveSummary(run_id, written, n_events, len(persons), n_status, n_conflicts,
                          round(seconds, 3))
-
-
-def is_stale(conn: Connection | Engine) -> bool:
-    """Return whether records, events or linkage changed since the last derivation.
-
-    Cheap (three max() lookups), so ``musterroll status`` can check before counting.
-    """
-    if isinstance(conn, Engine):
-        with conn.connect() as c:
-            return is_stale(c)
-    run = conn.execute(select(fate_runs_table).order_by(fate_runs_table.c.id.desc())
-                       .limit(1)).first()
-    if run is None or run.finished_at is None:
-        return True
-    e = fate_events_table.c
-    last_event = conn.execute(select(func.max(e.id))).scalar() or 0
-    last_link = conn.execute(select(func.max(runs_table.c.id))).scalar()
-    last_record = conn.execute(select(func.max(records_table.c.id))).scalar() or 0
-    pending = last_record != (run.counts or {}).get("last_record_id")
-    return bool(last_event != run.last_event_id or last_link != run.link_run_id or pending)
 
 
 def iter_history(conn: Connection, person_id: int) -> Iterable[dict[str, Any]]:
