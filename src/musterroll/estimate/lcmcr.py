@@ -36,7 +36,7 @@ SMALL_MULTINOMIAL = 8  # below this many persons, draw classes one by one
 LCMCR_CAP_FACTOR = 21  # R's LCMCR caps N at 21 x observed (the cap it does not report)
 
 
-@numba.njit(cache=True, error_model="numpy", fastmath=FAST)
+@numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
 def _multinomial(
     rng: np.ndarray, total: int, probs: np.ndarray, order: np.ndarray, out: np.ndarray
 ) -> None:
@@ -69,7 +69,7 @@ def _multinomial(
     out[order[k_max - 1]] = remaining
 
 
-@numba.njit(cache=True, error_model="numpy", fastmath=FAST)
+@numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
 def _categorical(
     rng: np.ndarray,
     count: int,
