@@ -83,6 +83,15 @@ class _Clusters:
             parent[i], i = root, parent[i]
         return int(root)
 
+    def roots(self) -> np.ndarray:
+        """The root of every record, vectorised (pointer jumping until it settles)."""
+        parent = self.parent
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                return parent.copy()
+            parent[:] = grand
+
     def conflict(self, a: int, b: int) -> str | None:
         """Why roots `a` and `b` may not join, or None when they may."""
         if self.sex[a] and self.sex[b] and self.sex[a] != self.sex[b]:
@@ -150,8 +159,8 @@ def _average_pass(
     thresholds: Thresholds,
 ) -> int:
     """Join pairs of clusters whose average link reaches the threshold; return joins."""
-    roots_l = np.fromiter((clusters.find(int(i)) for i in left), np.int64, len(left))
-    roots_r = np.fromiter((clusters.find(int(i)) for i in right), np.int64, len(right))
+    roots = clusters.roots()
+    roots_l, roots_r = roots[left], roots[right]
     across = roots_l != roots_r
     if not across.any():
         return 0
@@ -189,12 +198,12 @@ def _best_link_pass(
     both_l = np.concatenate([left, right])
     both_r = np.concatenate([right, left])
     both_w = np.concatenate([weight, weight])
-    roots_l = np.fromiter((clusters.find(int(i)) for i in both_l), np.int64, len(both_l))
+    roots = clusters.roots()
+    roots_l = roots[both_l]
     alone = clusters.size[roots_l] == 1
     if not alone.any():
         return 0
-    roots_r = np.fromiter((clusters.find(int(i)) for i in both_r[alone]), np.int64,
-                          int(alone.sum()))
+    roots_r = roots[both_r[alone]]
     links = pd.DataFrame({"s": both_l[alone], "o": roots_r, "w": both_w[alone]})
     links = links.groupby(["s", "o"], sort=False)["w"].max().reset_index()
     links = links.sort_values(["s", "w"], ascending=[True, False])
@@ -225,7 +234,7 @@ def cluster_records(data: ClusterInput, thresholds: Thresholds, *, rounds: int =
         thresholds: the strong, average and absent weights.
         rounds: at most this many rounds of average-link joins.
     Returns:
-        A label per record (the smallest position in its cluster) and the refused joins.
+        A label per record (the position of its cluster's root) and the refused joins.
     """
     clusters = _Clusters(data)
     for a, b in _index_pairs(data.record_ids, data.cannot_link):
@@ -243,8 +252,7 @@ def cluster_records(data: ClusterInput, thresholds: Thresholds, *, rounds: int =
         if not _average_pass(clusters, left[keep], right[keep], weight[keep], thresholds):
             break
     _best_link_pass(clusters, left, right, weight, thresholds)
-    labels = np.fromiter((clusters.find(i) for i in range(len(data.record_ids))), np.int64,
-                         len(data.record_ids))
+    labels = clusters.roots()
     ids = data.record_ids
     refused_frame = pd.DataFrame(
         [(int(ids[a]), int(ids[b]), w, r) for a, b, w, r in refused],

@@ -89,7 +89,8 @@ def splink_settings(settings: LinkSettings, *, explain: bool = False) -> Any:
         probability_two_random_records_match=params.get("lambda", 1e-5),
         retain_matching_columns=explain,
         retain_intermediate_calculation_columns=explain,
-        max_iterations=20,
+        # EM settles in a few iterations on these comparisons; more cost time, not fit.
+        max_iterations=10,
         em_convergence=1e-4,
     )
 
