@@ -925,13 +925,18 @@ def fates_add_event_command(
                               "or forensic."),
 ) -> None:
     """Append an event about a person (nothing is deleted: a correction retracts one)."""
+    from musterroll.register import derive_statuses, is_stale
     from musterroll.register.workflow import add_event
 
     engine = _open_or_fail(ctx)
     try:
+        fresh = not is_stale(engine)
         event_id = add_event(engine, person_id=person_id, kind=kind, event_date=day,
                              note=note, retracts=retracts, level=level)
-        _derive_with_progress(engine)
+        if fresh:  # only this person's status can have changed
+            derive_statuses(engine, persons=[person_id])
+        else:
+            _derive_with_progress(engine)
     except ValueError as exc:
         raise fail(str(exc)) from exc
     finally:

@@ -134,3 +134,25 @@ def test_exchange_import_names_a_bad_date(tmp_path: Path, sqlite_url: str) -> No
     result = CliRunner().invoke(app, ["--db", sqlite_url, "exchange", "import", str(path),
                                       "--date", "01.02.2024", "--side", "ua"])
     assert result.exit_code == 2 and "--date" in result.output
+
+
+def _statuses(url: str) -> set[tuple[object, ...]]:
+    engine = open_register(url)
+    s = fate_statuses_table.c
+    with engine.connect() as conn:
+        rows = {tuple(r) for r in conn.execute(select(
+            s.person_id, s.valid_from, s.valid_to, s.status, s.substatus, s.event_id,
+            s.conflicts))}
+    engine.dispose()
+    return rows
+
+
+def test_deriving_only_the_persons_an_exchange_touched_equals_deriving_all(
+        war: War, tmp_path: Path) -> None:
+    url = war.copy_register(tmp_path / "r.db")
+    _import_both(war, url)  # the register was current: only touched persons derived
+    partial = _statuses(url)
+    engine = open_register(url)
+    derive_statuses(engine)
+    engine.dispose()
+    assert _statuses(url) == partial

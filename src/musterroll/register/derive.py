@@ -84,11 +84,25 @@ def _older_versions(conn: Connection, rows: list[Any]) -> dict[tuple[int, str], 
     return {(sid, key): int(p) for sid, key, p in conn.execute(query)}
 
 
-def read_events(conn: Connection) -> dict[int, tuple[list[Event], str | None]]:
+def _event_rows(conn: Connection, persons: list[int] | None) -> list[Any]:
+    """All event rows, or those of `persons` plus the unlinked ones (older versions)."""
+    if persons is None:
+        return list(conn.execute(_events_sql()).all())  # fetchall: faster than row by row
+    e, m = fate_events_table.c, person_records_table.c
+    person = func.coalesce(e.person_id, m.person_id)
+    rows = list(conn.execute(_events_sql().where(person.is_(None))).all())
+    for start in range(0, len(persons), 5_000):  # under every database's parameter limit
+        rows += conn.execute(_events_sql().where(person.in_(persons[start:start + 5_000])))
+    return rows
+
+
+def read_events(conn: Connection, persons: list[int] | None = None
+                ) -> dict[int, tuple[list[Event], str | None]]:
     """Return each linked person's events and most frequent oblast.
 
     Args:
         conn: the register.
+        persons: only these persons (None: everyone).
     Returns:
         person id -> (events, oblast or None). An event of a record of an older version
         of a list goes to the person of the same row in a newer version; events of records
@@ -96,14 +110,15 @@ def read_events(conn: Connection) -> dict[int, tuple[list[Event], str | None]]:
     """
     grouped: dict[int, list[Event]] = defaultdict(list)
     oblasts: dict[int, Counter[str]] = defaultdict(Counter)
-    rows = conn.execute(_events_sql()).all()  # fetchall: far faster than row by row
+    rows = _event_rows(conn, persons)
+    wanted = None if persons is None else set(persons)
     unlinked = [row for row in rows if row.person_id is None and row.record_id is not None]
     older = _older_versions(conn, unlinked) if unlinked else {}
     for row in rows:
         person = row.person_id
         if person is None:
             person = older.get((row.source_id, row.row_key))
-            if person is None:
+            if person is None or (wanted is not None and person not in wanted):
                 continue
         side = None if row.side is None else ("own" if row.side == OWN_SIDE else "other")
         grouped[person].append(Event(
@@ -196,12 +211,26 @@ def _derive_all(conn: Connection, persons: dict[int, tuple[list[Event], str | No
     return n_status, n_conflicts
 
 
-def derive_statuses(engine: Engine, *, progress: Callable[[int, int], None] | None = None,
+def _clear(conn: Connection, persons: list[int] | None) -> None:
+    """Delete the derived rows of `persons` (everyone's when None)."""
+    for table in (fate_statuses_table, fate_transitions_table, fate_conflicts_table):
+        if persons is None:
+            conn.execute(table.delete())
+            continue
+        for start in range(0, len(persons), 5_000):
+            conn.execute(table.delete().where(
+                table.c.person_id.in_(persons[start:start + 5_000])))
+
+
+def derive_statuses(engine: Engine, *, persons: Iterable[int] | None = None,
+                    progress: Callable[[int, int], None] | None = None,
                     actor: str = "musterroll") -> DeriveSummary:
     """Write every record's events (if new), then derive every person's status anew.
 
     Args:
         engine: the register (linked: persons come from ``person_records``).
+        persons: derive only these persons (a workflow that touched a few, on a register
+            that was current before it: see ``light.is_stale``); None: everyone.
         progress: called with (persons done, persons in all) now and then.
         actor: who derives, for the audit log.
     Returns:
@@ -216,21 +245,21 @@ def derive_statuses(engine: Engine, *, progress: Callable[[int, int], None] | No
         run_id = int(conn.execute(insert(fate_runs_table).values(
             started_at=started, link_run_id=last_link, events=0, last_event_id=last_event,
             rules_version=RULES_VERSION)).inserted_primary_key[0])  # type: ignore[index]
-        persons = read_events(conn)
+        chosen = None if persons is None else sorted({int(p) for p in persons})
+        found = read_events(conn, chosen)
         context = _context(conn)
-        for table in (fate_statuses_table, fate_transitions_table, fate_conflicts_table):
-            conn.execute(table.delete())
-        n_status, n_conflicts = _derive_all(conn, persons, context, run_id, progress)
-        n_events = sum(len(events) for events, _ in persons.values())
-        counts = {"events_written": written, "events": n_events, "persons": len(persons),
+        _clear(conn, chosen)
+        n_status, n_conflicts = _derive_all(conn, found, context, run_id, progress)
+        n_events = sum(len(events) for events, _ in found.values())
+        counts = {"events_written": written, "events": n_events, "persons": len(found),
                   "status_rows": n_status, "conflicts": n_conflicts,
-                  "last_record_id": last_record}
+                  "last_record_id": last_record, "partial": chosen is not None}
         conn.execute(update(fate_runs_table).where(fate_runs_table.c.id == run_id).values(
             finished_at=datetime.now(UTC), events=n_events, counts=counts))
         append_audit(conn, action="derive statuses", subject=f"fate_run:{run_id}",
                      detail=counts, actor=actor)
     seconds = (datetime.now(UTC) - started).total_seconds()
-    return DeriveSummary(run_id, written, n_events, len(persons), n_status, n_conflicts,
+    return DeriveSummary(run_id, written, n_events, len(found), n_status, n_conflicts,
                          round(seconds, 3))
 
 

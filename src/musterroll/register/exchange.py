@@ -20,8 +20,13 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from musterroll.register.derive import derive_statuses
+from musterroll.register.light import is_stale
 from musterroll.register.matching import match_records
-from musterroll.store.fates_models import fate_conflicts_table, fate_statuses_table
+from musterroll.store.fates_models import (
+    fate_conflicts_table,
+    fate_events_table,
+    fate_statuses_table,
+)
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import files_table, records_table, sources_table
 
@@ -92,6 +97,7 @@ def import_exchange(
     side = side.lower()
     exid = exchange_id or f"EX-{day}"
     name = source or f"exchange_{exid.lower().replace('-', '_')}_{side}"
+    fresh = not is_stale(engine)  # then only the persons this list touches need deriving
     summary = ingest_file(
         engine, path, source=name, kind="exchange", mapping=mapping, published=day,
         meta={"exchange_id": exid, "exchange_date": day, "side": side},
@@ -102,8 +108,8 @@ def import_exchange(
             .scalars()]
         match = match_records(conn, ids, what=f"exchange {exid} side {side}: {path}",
                               actor=actor)
-        persons = _persons_of(conn, ids)
-    derive_statuses(engine, actor=actor)
+        persons = _persons_of(conn, ids) | _persons_in_exchange(conn, exid)
+    derive_statuses(engine, persons=persons if fresh else None, actor=actor)
     report = ExchangeReport(
         exchange_id=exid, side=side, exchange_date=day, file_id=summary.file_id,
         rows=summary.rows, quarantined=summary.quarantined, matched=len(match.matched),
@@ -118,6 +124,14 @@ def _persons_of(conn: Any, record_ids: list[int]) -> set[int]:
     m = person_records_table.c
     return {int(p) for p in conn.execute(
         select(m.person_id).where(m.record_id.in_(record_ids))).scalars()}
+
+
+def _persons_in_exchange(conn: Any, exchange_id: str) -> set[int]:
+    """Persons with evidence of this exchange already (the other side's list, say)."""
+    e, m = fate_events_table.c, person_records_table.c
+    query = (select(m.person_id).join(fate_events_table, e.record_id == m.record_id)
+             .where(e.exchange_id == exchange_id))
+    return {int(p) for p in conn.execute(query).scalars()}
 
 
 def _touch_up(engine: Engine, report: ExchangeReport, persons: set[int]) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from musterroll.register.derive import derive_statuses
+from musterroll.register.light import is_stale
 from musterroll.register.matching import match_records
 from musterroll.store.fates_models import fate_conflicts_table
 from musterroll.store.linkage_models import person_records_table
@@ -77,6 +78,7 @@ def import_repatriation(
     """
     from musterroll.sources import ingest_file  # the name tables load only when used
 
+    fresh = not is_stale(engine)  # then only the persons of these reports need deriving
     summary = ingest_file(engine, path, source=source, kind="repatriation", mapping=mapping,
                           default_status=default_status, progress=progress, actor=actor)
     r, m = records_table.c, person_records_table.c
@@ -87,7 +89,8 @@ def import_repatriation(
         rows = conn.execute(select(r.id, r.extra, m.person_id)
                             .join(person_records_table, m.record_id == r.id)
                             .where(r.file_id == summary.file_id)).all()
-    derive_statuses(engine, actor=actor)
+    derive_statuses(engine, persons={int(p) for _, _, p in rows} if fresh else None,
+                    actor=actor)
     report = RepatriationReport(
         file_id=summary.file_id, rows=summary.rows, quarantined=summary.quarantined,
         matched=len(match.matched), created=len(match.created), bags=0, persons=0,
