@@ -328,7 +328,9 @@ def estimate_cmd(
     pair: str = typer.Option(None, "--pair", help="chapman: the two lists, e.g. 'A,B'."),
     criterion: str = typer.Option(None, "--criterion", help="loglinear: bic (default) or aic."),
     interval: str = typer.Option(None, "--interval", help="loglinear: bootstrap or profile."),
-    bootstrap: int = typer.Option(None, "--bootstrap", help="loglinear: replicates (1000)."),
+    bootstrap: int = typer.Option(
+        None, "--bootstrap", help="loglinear: replicates (1000; 300 for 5+ lists)."
+    ),
     max_order: int = typer.Option(None, "--max-order", help="loglinear: highest order."),
     k: int = typer.Option(None, "--classes", help="lcmcr: latent classes K (default 10)."),
     chains: int = typer.Option(None, "--chains", help="lcmcr: chains (default 4)."),
