@@ -60,3 +60,12 @@ def test_the_openapi_description_lists_the_json_twins(client: TestClient) -> Non
     for path in ("/api/dashboard", "/api/family/search", "/api/family/report",
                  "/api/family/case", "/api/persons/{person_id}", "/api/me", "/api/csrf"):
         assert path in paths
+
+
+def test_no_page_loads_assets_from_a_cdn(client: TestClient) -> None:
+    # FastAPI's own /docs would load Swagger UI from a CDN: it is switched off.
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+    for path in ("/", "/family", "/family/report", "/family/case", "/login"):
+        html = client.get(path).text
+        assert "//cdn" not in html and 'src="http' not in html and 'src="//' not in html

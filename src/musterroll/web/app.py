@@ -79,7 +79,10 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
     app = FastAPI(title="musterroll", version=__version__, lifespan=lifespan,
                   description="Public counts, family search and reports, caseworkers' "
                   "person data. Unsafe methods need the X-CSRF-Token of GET /api/csrf.",
-                  dependencies=[Depends(protect_csrf)])
+                  dependencies=[Depends(protect_csrf)],
+                  # FastAPI's /docs and /redoc load their scripts from a CDN: off (no CDN,
+                  # works offline, strict CSP). The description stays at /openapi.json.
+                  docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.search_limiter = RateLimiter(settings.search_rate_limit)

@@ -84,6 +84,8 @@ def open_session(engine: Engine, user: User, *, hours: int) -> str:
     token = new_token()
     now = datetime.now(UTC)
     with engine.begin() as conn:
+        # Expired sessions are worthless; forget them as new ones open.
+        conn.execute(delete(web_sessions_table).where(web_sessions_table.c.expires_at < now))
         conn.execute(insert(web_sessions_table).values(
             token_hash=hash_token(token), user_id=user.id, created_at=now,
             expires_at=now + timedelta(hours=hours)))
