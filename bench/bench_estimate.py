@@ -77,8 +77,8 @@ def bench_tables(seed: int) -> None:
             f"| {name} | loglinear search + profile | {ll.diagnostics['model']} "
             f"{ll.estimate:,.1f} [{lo:,.0f}, {hi:,.0f}] | {c1:.2f} | {w1:.2f} | {r_ll} |"
         )
-        b = 200 if table.n_lists == 5 else 1000
-        bs, c2, w2 = timed(lambda t=table, b=b: loglinear(t, bootstrap=b, seed=seed))
+        bs, c2, w2 = timed(lambda t=table: loglinear(t, seed=seed))
+        b = bs.settings["bootstrap"]
         print(
             f"| {name} | loglinear + selection bootstrap (B={b}) | {bs.estimate:,.1f} "
             f"[{bs.lower:,.0f}, {bs.upper:,.0f}] | {c2:.2f} | {w2:.2f} | - |"
