@@ -137,3 +137,11 @@ def test_the_fate_as_known_on_each_day_follows_the_evidence_as_it_arrived() -> N
 def test_the_map_of_changes(current: tuple[str, str | None], target: tuple[str, str | None],
                             allowed: bool) -> None:
     assert is_allowed(current, target) is allowed
+
+
+def test_the_other_sides_list_dated_a_day_earlier_raises_no_conflict() -> None:
+    events = [ev("captivity_confirmed", "2022-05-02", level="reported"),
+              ev("released", "2023-01-09", level="reported", exchange_id="EX7", side="other"),
+              ev("released", "2023-01-10", exchange_id="EX7", side="own")]
+    fate = derive_fate(events, RuleContext(own_exchange_lists={"EX7": "2023-01-10"}))
+    assert (fate.status, fate.released_date, fate.conflicts) == ("released", "2023-01-10", [])

@@ -257,14 +257,19 @@ def derive_fate(events: Iterable[Event], context: RuleContext | None = None) -> 
     retracted = {e.retracts for e in items if e.kind == "correction" and e.retracts}
     fate = Fate()
     identifications: list[Event] = []
+    # Exchanges whose list from our own side names this person: the other side's list of
+    # the same exchange then only repeats it (and may date it a day apart).
+    named = frozenset(e.exchange_id for e in items if e.kind == "released"
+                      and e.side == "own" and e.exchange_id and e.id not in retracted)
     for event in sorted(items, key=_sort_key):
         if event.id in retracted or event.kind == "correction":
             continue
-        _apply(fate, event, context, identifications)
+        _apply(fate, event, context, identifications, named)
     return fate
 
 
-def _apply(fate: Fate, event: Event, context: RuleContext, identified: list[Event]) -> None:
+def _apply(fate: Fate, event: Event, context: RuleContext, identified: list[Event],
+           named: frozenset[str | None]) -> None:
     """Apply one event to `fate` (in date order): flags, dates, then the status."""
     kind = event.kind
     if kind in ("reported_missing", "captivity_confirmed"):
@@ -291,6 +296,8 @@ def _apply(fate: Fate, event: Event, context: RuleContext, identified: list[Even
                 f"{identified[0].id}: several remains, or a wrong association"))
         identified.append(event)
         fate.identified_date = fate.identified_date or event.reported or event.date
+    if kind == "released" and event.side == "other" and event.exchange_id in named:
+        return  # our own list of this exchange names the person: its event decides
     if kind == "released" and _is_one_sided(event, context) and fate.status == "missing":
         fate.conflicts.append(Conflict(
             "release_one_side", event.id, event.id,
