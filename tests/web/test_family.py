@@ -139,3 +139,15 @@ def test_a_logged_in_users_search_is_audited_under_their_name(client: TestClient
     login(client, "family")
     _search(client, surname="Шевченко", given_name="Тарас", birth_date="1985-03-09")
     assert read_audit(engine, action="family search")[0]["actor"] == "family"
+
+
+def test_past_the_limit_htmx_gets_a_message_to_show(client_factory) -> None:  # type: ignore[no-untyped-def]
+    client = client_factory(search_rate_limit=1, default_language="en")
+    token = csrf(client)
+    query = {"surname": "Бойко", "given_name": "Тарас", "birth_date": "1985-03-09",
+             "csrf_token": token}
+    client.post("/family/search", data=query, headers={"HX-Request": "true"})
+    response = client.post("/family/search", data=query, headers={"HX-Request": "true"})
+    assert response.status_code == 429
+    assert 'id="error-429"' in response.text and "<html" not in response.text
+    assert "wait a minute" in response.text

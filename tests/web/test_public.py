@@ -69,3 +69,10 @@ def test_no_page_loads_assets_from_a_cdn(client: TestClient) -> None:
     for path in ("/", "/family", "/family/report", "/family/case", "/login"):
         html = client.get(path).text
         assert "//cdn" not in html and 'src="http' not in html and 'src="//' not in html
+
+
+def test_errors_are_pages_for_people_and_json_for_the_api(client: TestClient) -> None:
+    page = client.get("/no/such/page?lang=en")
+    assert page.status_code == 404 and "There is no such page." in page.text
+    api = client.get("/api/no/such/thing")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}

@@ -9,11 +9,13 @@ from pathlib import Path
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException
 
 from musterroll import __version__
 from musterroll.store import open_register
 from musterroll.web import routes_auth, routes_family, routes_persons, routes_public
 from musterroll.web.deps import protect_csrf
+from musterroll.web.errors import handle_http_error
 from musterroll.web.i18n import LANGUAGES
 from musterroll.web.ratelimit import RateLimiter
 from musterroll.web.security import (
@@ -88,6 +90,7 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
     app.state.search_limiter = RateLimiter(settings.search_rate_limit)
     app.state.login_limiter = RateLimiter(settings.search_rate_limit)
     app.middleware("http")(_guard(settings))
+    app.add_exception_handler(HTTPException, handle_http_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_public, routes_family, routes_auth, routes_persons):
         app.include_router(module.router)
