@@ -74,3 +74,10 @@ def test_users_add_reads_the_password_from_stdin(register_url: str, engine: Engi
     bad = CliRunner().invoke(cli, ["--db", register_url, "users", "add", "x", "--role",
                                    "king"], input=PASSWORD + "\n")
     assert bad.exit_code == 2
+
+
+def test_serve_refuses_a_register_without_the_schema(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, ["--db", f"sqlite:///{tmp_path / 'empty.db'}", "serve",
+                                      "--port", "1"])
+    assert result.exit_code == 2
+    assert "musterroll init" in result.output
