@@ -104,7 +104,11 @@ def run_baseline(work: Path, pristine: Path) -> dict[str, Any]:
 
 
 def baseline_main(url: str, out: Path) -> None:
-    """Link with Jaro-Winkler on raw names and exact dates; write a persons CSV."""
+    """Link with Jaro-Winkler on raw names and exact dates; write a persons CSV.
+
+    Blocking: surname + given name + birth year, surname + birth date, given name + birth
+    date; u by random sampling, m by EM; connected components at probability 0.95.
+    """
     import duckdb
     import pandas as pd
     import splink.comparison_library as cl
@@ -121,9 +125,12 @@ def baseline_main(url: str, out: Path) -> None:
     for column in ("surname", "given_name", "patronymic", "birth_date", "settlement", "unit",
                    "sex"):
         frame[column] = records[column].str.lower()
+    frame["birth_year"] = frame["birth_date"].str[:4]
     con = duckdb.connect()
     con.execute("SET threads = 2")
     con.execute("SET memory_limit = '2500MB'")
+    # Spill beside the output, not into the current directory (DuckDB's default ".tmp").
+    con.execute(f"SET temp_directory = '{out.parent / 'baseline_duckdb_tmp'}'")
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
@@ -133,8 +140,10 @@ def baseline_main(url: str, out: Path) -> None:
             cl.ExactMatch("birth_date"), cl.ExactMatch("settlement"),
             cl.ExactMatch("unit"), cl.ExactMatch("sex"),
         ],
+        # Surname and given name alone make blocks of a thousand records at this size
+        # (tens of millions of pairs); the year keeps the baseline within minutes.
         blocking_rules_to_generate_predictions=[
-            block_on("surname", "given_name"), block_on("surname", "birth_date"),
+            block_on("surname", "given_name", "birth_year"), block_on("surname", "birth_date"),
             block_on("given_name", "birth_date"),
         ],
         retain_matching_columns=False,
@@ -142,10 +151,10 @@ def baseline_main(url: str, out: Path) -> None:
     linker = Linker(DuckDBAPI(con).register(frame), settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("surname", "given_name", "birth_date")], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1.5e6, seed=1)
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("birth_date"))
     linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("surname", "given_name"))
+        block_on("surname", "given_name", "birth_year"))
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=0.95).as_pandas_dataframe()
