@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from .conftest import NAMED
+from .conftest import NAMED, csrf
 
 
 def test_the_dashboard_shows_no_personal_data(client: TestClient) -> None:
@@ -76,3 +76,11 @@ def test_errors_are_pages_for_people_and_json_for_the_api(client: TestClient) ->
     assert page.status_code == 404 and "There is no such page." in page.text
     api = client.get("/api/no/such/thing")
     assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+
+
+def test_the_dashboard_says_when_evidence_is_newer_than_the_counts(client: TestClient) -> None:
+    assert client.get("/api/dashboard").json()["stale"] is False
+    report = {"surname": "Ткаченко", "given_name": "Марія", "birth_date": "1995-07-21"}
+    client.post("/api/family/report", json=report, headers={"X-CSRF-Token": csrf(client)})
+    assert client.get("/api/dashboard").json()["stale"] is True
+    assert 'id="stale"' in client.get("/").text

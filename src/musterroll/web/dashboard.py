@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
+from musterroll.register import is_stale
 from musterroll.register.claims import list_claims
 from musterroll.register.counts import count_statuses, estimate_hook
 from musterroll.store.fates_models import claims_table, fate_runs_table, fate_statuses_table
@@ -86,12 +87,14 @@ def build_dashboard(engine: Engine, *, threshold: int, points: int) -> dict[str,
         ``derived`` (whether statuses were ever derived), ``as_of``, ``counts`` (public
         metrics), ``series`` (``days`` and per-metric lists), ``estimates`` (per metric,
         None until the estimation stage provides one) and ``claims``. Cached until a new
-        derivation or claim.
+        derivation or claim; ``stale`` (records or links newer than the derivation: the
+        counts will change at the next ``musterroll fates derive``) is read every time.
     """
     key = (*_version(engine), threshold, points)
+    stale = is_stale(engine)
     with _lock:
         if key in _cache:
-            return _cache[key]
+            return {**_cache[key], "stale": stale}
     derived = key[1] is not None
     with engine.connect() as conn:
         current = count_statuses(conn)
@@ -109,4 +112,4 @@ def build_dashboard(engine: Engine, *, threshold: int, points: int) -> dict[str,
     with _lock:
         _cache.clear()
         _cache[key] = out
-    return out
+    return {**out, "stale": stale}

@@ -30,6 +30,7 @@ class DashboardOut(BaseModel):
     """Public documented counts (small cells None), counts over time, estimates, claims."""
 
     derived: bool = Field(description="Whether statuses were ever derived.")
+    stale: bool = Field(description="Evidence arrived since the last derivation.")
     as_of: str
     threshold: int = Field(description="Counts from 1 to threshold - 1 are suppressed.")
     counts: dict[str, int | None]
