@@ -73,12 +73,8 @@ def _link_one_person_per_record(engine: Engine) -> None:
             {"record_id": i, "person_id": i, "run_id": run_id} for i in ids])
 
 
-@pytest.fixture(scope="session")
-def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A register file: one official list, linked one person per record, derived."""
-    folder = tmp_path_factory.mktemp("web-register")
-    path = folder / "register.db"
-    url = f"sqlite:///{path}"
+def build_register(url: str, folder: Path) -> None:
+    """Create a register at `url`: two official lists, one person per record, derived."""
     init_register(url)
     engine = open_register(url)
     # Two lists published months apart, so that the counts have a history.
@@ -97,6 +93,14 @@ def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for role in ROLES:
         add_user(engine, role, role, PASSWORD)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def register_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite register file built by ``build_register``, copied by each test."""
+    folder = tmp_path_factory.mktemp("web-register")
+    path = folder / "register.db"
+    build_register(f"sqlite:///{path}", folder)
     return path
 
 
