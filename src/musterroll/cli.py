@@ -956,6 +956,7 @@ def serve_command(
     """Serve the web app (dashboard, family search, caseworker pages) with uvicorn."""
     import uvicorn
     from pydantic import ValidationError
+    from sqlalchemy.engine import make_url
 
     from musterroll.store import RegisterError, open_register
     from musterroll.web import create_app, load_settings
@@ -965,8 +966,8 @@ def serve_command(
         open_register(web_settings.db_url).dispose()  # fail here, not in the server
     except (RegisterError, ValidationError) as exc:
         raise fail(str(exc)) from exc
-    err.print(f"serving the register {web_settings.db_url} at http://{host}:{port}/",
-              highlight=False)
+    shown = make_url(web_settings.db_url).render_as_string(hide_password=True)
+    err.print(f"serving the register {shown} at http://{host}:{port}/", highlight=False)
     uvicorn.run(create_app(web_settings), host=host, port=port, log_level="info",
                 proxy_headers=web_settings.trust_forwarded_for)
 
