@@ -129,6 +129,9 @@ def test_a_family_comes_back_with_its_case_number_and_secret(client: TestClient)
     assert back.status_code == 200
     assert back.json()["case_number"] == case["case_number"]
     assert back.json()["linked"] is False
+    lower = client.post("/api/family/case", headers={"X-CSRF-Token": token}, json={
+        "case_number": case["case_number"].lower(), "secret": case["secret"].lower()})
+    assert lower.status_code == 200  # copied by hand: case does not matter
     wrong = client.post("/api/family/case", headers={"X-CSRF-Token": token},
                         json={"case_number": case["case_number"], "secret": "guess"})
     assert wrong.status_code == 404

@@ -143,6 +143,12 @@ def _new_case_number() -> str:
     return "FR-" + "".join(secrets.choice(_CASE_ALPHABET) for _ in range(8))
 
 
+def _new_secret() -> str:
+    """16 symbols in groups of 4 (about 75 bits), none a look-alike: families copy it by hand."""
+    return "-".join("".join(secrets.choice(_CASE_ALPHABET) for _ in range(4))
+                    for _ in range(4))
+
+
 def _write_row(folder: Path, form: FamilyReportForm, case: str, today: date) -> Path:
     path = folder / f"family-report-{case}.csv"
     row = {
@@ -172,7 +178,7 @@ def report_missing(engine: Engine, form: FamilyReportForm, *, language: str,
     Raises:
         musterroll.sources.IngestError: the register refused the record.
     """
-    case, secret = _new_case_number(), secrets.token_urlsafe(12)
+    case, secret = _new_case_number(), _new_secret()
     today = datetime.now(UTC).date()
     source = f"family report {case}"
     with tempfile.TemporaryDirectory(prefix="musterroll-report-") as folder:
@@ -204,7 +210,7 @@ def lookup_report(engine: Engine, case_number: str, secret: str, *,
     with engine.connect() as conn:
         row = conn.execute(select(family_reports_table)
                            .where(f.case_number == case_number.strip().upper())).first()
-    if not verify_secret(None if row is None else row.secret_hash, secret.strip()):
+    if not verify_secret(None if row is None else row.secret_hash, secret.strip().upper()):
         return None
     assert row is not None
     m, s = person_records_table.c, fate_statuses_table.c
