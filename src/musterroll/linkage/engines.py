@@ -146,6 +146,7 @@ def open_spark(options: EngineOptions | None = None) -> Any:
         .config("spark.sql.shuffle.partitions", str(options.spark_shuffle_partitions))
         .config("spark.default.parallelism", str(options.spark_shuffle_partitions))
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate()
     )
