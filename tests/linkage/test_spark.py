@@ -32,6 +32,10 @@ pytestmark = [
     # on import; linkage hands Spark Arrow tables, not pandas, so the warning is harmless.
     pytest.mark.filterwarnings(
         "ignore:PySpark does not yet fully support pandas:FutureWarning"),
+    # pyspark's toPandas (Splink reads query results with it) still passes `copy=` to
+    # pandas, which pandas 3 deprecates; the result is the same.
+    pytest.mark.filterwarnings(
+        "ignore:The copy keyword is deprecated:pandas.errors.Pandas4Warning"),
 ]
 
 
