@@ -136,12 +136,48 @@ def _edge_positions(data: ClusterInput) -> tuple[np.ndarray, np.ndarray, np.ndar
     return left, right, data.edges["match_weight"].to_numpy(dtype=np.float64)
 
 
+def _clean_components(
+    clusters: _Clusters, left: np.ndarray, right: np.ndarray, decided: np.ndarray
+) -> np.ndarray:
+    """Mark records whose strong-link component breaks no constraint and holds no decision.
+
+    Such a component ends as one cluster whatever the order of its links, so it is joined
+    at once; the others go through the greedy, strongest-first loop.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(clusters.parent)
+    graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    frame = pd.DataFrame({"c": component, "sex": clusters.sex, "service": clusters.service,
+                          "source": [next(iter(x), None) for x in clusters.sources]})
+    bad = (frame.groupby("c")["sex"].nunique() > 1) | (
+        frame.groupby("c")["service"].nunique() > 1)
+    sources = frame.dropna(subset=["source"])
+    bad |= sources.duplicated(["c", "source"]).groupby(sources["c"]).any().reindex(
+        bad.index, fill_value=False)
+    bad |= pd.Series(decided, index=frame.index).groupby(frame["c"]).any()
+    return ~bad.to_numpy()[component]
+
+
 def _strong_pass(
     clusters: _Clusters, left: np.ndarray, right: np.ndarray, weight: np.ndarray,
-    strong: float, refused: list[tuple[int, int, float, str]],
+    strong: float, refused: list[tuple[int, int, float, str]], decided: np.ndarray,
 ) -> None:
-    """Join clusters along pairs at or above `strong`, strongest first."""
+    """Join clusters along pairs at or above `strong`, strongest first.
+
+    Components of strong links that break no constraint are joined at once (most of
+    them); the rest link by link, so that a conflict keeps the strongest links.
+    """
     chosen = np.flatnonzero(weight >= strong)
+    clean = _clean_components(clusters, left[chosen], right[chosen], decided)
+    easy = chosen[clean[left[chosen]]]
+    for k in easy.tolist():
+        a, b = clusters.find(int(left[k])), clusters.find(int(right[k]))
+        if a != b:
+            clusters.union(a, b)
+    chosen = chosen[~clean[left[chosen]]]
     chosen = chosen[np.argsort(-weight[chosen], kind="stable")]
     for k in chosen.tolist():
         a, b = clusters.find(int(left[k])), clusters.find(int(right[k]))
@@ -237,6 +273,10 @@ def cluster_records(data: ClusterInput, thresholds: Thresholds, *, rounds: int =
         A label per record (the position of its cluster's root) and the refused joins.
     """
     clusters = _Clusters(data)
+    decided = np.zeros(len(data.record_ids), dtype=bool)
+    for pairs in (data.must_link, data.cannot_link):
+        for a, b in _index_pairs(data.record_ids, pairs):
+            decided[a] = decided[b] = True
     for a, b in _index_pairs(data.record_ids, data.cannot_link):
         clusters.cannot.setdefault(a, set()).add(b)
         clusters.cannot.setdefault(b, set()).add(a)
@@ -246,7 +286,7 @@ def cluster_records(data: ClusterInput, thresholds: Thresholds, *, rounds: int =
             clusters.union(ra, rb)  # a reviewer's decision outranks the constraints
     left, right, weight = _edge_positions(data)
     refused: list[tuple[int, int, float, str]] = []
-    _strong_pass(clusters, left, right, weight, thresholds.strong, refused)
+    _strong_pass(clusters, left, right, weight, thresholds.strong, refused, decided)
     keep = (weight >= thresholds.keep) & (weight < thresholds.strong)
     for _ in range(rounds):
         if not _average_pass(clusters, left[keep], right[keep], weight[keep], thresholds):
