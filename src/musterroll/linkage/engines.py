@@ -41,7 +41,8 @@ class EngineOptions:
     temp_dir: str | None = None
 
 
-def _level_dict(level: dict[str, Any], m: float | None, u: float | None) -> dict[str, Any]:
+def _level_dict(level: dict[str, Any], m: float | None, u: float | None,
+                fix_m: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {"sql_condition": level["sql"], "label_for_charts": level["label"]}
     if level["label"] == "null":
         out["is_null_level"] = True
@@ -50,6 +51,7 @@ def _level_dict(level: dict[str, Any], m: float | None, u: float | None) -> dict
         out["tf_adjustment_weight"] = 1.0
     if m is not None:
         out["m_probability"] = m
+        out["fix_m_probability"] = fix_m
     if u is not None:
         out["u_probability"] = u
     return out
@@ -71,10 +73,15 @@ def splink_settings(settings: LinkSettings, *, explain: bool = False) -> Any:
     params = settings.parameters or {}
     comparisons: list[Any] = []
     for comparison in settings.comparisons:
-        ms = params.get("m", {}).get(comparison["name"]) or [None] * len(comparison["levels"])
+        ms = params.get("m", {}).get(comparison["name"])
+        fix_m = ms is None and comparison["name"] in settings.fixed_m
+        if fix_m:
+            known = settings.fallback.get(comparison["name"], {})
+            ms = [(known.get(level["label"]) or [None])[0] for level in comparison["levels"]]
+        ms = ms or [None] * len(comparison["levels"])
         us = params.get("u", {}).get(comparison["name"]) or [None] * len(comparison["levels"])
         levels: list[Any] = [
-            _level_dict(level, m, u)
+            _level_dict(level, m, u, fix_m)
             for level, m, u in zip(comparison["levels"], ms, us, strict=True)
         ]
         comparisons.append(CustomComparison(

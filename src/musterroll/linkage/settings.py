@@ -224,6 +224,11 @@ class LinkSettings:
         "service_number": {"exact": [0.97, 1e-7], "one_edit": [0.02, 1e-6],
                            "different": [0.01, 0.999999]},
     })
+    # Comparisons whose m is held at its `fallback` values while EM trains the others.
+    # Service numbers are copied from documents: a true pair rarely disagrees, so in a
+    # small register EM drives m of "different" to exactly 0.0, which Splink 5 refuses
+    # mid-training ("m_probability value 0.0 is below the minimum"); the typo rate is known.
+    fixed_m: list[str] = field(default_factory=lambda: ["service_number"])
     # Trained parameters: {"lambda": p, "m": {comparison: [..]}, "u": {comparison: [..]}},
     # each list aligned with the comparison's levels (null level None).
     parameters: dict[str, Any] | None = None
