@@ -77,7 +77,8 @@ def splink_settings(settings: LinkSettings, *, explain: bool = False) -> Any:
         fix_m = ms is None and comparison["name"] in settings.fixed_m
         if fix_m:
             known = settings.fallback.get(comparison["name"], {})
-            ms = [(known.get(level["label"]) or [None])[0] for level in comparison["levels"]]
+            ms = [known[level["label"]][0] if level["label"] in known else None
+                  for level in comparison["levels"]]
         ms = ms or [None] * len(comparison["levels"])
         us = params.get("u", {}).get(comparison["name"]) or [None] * len(comparison["levels"])
         levels: list[Any] = [
