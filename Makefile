@@ -18,15 +18,24 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	touch $@
 
 # The main job on the embedded default (a SQLite register, no server), one stage a line.
+DB := sqlite:///$(DEMO_DIR)/register.db
 demo: install
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	$(BIN)/musterroll simulate --seed 7 --people 20000 --out $(DEMO_DIR)/war
-	$(BIN)/musterroll --db sqlite:///$(DEMO_DIR)/register.db init
-	$(BIN)/musterroll --db sqlite:///$(DEMO_DIR)/register.db ingest --manifest $(DEMO_DIR)/war/manifest.json
+	$(BIN)/musterroll --db $(DB) init
+	$(BIN)/musterroll --db $(DB) ingest --manifest $(DEMO_DIR)/war/manifest.json > $(DEMO_DIR)/ingest.log 2>&1 \
+	  || (cat $(DEMO_DIR)/ingest.log; exit 1)
+	@tail -n 4 $(DEMO_DIR)/ingest.log
+	$(BIN)/musterroll --db $(DB) link
+	$(BIN)/musterroll --db $(DB) export persons --out $(DEMO_DIR)/persons.csv
+	$(BIN)/musterroll evaluate linkage --truth $(DEMO_DIR)/war --persons $(DEMO_DIR)/persons.csv
+	$(BIN)/musterroll --db $(DB) status
 	@echo
-	@echo "demo: simulated a war of 20,000 people into $(DEMO_DIR)/war (lists, truth, manifest)"
-	@echo "      and ingested every list into the register $(DEMO_DIR)/register.db."
-	@echo "      Look inside: $(BIN)/musterroll --db sqlite:///$(DEMO_DIR)/register.db records --help"
+	@echo "demo: simulated a war of 20,000 people into $(DEMO_DIR)/war (lists, truth, manifest),"
+	@echo "      ingested every list into the register $(DEMO_DIR)/register.db (log: $(DEMO_DIR)/ingest.log),"
+	@echo "      linked the records into persons, scored the linkage against the truth,"
+	@echo "      and derived each person's status with the documented counts above."
+	@echo "      Next: $(BIN)/musterroll --db $(DB) serve   (the dashboard at http://127.0.0.1:8000)"
 
 lint: install
 	$(BIN)/ruff check src tests bench
