@@ -1,0 +1,81 @@
+"""The Typer application, the options every command shares, and how commands fail."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import typer
+from rich.console import Console
+
+from musterroll import __version__
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+DEFAULT_DB_URL = "sqlite:///musterroll.db"
+
+app = typer.Typer(
+    name="musterroll",
+    help="Account for people in a war: simulate, ingest, link, derive statuses, estimate.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+err = Console(stderr=True)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Options shared by every command."""
+
+    db_url: str
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"musterroll {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: str = typer.Option(
+        None,
+        "--db",
+        help="Register URL (SQLAlchemy). Default: $MUSTERROLL_DB, else sqlite:///musterroll.db.",
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """musterroll: one register of persons from many lists, with evidence and estimates."""
+    ctx.obj = Settings(db_url=db or os.environ.get("MUSTERROLL_DB") or DEFAULT_DB_URL)
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """Return the shared settings of this invocation."""
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Settings)
+    return obj
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print an error for the user and return the exit to raise."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+# Commands of each stage are registered below, in the order of the data flow.
+
+
+def open_register_or_fail(ctx: typer.Context) -> Engine:
+    """Open this invocation's register, or fail with the reason (e.g. run `musterroll init`)."""
+    from musterroll.store import RegisterError, open_register
+
+    try:
+        return open_register(settings(ctx).db_url)
+    except RegisterError as exc:
+        raise fail(str(exc)) from exc

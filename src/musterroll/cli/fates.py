@@ -1,0 +1,357 @@
+"""`status`, `fates`, `exchange`, `repatriation`, `claims`: statuses from evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from musterroll.cli.app import app, err, fail, open_register_or_fail, settings
+
+
+# --- register: evidence -> statuses, counts, exchanges, repatriations, claims -----------
+def _derive_with_progress(engine) -> None:
+    from rich.progress import Progress
+
+    from musterroll.register import derive_statuses
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("deriving statuses", total=None)
+        summary = derive_statuses(engine, progress=lambda done, total: bar.update(
+            task, completed=done, total=total))
+    err.print(f"derived {summary.persons:,} persons from {summary.events:,} events "
+              f"({summary.events_written:,} new); {summary.conflicts:,} conflicts; "
+              f"{summary.seconds:.1f} s", highlight=False)
+
+
+fates_app = typer.Typer(help="Statuses from evidence: derive, show a person, conflicts.",
+                        no_args_is_help=True)
+app.add_typer(fates_app, name="fates")
+
+
+@fates_app.command("derive")
+def fates_derive_command(ctx: typer.Context) -> None:
+    """Turn new records into evidence events and derive every person's status anew."""
+    engine = open_register_or_fail(ctx)
+    try:
+        _derive_with_progress(engine)
+    finally:
+        engine.dispose()
+
+
+@fates_app.command("show")
+def fates_show_command(
+    ctx: typer.Context, person_id: int = typer.Argument(..., help="A person id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show a person's status history, each change with its evidence, and conflicts."""
+    from musterroll.register.cases import person_case
+
+    engine = open_register_or_fail(ctx)
+    try:
+        case = person_case(engine, person_id)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(case, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(title=f"person {person_id}: {case['status']}/{case['substatus'] or '-'}")
+    for name in ("on_date", "known_on", "status", "substatus", "kind", "source", "record_id"):
+        table.add_column(name)
+    for row in case["history"]:
+        table.add_row(*(str(row.get(k) or "") for k in
+                        ("on_date", "known_on", "status", "substatus", "kind", "source",
+                         "record_id")))
+    Console().print(table)
+    for conflict in case["conflicts"]:
+        Console().print(f"conflict {conflict['kind']}: {conflict['message']}", highlight=False)
+
+
+@fates_app.command("conflicts")
+def fates_conflicts_command(
+    ctx: typer.Context, limit: int = typer.Option(50, "--limit", help="Rows to show."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the conflicts waiting for review, with both pieces of evidence."""
+    from musterroll.register.cases import list_conflicts
+
+    engine = open_register_or_fail(ctx)
+    try:
+        rows = list_conflicts(engine, limit=limit)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        return
+    for row in rows:
+        typer.echo(f"person {row['person_id']}: {row['kind']}: {row['message']}")
+
+
+@app.command("status")
+def status_command(
+    ctx: typer.Context,
+    as_of: str | None = typer.Option(None, "--as-of", help="ISO day: the register as "
+                                     "known on that day (evidence received by then)."),
+    by: str | None = typer.Option(None, "--by", help="oblast, month, source or status."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON on stdout."),
+) -> None:
+    """Documented counts: killed, missing now and ever, captivity, released, identified."""
+    from datetime import date
+
+    from musterroll.register.counts import BY, count_statuses
+    from musterroll.register.light import is_stale, open_for_counts
+
+    if by is not None and by not in BY:
+        raise fail(f"--by must be one of {', '.join(BY)}, not {by!r}")
+    if as_of is not None:
+        try:
+            as_of = date.fromisoformat(as_of).isoformat()
+        except ValueError as exc:
+            raise fail(f"--as-of must be a day as YYYY-MM-DD, not {as_of!r}") from exc
+    try:  # counting needs SQLAlchemy alone; the store (Alembic, PyArrow) only to derive
+        engine = open_for_counts(settings(ctx).db_url)
+        stale = is_stale(engine)
+    except ValueError:
+        engine, stale = open_register_or_fail(ctx), True
+    try:
+        if stale:
+            engine.dispose()
+            engine = open_register_or_fail(ctx)
+            _derive_with_progress(engine)
+        with engine.connect() as conn:
+            counts = count_statuses(conn, as_of=as_of, by=by)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"documented counts as of {counts['as_of']}")
+    table.add_column("metric")
+    table.add_column("persons", justify="right")
+    for key, value in counts.items():
+        if isinstance(value, int):
+            table.add_row(key, f"{value:,}")
+    Console().print(table)
+    for group, values in counts.get("groups", {}).items():
+        typer.echo(f"{group}: " + ", ".join(f"{k} {v}" for k, v in values.items() if v))
+
+
+def _ingest_bar():
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                    console=err, transient=True)
+
+
+exchange_app = typer.Typer(help="Prisoner exchanges: import a side's list.",
+                           no_args_is_help=True)
+app.add_typer(exchange_app, name="exchange")
+
+
+@exchange_app.command("import")
+def exchange_import_command(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="One side's list of the exchange."),
+    day: str = typer.Option(..., "--date", help="The exchange day, YYYY-MM-DD."),
+    side: str = typer.Option(..., "--side", help="Whose list: ua (our own) or ru."),
+    exchange_id: str | None = typer.Option(None, "--exchange-id", help="Shared by both "
+                                           "sides' lists (default EX-<date>)."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="YAML: header -> field."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Match an exchange list to the register (link-only), mark the released, report."""
+    from musterroll.register.exchange import import_exchange
+
+    engine = open_register_or_fail(ctx)
+    try:
+        with _ingest_bar() as bar:
+            task = bar.add_task(path.name, total=None)
+            report = import_exchange(
+                engine, path, exchange_date=day, side=side, exchange_id=exchange_id,
+                mapping=mapping, progress=lambda done, total, _rows: bar.update(
+                    task, completed=done, total=total))
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    err.print(f"{report.exchange_id} ({report.side}, {report.exchange_date}): {report.rows} "
+              f"rows, {report.matched} matched, {report.created} new persons, "
+              f"{report.released} released, {len(report.conflicts)} conflicts, "
+              f"{len(report.ambiguous)} ambiguous", highlight=False)
+    for conflict in report.conflicts:
+        err.print(f"  conflict person {conflict['person_id']}: {conflict['message']}",
+                  highlight=False, markup=False)
+    if report.sides:
+        err.print(f"  sides: rows {report.sides['counts']}, on both {report.sides['both']}",
+                  highlight=False)
+        for other, names in report.sides["only"].items():
+            err.print(f"  only on {other}'s list: {len(names)}: " + "; ".join(names[:20]),
+                      highlight=False, markup=False)
+
+
+repatriation_app = typer.Typer(help="Repatriated remains: import identification reports.",
+                               no_args_is_help=True)
+app.add_typer(repatriation_app, name="repatriation")
+
+
+@repatriation_app.command("import")
+def repatriation_import_command(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="Identification reports (one row per bag)."),
+    source: str = typer.Option("identification_reports", "--source", help="Source name."),
+    default_status: str = typer.Option("identified", "--default-status", help="identified, "
+                                       "or remains_recovered for remains not yet identified."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="YAML: header -> field."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Match identification reports to persons, bag by bag and batch by batch."""
+    from musterroll.register.repatriation import import_repatriation
+
+    engine = open_register_or_fail(ctx)
+    try:
+        with _ingest_bar() as bar:
+            task = bar.add_task(path.name, total=None)
+            report = import_repatriation(
+                engine, path, source=source, mapping=mapping, default_status=default_status,
+                progress=lambda done, total, _rows: bar.update(task, completed=done,
+                                                               total=total))
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+        return
+    err.print(f"{report.rows} reports: {report.matched} matched, {report.created} new persons;"
+              f" {report.bags} bags of {report.persons} persons in {len(report.batches)} "
+              f"batches; {len(report.bags_with_several_persons)} bags hold several people, "
+              f"{len(report.persons_in_several_bags)} people are in several bags; "
+              f"{len(report.conflicts)} conflicts", highlight=False)
+
+
+claims_app = typer.Typer(help="Public claims of figures, beside the register's counts.",
+                         no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
+
+
+@claims_app.command("add")
+def claims_add_command(
+    ctx: typer.Context,
+    who: str = typer.Option(..., "--who", help="Who made the statement."),
+    said_on: str = typer.Option(..., "--said-on", help="When: YYYY, YYYY-MM or YYYY-MM-DD."),
+    metric: str = typer.Option(..., "--metric", help="killed, missing_ever, missing_now, "
+                               "captured, released, identified, released_in_exchange, ..."),
+    scope: str = typer.Option(..., "--scope", help="What the figure covers."),
+    value: float = typer.Option(..., "--value", help="The figure."),
+    where: str | None = typer.Option(None, "--where", help="Where it was said."),
+    qualifier: str = typer.Option("exact", "--qualifier", help="exact, more_than, "
+                                  "less_than or about."),
+    source_url: str | None = typer.Option(None, "--source-url", help="Link to the source."),
+    note: str | None = typer.Option(None, "--note", help="A note."),
+) -> None:
+    """Record a public claim of a figure."""
+    from musterroll.register.claims import ClaimError, add_claim, ensure_preset_claims
+
+    engine = open_register_or_fail(ctx)
+    claim = {"who": who, "said_on": said_on, "metric": metric, "scope": scope,
+             "value": value, "where": where, "qualifier": qualifier,
+             "source_url": source_url, "note": note}
+    try:
+        with engine.begin() as conn:
+            ensure_preset_claims(conn)
+            claim_id = add_claim(conn, claim)
+    except ClaimError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    err.print(f"claim {claim_id} recorded", highlight=False)
+
+
+@claims_app.command("import")
+def claims_import_command(
+    ctx: typer.Context, path: Path = typer.Argument(..., help="CSV or YAML of claims."),
+) -> None:
+    """Record every claim of a file (all or none)."""
+    from musterroll.register.claims import ClaimError, ensure_preset_claims, import_claims
+
+    engine = open_register_or_fail(ctx)
+    try:
+        with engine.begin() as conn:
+            ensure_preset_claims(conn)
+            added = import_claims(conn, path)
+    except ClaimError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    err.print(f"{added} claims recorded from {path}", highlight=False)
+
+
+@claims_app.command("list")
+def claims_list_command(
+    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List the claims, each beside the register's documented count as of its date."""
+    from musterroll.register import is_stale
+    from musterroll.register.claims import list_claims
+
+    engine = open_register_or_fail(ctx)
+    try:
+        if is_stale(engine):
+            _derive_with_progress(engine)
+        claims = list_claims(engine)
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(claims, ensure_ascii=False, indent=2, default=str))
+        return
+    table = Table(title="claims beside the register's documented counts")
+    for name in ("said_on", "who", "metric", "claim", "register as of", "estimate"):
+        table.add_column(name)
+    for c in claims:
+        register = "-" if c["register"] is None else f"{c['register']:,} ({c['as_of']})"
+        estimate = "-" if c["estimate"] is None else str(c["estimate"].get("point", "?"))
+        table.add_row(c["said_on"], c["who"], c["metric"],
+                      f"{'>' if c['qualifier'] == 'more_than' else ''}{c['value']:,.0f}",
+                      register, estimate)
+    Console().print(table)
+
+
+@fates_app.command("add-event")
+def fates_add_event_command(
+    ctx: typer.Context,
+    person_id: int = typer.Argument(..., help="The person."),
+    kind: str = typer.Option(..., "--kind", help="declared_dead, correction, found_alive, "
+                             "reported_missing, reported_killed or search_ended."),
+    note: str = typer.Option(..., "--note", help="Why: case number, reviewer's reason."),
+    day: str | None = typer.Option(None, "--date", help="Day of the fact, YYYY-MM-DD."),
+    retracts: int | None = typer.Option(None, "--retracts", help="Event a correction "
+                                        "retracts."),
+    level: str = typer.Option("official", "--level", help="unverified, reported, official "
+                              "or forensic."),
+) -> None:
+    """Append an event about a person (nothing is deleted: a correction retracts one)."""
+    from musterroll.register import derive_statuses, is_stale
+    from musterroll.register.workflow import add_event
+
+    engine = open_register_or_fail(ctx)
+    try:
+        fresh = not is_stale(engine)
+        event_id = add_event(engine, person_id=person_id, kind=kind, event_date=day,
+                             note=note, retracts=retracts, level=level)
+        if fresh:  # only this person's status can have changed
+            derive_statuses(engine, persons=[person_id])
+        else:
+            _derive_with_progress(engine)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    err.print(f"event {event_id} added to person {person_id}", highlight=False)

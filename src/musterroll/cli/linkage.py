@@ -1,0 +1,174 @@
+"""`link`, `export persons`, `review`, `explain`: records into persons."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from musterroll.cli.app import app, err, fail, open_register_or_fail
+
+
+# --- linkage: records -> persons, review, explanations, export (musterroll.linkage) -------
+@app.command("link")
+def link_command(
+    ctx: typer.Context,
+    engine_name: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark."),
+    settings_file: Path | None = typer.Option(
+        None, "--settings", help="Settings JSON (e.g. saved from a run); trained if no m/u."),
+    threads: int = typer.Option(2, "--threads", help="DuckDB threads / Spark cores."),
+    memory: str = typer.Option("2GB", "--memory", help="DuckDB memory limit."),
+    as_json: bool = typer.Option(False, "--json", help="Print the run's counts as JSON."),
+) -> None:
+    """Link every record of the register into persons (ids stable across runs)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from musterroll.linkage.engines import EngineOptions
+    from musterroll.linkage.run import link_register
+    from musterroll.linkage.settings import LinkSettings
+
+    if engine_name not in ("duckdb", "spark"):
+        raise fail(f"--engine must be duckdb or spark, not {engine_name!r}")
+    engine = open_register_or_fail(ctx)
+    # On a cluster: MUSTERROLL_SPARK_MASTER (e.g. spark://host:7077, yarn; "submit" leaves
+    # it to spark-submit) and a shared MUSTERROLL_SPARK_CHECKPOINT_DIR.
+    master = os.environ.get("MUSTERROLL_SPARK_MASTER", f"local[{threads}]")
+    options = EngineOptions(
+        threads=threads, memory_limit=memory,
+        spark_master=None if master == "submit" else master,
+        spark_checkpoint_dir=os.environ.get("MUSTERROLL_SPARK_CHECKPOINT_DIR"),
+        spark_driver_memory=os.environ.get("MUSTERROLL_SPARK_DRIVER_MEMORY", "3g"),
+    )
+    model = LinkSettings.load(settings_file) if settings_file else None
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                   console=err, transient=True)
+    try:
+        with bar:
+            task = bar.add_task("linking", total=1.0)
+            result = link_register(
+                engine, engine_name=engine_name, settings=model, options=options,
+                progress=lambda step, done: bar.update(task, description=step,
+                                                       completed=done),
+            )
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    summary = result.summary()
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    err.print(f"{summary['records']:,} records -> {summary['persons']:,} persons; "
+              f"{summary['pairs_scored']:,} pairs scored; {summary['review_queue']:,} "
+              f"pairs to review; run {summary['run_id']} in {summary['seconds']:.1f} s",
+              highlight=False)
+
+
+export_app = typer.Typer(help="Export the register's results.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("persons")
+def export_persons_command(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="CSV: person_id, record_id, source, row."),
+) -> None:
+    """Write the current persons: one row per record with its person id."""
+    from musterroll.linkage.register import write_persons_csv
+
+    engine = open_register_or_fail(ctx)
+    try:
+        written = write_persons_csv(engine, out)
+    except ValueError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    err.print(f"{written:,} records written to {out}", highlight=False)
+
+
+@app.command("review")
+def review_command(
+    ctx: typer.Context,
+    reviewer: str = typer.Option(os.environ.get("USER", "reviewer"), "--reviewer",
+                                 help="Your name, kept with each decision."),
+    limit: int = typer.Option(20, "--limit", help="At most this many pairs this session."),
+    list_only: bool = typer.Option(False, "--list", help="Only show the queue."),
+    as_json: bool = typer.Option(False, "--json", help="With --list: print JSON."),
+) -> None:
+    """Work through the review queue: same / different / unsure, with a note."""
+    from musterroll.linkage.review import ReviewError, decide_pair, open_items
+
+    engine = open_register_or_fail(ctx)
+    try:
+        items = open_items(engine, limit=limit)
+        if list_only:
+            if as_json:
+                typer.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+            else:
+                for item in items:
+                    err.print(f"{item['record_id_l']} ~ {item['record_id_r']}: weight "
+                              f"{item['match_weight']:.1f}, {item['reason']}", highlight=False)
+            return
+        answers = {"s": "same", "d": "different", "u": "unsure"}
+        for number, item in enumerate(items, 1):
+            table = Table(title=f"pair {number} of {len(items)}: weight "
+                                f"{item['match_weight']:.1f} ({item['reason']})")
+            table.add_column("field")
+            table.add_column(f"record {item['record_id_l']}")
+            table.add_column(f"record {item['record_id_r']}")
+            for key in item["left"]:
+                table.add_row(key, str(item["left"][key] or ""), str(item["right"][key] or ""))
+            Console(stderr=True).print(table)
+            answer = typer.prompt("[s]ame, [d]ifferent, [u]nsure, [k] skip, [q]uit",
+                                  default="k", err=True).strip().lower()[:1]
+            if answer == "q":
+                break
+            if answer not in answers:
+                continue
+            note = typer.prompt("note (optional)", default="", err=True) or None
+            decide_pair(engine, item["record_id_l"], item["record_id_r"], answers[answer],
+                        reviewer=reviewer, note=note)
+    except ReviewError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+@app.command("explain")
+def explain_command(
+    ctx: typer.Context,
+    person_id: int = typer.Argument(..., help="A person id (see `export persons`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show which records make a person and the match weight of each comparison."""
+    from musterroll.linkage.explain import ExplainError, explain_person
+
+    engine = open_register_or_fail(ctx)
+    try:
+        found = explain_person(engine, person_id)
+    except ExplainError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        return
+    console = Console()
+    records = Table(title=f"person {person_id}: {len(found['records'])} records")
+    shown = ("record_id", "source", "row", "surname", "given_name", "patronymic",
+             "birth_date", "event_date")
+    for name in shown:
+        records.add_column(name)
+    for rec in found["records"]:
+        records.add_row(*(str(rec.get(name) or "") for name in shown))
+    console.print(records)
+    for pair in found["pairs"]:
+        console.print(f"{pair['record_id_l']} ~ {pair['record_id_r']}: weight "
+                      f"{pair['match_weight']} (prior {found['prior_weight']}): " + ", ".join(
+                          f"{c['comparison']} {c['level']} {c['match_weight']}"
+                          for c in pair["comparisons"]))
+# --- end of linkage -------------------------------------------------------------------------

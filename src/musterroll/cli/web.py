@@ -1,0 +1,62 @@
+"""`serve`, `users add`: the web app."""
+
+from __future__ import annotations
+
+import typer
+
+from musterroll.cli.app import app, err, fail, open_register_or_fail, settings
+
+
+# --- web: serve the app, manage its users (musterroll.web) --------------------------------
+@app.command("serve")
+def serve_command(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+) -> None:
+    """Serve the web app (dashboard, family search, caseworker pages) with uvicorn."""
+    import uvicorn
+    from pydantic import ValidationError
+    from sqlalchemy.engine import make_url
+
+    from musterroll.store import RegisterError, open_register
+    from musterroll.web import create_app, load_settings
+
+    try:
+        web_settings = load_settings(db_url=settings(ctx).db_url)
+        open_register(web_settings.db_url).dispose()  # fail here, not in the server
+    except (RegisterError, ValidationError) as exc:
+        raise fail(str(exc)) from exc
+    shown = make_url(web_settings.db_url).render_as_string(hide_password=True)
+    err.print(f"serving the register {shown} at http://{host}:{port}/", highlight=False)
+    uvicorn.run(create_app(web_settings), host=host, port=port, log_level="info",
+                proxy_headers=web_settings.trust_forwarded_for)
+
+
+users_app = typer.Typer(help="Web app accounts.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add_command(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Login name."),
+    role: str = typer.Option(..., "--role", help="family, analyst, caseworker or admin."),
+) -> None:
+    """Create a web user; the password is read from a prompt (or stdin), never an option."""
+    import sys
+
+    from musterroll.web import UserError, add_user
+
+    if sys.stdin.isatty():
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    engine = open_register_or_fail(ctx)
+    try:
+        user_id = add_user(engine, name, role, password)
+    except UserError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    err.print(f"user {name!r} ({role}) created with id {user_id}", highlight=False)
