@@ -7,6 +7,7 @@ a time, ``iter_record_batches(engine)``.
 
 from musterroll.store import fates_models as fates_models  # noqa: F401 - tables on Base
 from musterroll.store import linkage_models as linkage_models  # noqa: F401 - tables on Base
+from musterroll.store import search_models as search_models  # noqa: F401 - tables on Base
 from musterroll.store import web_models as web_models  # noqa: F401 - tables on Base
 from musterroll.store.audit import append_audit, read_audit
 from musterroll.store.engine import (

@@ -1,8 +1,15 @@
 """Families: search for a relative (one strong match or nothing) and report a missing person.
 
-The search compares names across scripts with ``musterroll.names`` against the records
-born on the given day (an index on ``records.birth_date``), groups the strong matches by
-person (``person_records``) and answers only when exactly one person matches strongly.
+The search compares names across scripts with ``musterroll.names`` against the current
+records born on the given day, or in its month or year for a partial date. Their name keys
+are precomputed in ``search_keys`` (``musterroll.web.search_keys``, brought in step with
+the current list versions before each search, so never stale); the look-up reads the keys
+of that day whose surname agrees at skeleton, family or normal form (a necessary condition
+of "equivalent or closer", from the index alone), decides the levels in Python with
+``names.compare_keys`` as before, groups the strong matches by person (``person_records``,
+read at the time of the search) and answers only when exactly one person matches strongly.
+Records of a superseded list version are not searched: linkage no longer places them in a
+person, and they would otherwise count as one more, unknown person.
 No match, several persons, or only weak matches all get the same answer, so a search can
 neither list people nor tell that others of that name exist. The answer says only what a
 family may know: that the register holds the person and their status in broad terms — a
@@ -24,15 +31,17 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, or_, select
 
-from musterroll.names import LEVEL_RANK, compare_keys, name_keys, parse_full_name
+from musterroll.names import KEY_COLUMNS, LEVEL_RANK, compare_keys, name_keys
 from musterroll.sources import ingest_file
 from musterroll.store.audit import append_audit
 from musterroll.store.fates_models import fate_statuses_table
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table
+from musterroll.store.search_models import SEARCH_KEY_COLUMNS, search_keys_table
 from musterroll.store.web_models import family_reports_table
+from musterroll.web.search_keys import ensure_search_keys
 from musterroll.web.security import hash_secret, verify_secret
 
 __all__ = ["FamilyReportForm", "SearchAnswer", "lookup_report", "report_missing",
@@ -67,12 +76,12 @@ class FamilyReportForm:
     note: str | None
 
 
+_NO_KEYS: dict[str, str | None] = dict.fromkeys(KEY_COLUMNS)
+
+
 def _record_keys(row: Any) -> dict[str, str | None]:
-    surname, given, patronymic = row.surname, row.given_name, row.patronymic
-    if surname is None and row.full_name:
-        parsed = parse_full_name(row.full_name)
-        surname, given, patronymic = parsed.surname, parsed.given_name, parsed.patronymic
-    return name_keys(surname, given, patronymic, row.sex)
+    """A stored row of ``search_keys`` as a full key row (looser levels' keys absent)."""
+    return _NO_KEYS | {column: getattr(row, column) for column in SEARCH_KEY_COLUMNS}
 
 
 def _is_strong(query: dict[str, str | None], record: dict[str, str | None],
@@ -90,16 +99,26 @@ def _is_strong(query: dict[str, str | None], record: dict[str, str | None],
     return levels["patronymic"] >= _STRONG
 
 
-def _candidates(engine: Engine, day: date) -> list[Any]:
-    r, m = records_table.c, person_records_table.c
+def _candidates(engine: Engine, day: date, query: dict[str, str | None]) -> list[Any]:
+    """Current records born on `day` (or in its month or year) whose surname may be strong.
+
+    A surname is `equivalent` or closer only if its normal form, skeleton or family agrees
+    (names.compare): rows failing all three are left in the index.
+    """
+    k, m = search_keys_table.c, person_records_table.c
     iso = day.isoformat()
-    query = (select(r.id, r.surname, r.given_name, r.patronymic, r.full_name, r.sex,
-                    r.birth_date, m.person_id)
-             .select_from(records_table.outerjoin(person_records_table,
-                                                  m.record_id == r.id))
-             .where(r.birth_date.in_([iso, iso[:7], iso[:4]])))
+    agrees = [column == query[column.name]
+              for column in (k.surname_translit, k.surname_family, k.surname_norm)
+              if query[column.name] is not None]
+    if not agrees:
+        return []
+    select_keys = (select(k.record_id, k.birth_date, *(k[c] for c in SEARCH_KEY_COLUMNS),
+                          m.person_id)
+                   .select_from(search_keys_table.outerjoin(person_records_table,
+                                                            m.record_id == k.record_id))
+                   .where(k.birth_date.in_([iso, iso[:7], iso[:4]]), or_(*agrees)))
     with engine.connect() as conn:
-        return list(conn.execute(query))
+        return list(conn.execute(select_keys))
 
 
 def search_person(engine: Engine, *, surname: str, given_name: str, patronymic: str | None,
@@ -116,24 +135,28 @@ def search_person(engine: Engine, *, surname: str, given_name: str, patronymic: 
         person with a derived status; ``SearchAnswer(found=False)`` otherwise, whatever
         the reason. A found answer is audit-logged (action ``family search``).
     """
+    ensure_search_keys(engine)
     query = name_keys(surname, given_name, patronymic or None, None)
     persons: set[int | None] = set()
-    for row in _candidates(engine, birth_date):
+    for row in _candidates(engine, birth_date, query):
         if _is_strong(query, _record_keys(row), len(row.birth_date or "") == 10):
             # An unlinked record may be anyone: it counts as one more person.
-            persons.add(row.person_id if row.person_id is not None else -row.id)
+            persons.add(row.person_id if row.person_id is not None else -row.record_id)
     if len(persons) != 1:
         return SearchAnswer(found=False)
     person_id = next(iter(persons))
     if person_id is None or person_id < 0:
         return SearchAnswer(found=False)
     s = fate_statuses_table.c
-    with engine.begin() as conn:
+    with engine.connect() as conn:
         status = conn.execute(select(s.status).where(s.person_id == person_id,
                                                      s.valid_to.is_(None))).scalar()
-        if status is None:
-            return SearchAnswer(found=False)
-        shown = status if status in FAMILY_STATUSES else "missing"
+    if status is None:
+        return SearchAnswer(found=False)
+    shown = status if status in FAMILY_STATUSES else "missing"
+    # A transaction that only writes: SQLite takes its write lock at the first statement
+    # (waiting for another writer) instead of failing to upgrade a read snapshot.
+    with engine.begin() as conn:
         append_audit(conn, action="family search", subject=f"person:{person_id}",
                      actor=actor, detail={"shown": shown})
     return SearchAnswer(found=True, status=shown, reference=f"P-{person_id}")
