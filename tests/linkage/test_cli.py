@@ -10,6 +10,8 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from musterroll.cli import app
+from musterroll.linkage.register import read_decisions
+from musterroll.store import open_register, read_audit
 
 runner = CliRunner()
 
@@ -44,14 +46,73 @@ def test_link_json_export_review_and_explain(war: Any, tmp_path: Path) -> None:
     assert {"surname", "given", "birth_date", "event"} <= names
 
 
-def test_review_records_a_decision_from_the_prompt(war: Any, tmp_path: Path) -> None:
+def _queue(url: str, limit: int = 1000) -> list[dict[str, Any]]:
+    listed = runner.invoke(app, ["--db", url, "review", "--list", "--json", "--limit",
+                                 str(limit)])
+    assert listed.exit_code == 0, listed.output
+    return list(json.loads(listed.stdout))
+
+
+def test_review_records_a_pair_decision_from_the_prompt(war: Any, tmp_path: Path) -> None:
     url = war.copy_register(tmp_path / "r.db")
-    result = runner.invoke(app, ["--db", url, "review", "--limit", "1", "--reviewer", "ann"],
-                           input="d\nnot the same father\n")
+    before = _queue(url)
+    first_pair = next(n for n, item in enumerate(before) if item["kind"] == "pair")
+    # Skip the cluster items ranked above it, decide the pair, then stop.
+    answers = "k\n" * first_pair + "d\nnot the same father\nq\n"
+    result = runner.invoke(app, ["--db", url, "review", "--limit", "1000", "--reviewer", "ann"],
+                           input=answers)
     assert result.exit_code == 0, result.output
-    listed = runner.invoke(app, ["--db", url, "review", "--list", "--json", "--limit", "100"])
-    items = json.loads(listed.stdout)
-    assert len(items) == war.first.review_queue - 1 or len(items) == 100
+    after = _queue(url)
+    assert len(after) == len(before) - 1 == war.first.review_queue - 1
+    assert before[first_pair]["id"] not in {item["id"] for item in after}
+    engine = open_register(url)
+    try:
+        decided = read_decisions(engine)
+    finally:
+        engine.dispose()
+    pair = before[first_pair]
+    row = decided[(decided["record_id_l"] == pair["record_id_l"])
+                  & (decided["record_id_r"] == pair["record_id_r"])]
+    assert row[["decision", "note", "reviewer"]].values.tolist() == [
+        ["different", "not the same father", "ann"]]
+
+
+def test_review_splits_a_person_typed_as_numbered_groups(war: Any, tmp_path: Path) -> None:
+    url = war.copy_register(tmp_path / "r.db")
+    cluster = next(item for item in _queue(url) if item["kind"] == "cluster")
+    position = [item["id"] for item in _queue(url)].index(cluster["id"])
+    n = len(cluster["records"])
+    groups = "1|" + ",".join(str(k) for k in range(2, n + 1))
+    answers = "k\n" * position + f"d {groups}\nthe obituary is another man\nq\n"
+    result = runner.invoke(app, ["--db", url, "review", "--limit", "1000", "--reviewer", "ann"],
+                           input=answers)
+    assert result.exit_code == 0, result.output
+    assert cluster["id"] not in {item["id"] for item in _queue(url)}
+    engine = open_register(url)
+    try:
+        lines = read_audit(engine, action="link cluster decision")
+        decided = read_decisions(engine)
+    finally:
+        engine.dispose()
+    ids = [record["id"] for record in cluster["records"]]
+    assert [line["detail"]["groups"] for line in lines] == [[ids[:1], ids[1:]]]
+    different = decided[decided["decision"] == "different"]
+    assert len(different) == n - 1
+    assert set(different["record_id_l"]) | set(different["record_id_r"]) == set(ids)
+
+
+def test_review_asks_again_after_groups_that_are_not_numbers_shown(
+    war: Any, tmp_path: Path
+) -> None:
+    url = war.copy_register(tmp_path / "r.db")
+    queue = _queue(url)
+    position = next(n for n, item in enumerate(queue) if item["kind"] == "cluster")
+    answers = "k\n" * position + "d 1|99\ns\n\nq\n"
+    result = runner.invoke(app, ["--db", url, "review", "--limit", "1000", "--reviewer", "ann"],
+                           input=answers)
+    assert result.exit_code == 0, result.output
+    assert "record number 99 is not shown" in result.output
+    assert queue[position]["id"] not in {item["id"] for item in _queue(url)}
 
 
 def test_explain_an_unknown_person_fails_with_a_message(war: Any, tmp_path: Path) -> None:

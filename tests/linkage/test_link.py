@@ -10,7 +10,7 @@ import pandas as pd
 
 from musterroll.linkage import read_truth, score_linkage
 from musterroll.linkage.register import read_membership, write_persons_csv
-from musterroll.linkage.review import decide_pair, open_items
+from musterroll.linkage.review import decide_item, decide_pair, open_items
 from musterroll.linkage.run import LinkResult, link_register
 from musterroll.sources import ingest_manifest
 from musterroll.store import open_register, read_audit
@@ -138,8 +138,7 @@ def test_the_review_queue_is_ordered_most_informative_first(war: Any, tmp_path: 
     try:
         items = open_items(engine, limit=50)
         first = items[0]
-        decide_pair(engine, first["record_id_l"], first["record_id_r"], "unsure",
-                    reviewer="tester")
+        decide_item(engine, first["id"], "unsure", reviewer="tester")
         remaining = open_items(engine, limit=50)
     finally:
         engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -90,17 +91,68 @@ def export_persons_command(
     err.print(f"{written:,} records written to {out}", highlight=False)
 
 
+def _show_item(item: dict[str, Any], number: int, total: int) -> None:
+    """Print an item's records side by side, numbered, and the scored pairs between them."""
+    what = ("pair" if item["kind"] == "pair"
+            else f"person of {len(item['records'])} records")
+    table = Table(title=f"item {number} of {total} (id {item['id']}): {what}, weakest weight "
+                        f"{item['match_weight']:.1f} ({item['reason']})")
+    table.add_column("field")
+    for n, record in enumerate(item["records"], 1):
+        table.add_column(f"{n}: record {record['id']}")
+    for key in item["records"][0]:
+        table.add_row(key, *(str(record[key] or "") for record in item["records"]))
+    console = Console(stderr=True)
+    console.print(table)
+    if item["kind"] == "cluster":
+        numbers = {record["id"]: n for n, record in enumerate(item["records"], 1)}
+        console.print("pairs: " + ", ".join(
+            f"{numbers[p['record_id_l']]}~{numbers[p['record_id_r']]} {p['match_weight']:.1f}"
+            for p in item["pairs"]), highlight=False)
+
+
+def _ask(item: dict[str, Any]) -> tuple[str, list[list[int]] | None] | None:
+    """Ask for a decision on an item: (decision, groups), None to skip; "quit" to stop."""
+    from musterroll.linkage.review import ReviewError, parse_groups
+
+    if item["kind"] == "pair":
+        answer = typer.prompt("[s]ame, [d]ifferent, [u]nsure, [k] skip, [q]uit",
+                              default="k", err=True).strip().lower()[:1]
+        words = {"s": "same", "d": "different", "u": "unsure", "q": "quit"}
+        return (words[answer], None) if answer in words else None
+    ids = [record["id"] for record in item["records"]]
+    while True:
+        answer = typer.prompt("[s]ame person, [d] split into groups (e.g. d 1,2|3), "
+                              "[u]nsure, [k] skip, [q]uit", default="k", err=True).strip()
+        word, _, rest = answer.partition(" ")
+        word = word.lower()
+        if word[:1] in ("s", "u", "q", "k") and not rest:
+            return None if word[:1] == "k" else (
+                {"s": "same", "u": "unsure", "q": "quit"}[word[:1]], None)
+        if word[:1] != "d" and "|" not in answer:
+            err.print(f"not an answer: {answer!r}", highlight=False)
+            continue
+        text = rest if word[:1] == "d" else answer
+        if not text.strip():
+            text = typer.prompt("groups of record numbers, e.g. 1,2|3", err=True)
+        try:
+            return "split", parse_groups(text, ids)
+        except ReviewError as exc:
+            err.print(str(exc), highlight=False)
+
+
 @app.command("review")
 def review_command(
     ctx: typer.Context,
     reviewer: str = typer.Option(os.environ.get("USER", "reviewer"), "--reviewer",
                                  help="Your name, kept with each decision."),
-    limit: int = typer.Option(20, "--limit", help="At most this many pairs this session."),
+    limit: int = typer.Option(20, "--limit", help="At most this many items this session."),
     list_only: bool = typer.Option(False, "--list", help="Only show the queue."),
     as_json: bool = typer.Option(False, "--json", help="With --list: print JSON."),
 ) -> None:
-    """Work through the review queue: same / different / unsure, with a note."""
-    from musterroll.linkage.review import ReviewError, decide_pair, open_items
+    """Work through the review queue: pairs (same / different / unsure) and whole persons
+    (same / split into groups / unsure), each with a note."""
+    from musterroll.linkage.review import ReviewError, decide_item, open_items
 
     engine = open_register_or_fail(ctx)
     try:
@@ -110,28 +162,21 @@ def review_command(
                 typer.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
             else:
                 for item in items:
-                    err.print(f"{item['record_id_l']} ~ {item['record_id_r']}: weight "
+                    ids = ", ".join(str(r["id"]) for r in item["records"])
+                    err.print(f"item {item['id']} ({item['kind']}) records {ids}: weight "
                               f"{item['match_weight']:.1f}, {item['reason']}", highlight=False)
             return
-        answers = {"s": "same", "d": "different", "u": "unsure"}
         for number, item in enumerate(items, 1):
-            table = Table(title=f"pair {number} of {len(items)}: weight "
-                                f"{item['match_weight']:.1f} ({item['reason']})")
-            table.add_column("field")
-            table.add_column(f"record {item['record_id_l']}")
-            table.add_column(f"record {item['record_id_r']}")
-            for key in item["left"]:
-                table.add_row(key, str(item["left"][key] or ""), str(item["right"][key] or ""))
-            Console(stderr=True).print(table)
-            answer = typer.prompt("[s]ame, [d]ifferent, [u]nsure, [k] skip, [q]uit",
-                                  default="k", err=True).strip().lower()[:1]
-            if answer == "q":
-                break
-            if answer not in answers:
+            _show_item(item, number, len(items))
+            answer = _ask(item)
+            if answer is None:
                 continue
+            decision, groups = answer
+            if decision == "quit":
+                break
             note = typer.prompt("note (optional)", default="", err=True) or None
-            decide_pair(engine, item["record_id_l"], item["record_id_r"], answers[answer],
-                        reviewer=reviewer, note=note)
+            decide_item(engine, item["id"], decision, groups=groups, reviewer=reviewer,
+                        note=note)
     except ReviewError as exc:
         raise fail(str(exc)) from exc
     finally:

@@ -2,7 +2,8 @@
 
 Reads go through the DB-API cursor in bulk (a million records in seconds; no ORM object
 per row). A run's writes happen in one transaction: the run row, new and retired person
-ids, the whole membership, the review queue and the audit lines of merges and splits.
+ids, the whole membership, the review queue (pairs and clusters) and the audit lines of
+merges and splits.
 """
 
 from __future__ import annotations
@@ -160,6 +161,39 @@ def _executemany(conn: Connection, sql: str, rows: Iterable[Sequence[Any]]) -> N
     cursor.close()
 
 
+def _write_queue(conn: Connection, run_id: int, queue: pd.DataFrame) -> None:
+    """Insert the review items: pairs in bulk, each cluster with its records and pairs."""
+    kinds = queue["kind"] if "kind" in queue else pd.Series("pair", index=queue.index)
+    columns = ["record_id_l", "record_id_r", "match_weight", "priority", "reason"]
+    pairs = queue[(kinds == "pair").to_numpy()]
+    if len(pairs):
+        _executemany(
+            conn,
+            "INSERT INTO review_items (run_id, record_id_l, record_id_r, match_weight,"
+            " priority, reason, status, kind) VALUES (?, ?, ?, ?, ?, ?, 'open', 'pair')",
+            [(run_id, int(a), int(b), float(w), float(p), str(why))
+             for a, b, w, p, why in pairs[columns].itertuples(index=False)],
+        )
+    # A few hundred at most: one insert each, for the item id its records point to.
+    clusters: list[dict[Any, Any]] = queue[(kinds == "cluster").to_numpy()].to_dict("records")
+    for item in clusters:
+        key = conn.execute(insert(review_items_table).values(
+            run_id=run_id, record_id_l=int(item["record_id_l"]),
+            record_id_r=int(item["record_id_r"]), match_weight=float(item["match_weight"]),
+            priority=float(item["priority"]), reason=str(item["reason"]), status="open",
+            kind="cluster",
+        )).inserted_primary_key
+        assert key is not None
+        item_id = int(key[0])
+        _executemany(conn, "INSERT INTO review_item_records (item_id, record_id) VALUES (?, ?)",
+                     [(item_id, int(r)) for r in item["records"]])
+        _executemany(
+            conn, "INSERT INTO review_item_pairs (item_id, record_id_l, record_id_r,"
+            " match_weight) VALUES (?, ?, ?, ?)",
+            [(item_id, int(a), int(b), float(w)) for a, b, w in item["pairs"]],
+        )
+
+
 def write_run(
     conn: Connection, *, run_id: int, record_ids: np.ndarray, person_ids: np.ndarray,
     new_ids: list[int], retired_ids: list[int], queue: pd.DataFrame,
@@ -172,7 +206,9 @@ def write_run(
         run_id: the run (``start_run``).
         record_ids, person_ids: the new membership.
         new_ids, retired_ids: person ids given and retired by this run.
-        queue: review items (record_id_l, record_id_r, match_weight, priority, reason).
+        queue: review items (``build_queue``: kind, record_id_l, record_id_r,
+            match_weight, priority, reason, and a cluster's records and pairs); without
+            a ``kind`` column, pair items.
         events: (action, detail) audit lines, e.g. ("person merge", {...}).
         counts: the run's counts, saved on the run row.
     """
@@ -193,15 +229,7 @@ def write_run(
     )
     r = review_items_table.c
     conn.execute(update(review_items_table).where(r.status == "open").values(status="stale"))
-    if len(queue):
-        _executemany(
-            conn,
-            "INSERT INTO review_items (run_id, record_id_l, record_id_r, match_weight,"
-            " priority, reason, status) VALUES (?, ?, ?, ?, ?, ?, 'open')",
-            [(run_id, int(a), int(b), float(w), float(p), str(why)) for a, b, w, p, why in
-             queue[["record_id_l", "record_id_r", "match_weight", "priority", "reason"]]
-             .itertuples(index=False)],
-        )
+    _write_queue(conn, run_id, queue)
     for action, detail in events:
         append_audit(conn, action=action, subject=f"person:{detail.get('person_id')}",
                      detail=detail)

@@ -154,7 +154,7 @@ def link_register(
             holds parameters.
         options: engine resources.
         progress: called with (step, share done).
-        queue_limit: at most this many review items.
+        queue_limit: at most this many review items (pairs and clusters).
     Returns:
         The run's result; the register holds persons, membership, queue and audit lines.
     Raises:
@@ -195,7 +195,7 @@ def link_register(
     say("saving persons", 0.85)
     record_ids = features["unique_id"].to_numpy(dtype=np.int64)
     queue = build_queue(kept, clustering.refused, decisions, settings.thresholds,
-                        limit=queue_limit)
+                        record_ids=record_ids, labels=clustering.labels, limit=queue_limit)
     with engine.begin() as conn:
         run_id = start_run(conn, engine_name=engine_name, seed=settings.seed,
                            code_version=__version__, digest=digest,

@@ -8,7 +8,11 @@
 - ``link_decisions``: reviewers' same / different / unsure decisions on a pair of records;
   they bind every later run (must-link, cannot-link). Never updated: a new decision on the
   same pair supersedes the older one.
-- ``review_items``: the queue of pairs the model was least sure of, most informative first.
+- ``review_items``: the queue of pairs and whole clusters the model was least sure of, most
+  informative first; ``review_item_records`` and ``review_item_pairs`` hold a cluster
+  item's records and the scored pairs between them.
+- ``link_term_frequencies``: the share of records holding each name value the last run
+  adjusted its weights for (explanations add the same adjustment).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -33,19 +38,27 @@ from musterroll.store.models import Base, BigId
 
 __all__ = [
     "DECISIONS",
+    "ITEM_KINDS",
     "LinkDecision",
     "LinkRun",
     "Person",
     "PersonRecord",
     "ReviewItem",
+    "ReviewItemPair",
+    "ReviewItemRecord",
+    "TermFrequency",
     "decisions_table",
     "person_records_table",
     "persons_table",
+    "review_item_pairs_table",
+    "review_item_records_table",
     "review_items_table",
     "runs_table",
+    "term_frequencies_table",
 ]
 
 DECISIONS: tuple[str, ...] = ("same", "different", "unsure")
+ITEM_KINDS: tuple[str, ...] = ("pair", "cluster")
 
 
 class LinkRun(Base):
@@ -102,7 +115,11 @@ class LinkDecision(Base):
 
 
 class ReviewItem(Base):
-    """A pair of records waiting for a reviewer, with why and how informative it is."""
+    """A pair of records or a whole cluster waiting for a reviewer, with why and priority.
+
+    A cluster item keeps its deciding pair (weakest link, or the join a constraint
+    refused) in record_id_l / record_id_r; its records are in ``review_item_records``.
+    """
 
     __tablename__ = "review_items"
     __table_args__ = (Index("ix_review_items_status_priority", "status", "priority"),)
@@ -115,6 +132,41 @@ class ReviewItem(Base):
     priority: Mapped[float] = mapped_column(Float)
     reason: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(10))  # open, decided, stale
+    kind: Mapped[str] = mapped_column(String(10), server_default="pair")  # ITEM_KINDS
+
+
+class ReviewItemRecord(Base):
+    """One record of a cluster review item."""
+
+    __tablename__ = "review_item_records"
+    __table_args__ = (PrimaryKeyConstraint("item_id", "record_id"),)
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id"))
+    record_id: Mapped[int] = mapped_column(BigId, ForeignKey("records.id"))
+
+
+class ReviewItemPair(Base):
+    """A scored pair between two records of a cluster review item (l < r), as the run saw it."""
+
+    __tablename__ = "review_item_pairs"
+    __table_args__ = (PrimaryKeyConstraint("item_id", "record_id_l", "record_id_r"),)
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("review_items.id"))
+    record_id_l: Mapped[int] = mapped_column(BigId)
+    record_id_r: Mapped[int] = mapped_column(BigId)
+    match_weight: Mapped[float] = mapped_column(Float)
+
+
+class TermFrequency(Base):
+    """The share of the linked records holding one value of a frequency-adjusted column."""
+
+    __tablename__ = "link_term_frequencies"
+    __table_args__ = (PrimaryKeyConstraint("column_name", "value"),)
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("link_runs.id"))
+    column_name: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str] = mapped_column(Text)
+    frequency: Mapped[float] = mapped_column(Float)
 
 
 runs_table = cast(Table, LinkRun.__table__)
@@ -122,3 +174,6 @@ persons_table = cast(Table, Person.__table__)
 person_records_table = cast(Table, PersonRecord.__table__)
 decisions_table = cast(Table, LinkDecision.__table__)
 review_items_table = cast(Table, ReviewItem.__table__)
+review_item_records_table = cast(Table, ReviewItemRecord.__table__)
+review_item_pairs_table = cast(Table, ReviewItemPair.__table__)
+term_frequencies_table = cast(Table, TermFrequency.__table__)
