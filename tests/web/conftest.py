@@ -154,3 +154,14 @@ def login(client: TestClient, role: str) -> None:
     response = client.post("/login", data={"name": role, "password": PASSWORD,
                                            "csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303, response.text
+
+
+@pytest.fixture(scope="session")
+def linked_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A simulated, ingested, linked and derived SQLite register (``linked.py``)."""
+    from .linked import build_linked_register
+
+    folder = tmp_path_factory.mktemp("web-linked")
+    path = folder / "register.db"
+    build_linked_register(f"sqlite:///{path}", folder / "war", roles=ROLES, password=PASSWORD)
+    return path

@@ -1,0 +1,174 @@
+"""Person data for caseworkers: records with provenance, the case, the linkage, search.
+
+Each function reads the register and returns plain dicts; ``routes_persons`` renders them
+as a page and as JSON (the same query for both) and writes the audit line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import Engine, or_, select
+
+from musterroll.linkage.explain import ExplainError, explain_person
+from musterroll.names import romanise
+from musterroll.register.cases import person_case
+from musterroll.store.linkage_models import person_records_table
+from musterroll.store.models import CANONICAL_FIELDS, files_table, records_table, sources_table
+
+__all__ = ["PersonNotFound", "find_persons", "person_linkage", "person_page",
+           "person_records"]
+
+SEARCH_LIMIT = 50
+_NAME_COLUMNS = ("surname", "given_name", "patronymic", "full_name")
+
+
+class PersonNotFound(LookupError):
+    """No person with this id: no records and no derived status."""
+
+
+def _original(header: list[str] | None, verbatim: str) -> list[list[str]]:
+    """Return the row as received: [column, value] pairs in the file's order."""
+    try:
+        row = json.loads(verbatim)
+    except ValueError:
+        return [["", verbatim]]
+    if isinstance(row, dict):
+        return [[str(k), "" if v is None else str(v)] for k, v in row.items()]
+    if isinstance(row, list):
+        names = list(header or [])
+        names += [f"#{k + 1}" for k in range(len(names), len(row))]
+        return [[names[k], "" if v is None else str(v)] for k, v in enumerate(row)]
+    return [["", str(row)]]
+
+
+def person_records(engine: Engine, person_id: int) -> list[dict[str, Any]]:
+    """Return every record of a person with its provenance and the row as received.
+
+    Each record: id, the canonical fields, ``warnings`` (list), and ``provenance``
+    (source, kind, file name, sha256, version, published, received and ingested times,
+    row) and ``original`` ([column, value] pairs). Empty for an unknown person.
+    """
+    r, f, s, m = records_table.c, files_table.c, sources_table.c, person_records_table.c
+    query = (select(r.id, r.row, r.verbatim, r.warnings, *(r[c] for c in CANONICAL_FIELDS),
+                    s.name.label("source"), s.kind, f.path, f.sha256, f.version,
+                    f.published, f.received_at, f.ingested_at, f.header)
+             .select_from(records_table.join(person_records_table, m.record_id == r.id)
+                          .join(files_table, f.id == r.file_id)
+                          .join(sources_table, s.id == r.source_id))
+             .where(m.person_id == person_id).order_by(f.received_at, r.id))
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    out = []
+    for row in rows:
+        values = row._mapping
+        out.append({
+            "id": int(row.id),
+            **{c: values[c] for c in CANONICAL_FIELDS},
+            "warnings": json.loads(row.warnings) if row.warnings else [],
+            "provenance": {
+                "source": row.source, "kind": row.kind,
+                "file": PurePath(row.path).name, "sha256": row.sha256,
+                "version": row.version, "published": row.published,
+                "received_at": row.received_at.isoformat(),
+                "ingested_at": row.ingested_at.isoformat(), "row": row.row,
+            },
+            "original": _original(row.header, row.verbatim),
+        })
+    return out
+
+
+def person_page(engine: Engine, person_id: int) -> dict[str, Any]:
+    """Return a person's case (``register.cases.person_case``) and records.
+
+    Returns:
+        ``person_id``, the current status fields (None when statuses were not derived
+        for this person), ``history``, ``as_known``, ``conflicts`` and ``records``.
+    Raises:
+        PersonNotFound: neither records nor a status for this id.
+    """
+    records = person_records(engine, person_id)
+    try:
+        case = person_case(engine, person_id)
+    except ValueError as exc:
+        if not records:
+            raise PersonNotFound(f"no person with id {person_id}") from exc
+        case = {"status": None, "substatus": None, "history": [], "as_known": [],
+                "conflicts": []}
+    return {**case, "person_id": person_id, "records": records}
+
+
+def person_linkage(engine: Engine, person_id: int) -> dict[str, Any]:
+    """Return why a person's records were linked (``linkage.explain.explain_person``).
+
+    Returns:
+        The explanation, or ``{"person_id", "error"}`` when there is none (no link run, or
+        the person is not in the current linkage).
+    """
+    try:
+        return explain_person(engine, person_id)
+    except ExplainError as exc:
+        return {"person_id": person_id, "error": str(exc), "records": [], "pairs": []}
+
+
+def _variants(word: str) -> set[str]:
+    """Spellings of one search word as lists write it: case, and the romanised form."""
+    out: set[str] = set()
+    for form in {word, romanise(word)}:
+        out |= {form, form.lower(), form.upper(), form.capitalize()}
+    return {v for v in out if v}
+
+
+def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
+                 ) -> list[dict[str, Any]]:
+    """Find persons by record id (digits) or by the beginnings of their names' words.
+
+    Args:
+        engine: the register.
+        query: a record id, or up to four words that must each begin a name field
+            (surname, given name, patronymic, full name) of one record; case is ignored
+            and a Cyrillic word also finds its romanised spelling.
+        limit: at most this many persons.
+    Returns:
+        One dict per person: person_id, records (how many matched), and the first
+        matching record's names and birth date. Records not linked to a person are left
+        out (there is no person page to open).
+    """
+    query = query.strip()
+    r, m = records_table.c, person_records_table.c
+    select_ = (select(m.person_id, r.id, r.surname, r.given_name, r.patronymic,
+                      r.birth_date)
+               .select_from(records_table.join(person_records_table, m.record_id == r.id)))
+    if query.isdigit():
+        select_ = select_.where(r.id == int(query))
+    else:
+        words = [w for w in re.split(r"[\s,]+", query) if w][:4]
+        if not words:
+            return []
+        for word in words:
+            select_ = select_.where(or_(*(
+                or_(r[c].like(f"{v}%", escape="\\"), r[c].like(f"% {v}%", escape="\\"))
+                for c in _NAME_COLUMNS for v in _variants(_escape(word)))))
+    select_ = select_.order_by(r.surname, r.given_name, m.person_id).limit(limit * 10)
+    with engine.connect() as conn:
+        rows = conn.execute(select_).all()
+    found: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        person = found.get(int(row.person_id))
+        if person is None:
+            if len(found) == limit:
+                continue
+            found[int(row.person_id)] = {
+                "person_id": int(row.person_id), "records": 1, "surname": row.surname,
+                "given_name": row.given_name, "patronymic": row.patronymic,
+                "birth_date": row.birth_date}
+        else:
+            person["records"] += 1
+    return list(found.values())
+
+
+def _escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
