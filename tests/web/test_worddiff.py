@@ -63,3 +63,33 @@ def test_joining_the_pieces_gives_each_value_back(a: str, b: str) -> None:
     assert "".join(p.text for p in left) == a
     assert "".join(p.text for p in right) == b
     assert all(p.text for p in left + right)
+
+
+def test_a_pair_side_by_side_marks_only_the_differing_words() -> None:
+    from musterroll.web.review_view import side_by_side
+
+    left = {"id": 1, "surname": "Гребенюк", "given_name": "Віталій", "birth_date": "1997-12-20",
+            "unit": None}
+    right = {"id": 2, "surname": "Hrebeniuk", "given_name": "Віталій", "birth_date": "1997",
+             "unit": None}
+    rows = {r["field"]: r for r in side_by_side({"records": [left, right]})}
+    assert "unit" not in rows  # empty on both sides
+    assert not rows["given_name"]["differs"]
+    assert rows["birth_date"]["differs"]
+    assert [p.text for p in rows["birth_date"]["cells"][0] if p.changed] == ["12", "20"]
+    assert [p.text for p in rows["birth_date"]["cells"][1] if p.changed] == []
+
+
+def test_a_cluster_compares_each_record_with_the_first() -> None:
+    from musterroll.web.review_view import side_by_side
+
+    records = [{"id": k, "surname": s} for k, s in enumerate(["Бондар", "Бондар", "Бондаренко"])]
+    (row,) = side_by_side({"records": records})
+    assert [[p.changed for p in cell] for cell in row["cells"]] == [[False], [False], [True]]
+
+
+def test_groups_from_the_form_make_a_partition() -> None:
+    from musterroll.web.review_view import groups_from_form
+
+    form = {"group_11": "1", "group_12": "2", "group_13": "1", "group_14": "x"}
+    assert groups_from_form([11, 12, 13, 14, 15], form) == [[11, 13, 14, 15], [12]]

@@ -13,7 +13,13 @@ from starlette.exceptions import HTTPException
 
 from musterroll import __version__
 from musterroll.store import open_register
-from musterroll.web import routes_auth, routes_family, routes_persons, routes_public
+from musterroll.web import (
+    routes_auth,
+    routes_family,
+    routes_persons,
+    routes_public,
+    routes_review,
+)
 from musterroll.web.deps import protect_csrf
 from musterroll.web.errors import handle_http_error
 from musterroll.web.i18n import LANGUAGES
@@ -92,6 +98,6 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
     app.middleware("http")(_guard(settings))
     app.add_exception_handler(HTTPException, handle_http_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (routes_public, routes_family, routes_auth, routes_persons):
+    for module in (routes_public, routes_family, routes_auth, routes_persons, routes_review):
         app.include_router(module.router)
     return app

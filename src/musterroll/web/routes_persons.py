@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
@@ -32,6 +32,7 @@ router = APIRouter()
 Caseworker = Annotated[User, Depends(require_role(*PERSON_ROLES))]
 REFUSED: dict[int | str, dict[str, Any]] = {401: {"description": "not logged in"},
                                             403: {"description": "role may not see persons"}}
+PersonId = Annotated[int, Path(ge=1, le=2**62, description="A person id.")]
 SearchQuery = Annotated[str, Query(min_length=1, max_length=200,
                                    description="A record id, or words that begin names.")]
 
@@ -74,7 +75,7 @@ def persons_json(engine: Register, user: Caseworker, q: SearchQuery) -> dict[str
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse, include_in_schema=False)
-def person_html(request: Request, person_id: int, engine: Register, language: Language,
+def person_html(request: Request, person_id: PersonId, engine: Register, language: Language,
                 user: Caseworker) -> HTMLResponse:
     """A person's page: status, history with evidence, conflicts, records with provenance."""
     data = _person(engine, user, person_id, "page")
@@ -83,7 +84,7 @@ def person_html(request: Request, person_id: int, engine: Register, language: La
 
 @router.get("/api/persons/{person_id}", tags=["persons"],
             responses={**REFUSED, 404: {"description": "no such person"}})
-def person_json(person_id: int, engine: Register, user: Caseworker) -> dict[str, Any]:
+def person_json(person_id: PersonId, engine: Register, user: Caseworker) -> dict[str, Any]:
     """A person's status, history with evidence, conflicts and records (audit-logged)."""
     return _person(engine, user, person_id, "api")
 
@@ -96,7 +97,7 @@ def _linkage(engine: Engine, user: User, person_id: int, via: str) -> dict[str, 
 
 @router.get("/persons/{person_id}/linkage", response_class=HTMLResponse,
             include_in_schema=False)
-def linkage_html(request: Request, person_id: int, engine: Register, language: Language,
+def linkage_html(request: Request, person_id: PersonId, engine: Register, language: Language,
                  user: Caseworker) -> HTMLResponse:
     """Why the person's records were linked: an htmx fragment (or a page without htmx)."""
     data = _linkage(engine, user, person_id, "page")
@@ -105,6 +106,6 @@ def linkage_html(request: Request, person_id: int, engine: Register, language: L
 
 
 @router.get("/api/persons/{person_id}/linkage", tags=["persons"], responses=REFUSED)
-def linkage_json(person_id: int, engine: Register, user: Caseworker) -> dict[str, Any]:
+def linkage_json(person_id: PersonId, engine: Register, user: Caseworker) -> dict[str, Any]:
     """Each pair of the person's records: the match weight of every comparison."""
     return _linkage(engine, user, person_id, "api")
