@@ -44,6 +44,11 @@ def test_link_json_export_review_and_explain(war: Any, tmp_path: Path) -> None:
     assert len(found["records"]) >= 2
     names = {c["comparison"] for c in found["pairs"][0]["comparisons"]}
     assert {"surname", "given", "birth_date", "event"} <= names
+    levels = [c["level"] for pair in found["pairs"] for c in pair["comparisons"]]
+    assert "term frequency adjustment" in levels
+    text = runner.invoke(app, ["--db", url, "explain", str(biggest)])
+    assert text.exit_code == 0, text.output
+    assert "term frequency adjustment" in text.stdout and "% of records" in text.stdout
 
 
 def _queue(url: str, limit: int = 1000) -> list[dict[str, Any]]:

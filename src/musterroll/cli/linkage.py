@@ -212,8 +212,12 @@ def explain_command(
         records.add_row(*(str(rec.get(name) or "") for name in shown))
     console.print(records)
     for pair in found["pairs"]:
-        console.print(f"{pair['record_id_l']} ~ {pair['record_id_r']}: weight "
-                      f"{pair['match_weight']} (prior {found['prior_weight']}): " + ", ".join(
-                          f"{c['comparison']} {c['level']} {c['match_weight']}"
-                          for c in pair["comparisons"]))
+        typer.echo(f"{pair['record_id_l']} ~ {pair['record_id_r']}: weight "
+                   f"{pair['match_weight']} = prior {found['prior_weight']} + these lines:")
+        for line in pair["comparisons"]:
+            said = f"  {line['comparison']:<15} {line['level']:<26} {line['match_weight']:>7}"
+            if "frequency" in line and line["frequency"] is not None:
+                # The name's share of the register's records (the run's count).
+                said += f"  ({line['value']}: {line['frequency']:.3%} of records)"
+            typer.echo(said)
 # --- end of linkage -------------------------------------------------------------------------

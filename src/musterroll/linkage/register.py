@@ -26,6 +26,7 @@ from musterroll.store.linkage_models import (
     persons_table,
     review_items_table,
     runs_table,
+    term_frequencies_table,
 )
 from musterroll.store.models import records_table, sources_table
 
@@ -198,6 +199,7 @@ def write_run(
     conn: Connection, *, run_id: int, record_ids: np.ndarray, person_ids: np.ndarray,
     new_ids: list[int], retired_ids: list[int], queue: pd.DataFrame,
     events: list[tuple[str, dict[str, Any]]], counts: dict[str, Any],
+    term_frequencies: pd.DataFrame | None = None,
 ) -> None:
     """Write one run's results in the caller's transaction.
 
@@ -211,6 +213,8 @@ def write_run(
             a ``kind`` column, pair items.
         events: (action, detail) audit lines, e.g. ("person merge", {...}).
         counts: the run's counts, saved on the run row.
+        term_frequencies: the run's name frequencies (column_name, value, frequency;
+            ``count_term_frequencies``); they replace the previous run's.
     """
     sizes = pd.Series(person_ids).value_counts()
     if new_ids:
@@ -230,6 +234,14 @@ def write_run(
     r = review_items_table.c
     conn.execute(update(review_items_table).where(r.status == "open").values(status="stale"))
     _write_queue(conn, run_id, queue)
+    if term_frequencies is not None:
+        conn.execute(term_frequencies_table.delete())
+        _executemany(
+            conn, "INSERT INTO link_term_frequencies (run_id, column_name, value, frequency)"
+            " VALUES (?, ?, ?, ?)",
+            [(run_id, str(c), str(v), float(f)) for c, v, f in
+             term_frequencies[["column_name", "value", "frequency"]].itertuples(index=False)],
+        )
     for action, detail in events:
         append_audit(conn, action=action, subject=f"person:{detail.get('person_id')}",
                      detail=detail)

@@ -2,7 +2,8 @@
 
 read records -> features -> Splink (train without labels, refine with decisions, score)
 -> constrained clustering (decisions bind) -> stable person ids -> review queue -> one
-transaction writing persons, membership, queue, run row and audit lines.
+transaction writing persons, membership, queue (pairs and whole persons), the name
+frequencies the model adjusted for, run row and audit lines.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from musterroll import __version__
 from musterroll.linkage.cluster import Clustering, ClusterInput, cluster_records
 from musterroll.linkage.engines import EngineOptions, open_engine
 from musterroll.linkage.features import build_features
+from musterroll.linkage.frequencies import count_term_frequencies, term_frequency_columns
 from musterroll.linkage.ids import IdAssignment, assign_person_ids
 from musterroll.linkage.model import (
     make_linker,
@@ -187,6 +189,8 @@ def link_register(
     features_arrow = pa.Table.from_pandas(frame, preserve_index=False)
     features = frame[_KEPT_COLUMNS].copy()
     del frame
+    # The run's name frequencies, kept so that explanations adjust as this run does.
+    frequencies = count_term_frequencies(features_arrow, term_frequency_columns(settings))
     decisions = read_decisions(engine)
     settings, kept, pairs_scored, clustering = link_features(
         features_arrow, settings, engine=engine_name, decisions=decisions, options=options,
@@ -213,7 +217,7 @@ def link_register(
         )
         write_run(conn, run_id=run_id, record_ids=record_ids, person_ids=ids.person_ids,
                   new_ids=ids.new_ids, retired_ids=ids.retired_ids, queue=queue,
-                  events=events, counts=result.summary())
+                  events=events, counts=result.summary(), term_frequencies=frequencies)
     say("done", 1.0)
     result.seconds = time.perf_counter() - started
     result.steps = {k: v for k, v in steps.items() if k != "start"}
