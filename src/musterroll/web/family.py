@@ -44,8 +44,8 @@ from musterroll.store.web_models import family_reports_table
 from musterroll.web.search_keys import ensure_search_keys
 from musterroll.web.security import hash_secret, verify_secret
 
-__all__ = ["FamilyReportForm", "SearchAnswer", "lookup_report", "report_missing",
-           "search_person"]
+__all__ = ["FamilyReportForm", "SearchAnswer", "case_extract", "lookup_report",
+           "report_missing", "search_person"]
 
 # Statuses a family may be told; captivity is a substatus of "missing" and is not shown.
 FAMILY_STATUSES = ("unknown", "missing", "killed", "released", "found_alive", "search_ended")
@@ -246,3 +246,33 @@ def lookup_report(engine: Engine, case_number: str, secret: str, *,
     shown = None if status is None else (status if status in FAMILY_STATUSES else "missing")
     return {"case_number": row.case_number, "received": row.created_at.date().isoformat(),
             "linked": person is not None, "status": shown}
+
+
+def case_extract(engine: Engine, case_number: str, secret: str, *,
+                 actor: str) -> dict[str, Any] | None:
+    """Return what a family's PDF extract holds, for the family holding the secret, or None.
+
+    Only the family's own report and the status a family may know: not the other records
+    linkage placed in the same person, nor anyone else's data.
+
+    Returns:
+        The keys of ``lookup_report`` and ``reported``: surname, given_name, patronymic,
+        birth_date, sex, missing_since, place, note as the family gave them (None where
+        not given). Audit-logged (action ``family case extract``).
+    """
+    case = lookup_report(engine, case_number, secret, actor=actor)
+    if case is None:
+        return None
+    f, r = family_reports_table.c, records_table.c
+    with engine.begin() as conn:
+        row = conn.execute(
+            select(r.surname, r.given_name, r.patronymic, r.birth_date, r.sex,
+                   r.event_date, r.event_place, r.note)
+            .select_from(records_table.join(family_reports_table, f.record_id == r.id))
+            .where(f.case_number == case["case_number"])).one()
+        append_audit(conn, action="family case extract", subject=f"case:{case['case_number']}",
+                     actor=actor, detail={"format": "pdf"})
+    reported = {"surname": row.surname, "given_name": row.given_name,
+                "patronymic": row.patronymic, "birth_date": row.birth_date, "sex": row.sex,
+                "missing_since": row.event_date, "place": row.event_place, "note": row.note}
+    return {**case, "reported": reported}

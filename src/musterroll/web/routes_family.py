@@ -1,7 +1,7 @@
 """Families: search for a relative, report a missing person, come back to a case.
 
-Searches, reports and case look-ups are rate-limited per client; each page has a JSON
-twin under /api/family/.
+Searches, reports, case look-ups and PDF extracts are rate-limited per client; each page
+has a JSON twin under /api/family/ (the extract's twin answers with the same PDF).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from musterroll.web.auth import User
@@ -21,9 +21,11 @@ from musterroll.web.deps import (
     client_address,
     search_limit,
 )
+from musterroll.web.extract_pdf import extract_pdf
 from musterroll.web.family import (
     FamilyReportForm,
     SearchAnswer,
+    case_extract,
     lookup_report,
     report_missing,
     search_person,
@@ -151,7 +153,7 @@ def case_form(request: Request, engine: Register, settings: Settings, language: 
     """A case's state for the family holding its secret."""
     case = lookup_report(engine, case_number, secret, actor=_actor(request, settings, user))
     return render(request, "case.html", language, user=user, case=case, tried=True,
-                  status_code=200 if case else 404)
+                  secret=secret.strip() if case else None, status_code=200 if case else 404)
 
 
 @router.post("/api/family/case", response_model=CaseOut, tags=["family"],
@@ -168,3 +170,42 @@ def case_json(request: Request, engine: Register, settings: Settings, user: Curr
     return CaseOut(**case)
 
 
+
+
+def _pdf(extract: dict[str, Any], language: str) -> Response:
+    name = f"musterroll-{extract['case_number']}.pdf"
+    # The extract is personal: never kept by a shared cache or the browser's.
+    return Response(extract_pdf(extract, language=language), media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "no-store"})
+
+
+@router.post("/family/case/extract", include_in_schema=False, dependencies=Limited,
+             response_model=None)
+def case_extract_form(request: Request, engine: Register, settings: Settings,
+                      language: Language, user: CurrentUser,
+                      case_number: Annotated[str, Form(max_length=20)] = "",
+                      secret: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """The case's PDF extract (form, POST so that the secret stays out of the URL)."""
+    extract = case_extract(engine, case_number, secret, actor=_actor(request, settings, user))
+    if extract is None:
+        return render(request, "case.html", language, user=user, case=None, tried=True,
+                      status_code=404)
+    return _pdf(extract, language)
+
+
+@router.post("/api/family/case/extract", tags=["family"], dependencies=Limited,
+             response_class=Response,
+             responses={200: {"content": {"application/pdf": {}},
+                              "description": "the extract as a PDF"},
+                        404: {"description": "no such case or secret"},
+                        403: {"description": "no CSRF token"},
+                        429: {"description": "rate limit"}})
+def case_extract_json(request: Request, engine: Register, settings: Settings,
+                      language: Language, user: CurrentUser, body: CaseIn) -> Response:
+    """A case's extract as a PDF (same content as the page's); 404 for a wrong secret."""
+    extract = case_extract(engine, body.case_number, body.secret,
+                           actor=_actor(request, settings, user))
+    if extract is None:
+        raise HTTPException(404, "no case with this number and secret")
+    return _pdf(extract, language)
