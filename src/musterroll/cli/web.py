@@ -13,8 +13,13 @@ def serve_command(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    workers: int = typer.Option(
+        1, "--workers", help="Worker processes: only 1, because the family search's rate "
+        "limit is counted in the memory of one process."),
 ) -> None:
     """Serve the web app (dashboard, family search, caseworker pages) with uvicorn."""
+    import os
+
     import uvicorn
     from pydantic import ValidationError
     from sqlalchemy.engine import make_url
@@ -22,6 +27,15 @@ def serve_command(
     from musterroll.store import RegisterError, open_register
     from musterroll.web import create_app, load_settings
 
+    # uvicorn would also take WEB_CONCURRENCY; each worker would count its own searches
+    # and the per-client limit would multiply by the number of workers (issue 8).
+    asked = {"--workers": str(workers), "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY")}
+    for where, value in asked.items():
+        if value not in (None, "", "1"):
+            raise fail(f"{where}={value}: musterroll serve runs one worker, because the family "
+                       "search's rate limit lives in the memory of one process and several "
+                       "workers would each allow the full limit; run one worker (behind a "
+                       "reverse proxy if need be)")
     try:
         web_settings = load_settings(db_url=settings(ctx).db_url)
         open_register(web_settings.db_url).dispose()  # fail here, not in the server
@@ -30,7 +44,7 @@ def serve_command(
     shown = make_url(web_settings.db_url).render_as_string(hide_password=True)
     err.print(f"serving the register {shown} at http://{host}:{port}/", highlight=False)
     uvicorn.run(create_app(web_settings), host=host, port=port, log_level="info",
-                proxy_headers=web_settings.trust_forwarded_for)
+                proxy_headers=web_settings.trust_forwarded_for, workers=1)
 
 
 users_app = typer.Typer(help="Web app accounts.", no_args_is_help=True)
