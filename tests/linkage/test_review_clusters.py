@@ -90,6 +90,21 @@ def test_a_decided_bridge_or_a_person_too_big_stays_out_of_cluster_items() -> No
     assert queue["kind"].tolist() == ["pair"] * 3  # 3~4, 2~4 and 6~7 as pairs
 
 
+def test_refusals_a_reviewer_made_and_empty_inputs_make_no_cluster_items() -> None:
+    refused = _refused((5, 6, 30.0, "cannot_link"))
+    different = pd.DataFrame({"record_id_l": [5], "record_id_r": [6],
+                              "decision": ["different"]})
+    edges = pd.concat([_edges((1, 2, 20.0), (2, 3, 20.0)), _edges((5, 6, 30.0))])
+    labels = np.array([0, 0, 0, 3, 4, 5, 6])
+    for decided in (NO_DECISIONS, different):
+        queue = build_queue(edges, refused, decided, Thresholds(), record_ids=IDS,
+                            labels=labels)
+        assert "cluster" not in queue["kind"].tolist()
+    empty = build_queue(_edges(), _refused(), NO_DECISIONS, Thresholds(), record_ids=IDS,
+                        labels=LABELS)
+    assert empty.empty and list(empty.columns)[:3] == ["kind", "record_id_l", "record_id_r"]
+
+
 def _cluster_item(engine: Any, reason: str) -> dict[str, Any]:
     return next(item for item in open_items(engine, limit=1000)
                 if item["kind"] == "cluster" and item["reason"].startswith(reason))

@@ -164,8 +164,9 @@ def _cluster_items(
     if len(refused):
         r = _ordered(refused)
         r = r[r["reason"] != "cannot_link"]  # a reviewer already said so
-        r = r[[(a, b) not in known for a, b in
-               zip(r["record_id_l"].tolist(), r["record_id_r"].tolist(), strict=True)]]
+        r = r[np.array([(a, b) not in known for a, b in
+                        zip(r["record_id_l"].tolist(), r["record_id_r"].tolist(), strict=True)],
+                       dtype=bool)]
         ca = cluster[_positions(position, r["record_id_l"])]
         cb = cluster[_positions(position, r["record_id_r"])]
         if len(r):
@@ -273,7 +274,7 @@ def build_queue(
                        for a in records for b in records if a < b}
             keys = zip(queue["record_id_l"].tolist(), queue["record_id_r"].tolist(),
                        strict=True)
-            queue = queue[[k not in covered for k in keys]]
+            queue = queue[np.array([k not in covered for k in keys], dtype=bool)]
             queue = pd.concat([clusters, queue[QUEUE_COLUMNS]], ignore_index=True)
     if len(decided):
         known = _decided_keys(decided)
