@@ -16,6 +16,7 @@ from musterroll.store import open_register
 from musterroll.web import (
     routes_auth,
     routes_family,
+    routes_imports,
     routes_persons,
     routes_public,
     routes_review,
@@ -98,6 +99,7 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
     app.middleware("http")(_guard(settings))
     app.add_exception_handler(HTTPException, handle_http_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (routes_public, routes_family, routes_auth, routes_persons, routes_review):
+    for module in (routes_public, routes_family, routes_auth, routes_persons,
+                   routes_review, routes_imports):
         app.include_router(module.router)
     return app
