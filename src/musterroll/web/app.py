@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from musterroll import __version__
 from musterroll.store import open_register
 from musterroll.web import (
+    routes_analyst,
     routes_auth,
     routes_family,
     routes_imports,
@@ -100,6 +101,6 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
     app.add_exception_handler(HTTPException, handle_http_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_public, routes_family, routes_auth, routes_persons,
-                   routes_review, routes_imports):
+                   routes_review, routes_imports, routes_analyst):
         app.include_router(module.router)
     return app

@@ -1,0 +1,56 @@
+"""Analysts' pseudonymised person data (``web.analyst``): a page and its JSON twin.
+
+Analysts (and admins) see no names, service numbers, settlements or full dates; they
+still get 403 on the caseworkers' ``/api/persons/{id}``. Each view is audit-logged.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine
+
+from musterroll.store.audit import append_audit
+from musterroll.web.analyst import analyst_persons
+from musterroll.web.auth import User
+from musterroll.web.deps import Language, Register, Settings, require_role
+from musterroll.web.pages import render
+from musterroll.web.settings import WebSettings
+
+__all__ = ["router"]
+
+router = APIRouter()
+Analyst = Annotated[User, Depends(require_role("analyst", "admin"))]
+Limit = Annotated[int, Query(ge=1, le=10_000, description="Persons per page.")]
+Offset = Annotated[int, Query(ge=0, le=2**31, description="Persons to skip.")]
+
+
+def _persons(engine: Engine, settings: WebSettings, user: User, limit: int, offset: int,
+             via: str) -> dict[str, Any]:
+    data = analyst_persons(engine, settings.secret_key, limit=limit, offset=offset)
+    with engine.begin() as conn:
+        append_audit(conn, action="analyst persons view", subject="persons:pseudonymised",
+                     actor=user.name, detail={"role": user.role, "via": via,
+                                              "offset": offset, "limit": limit,
+                                              "persons": len(data["persons"])})
+    return data
+
+
+@router.get("/analyst", response_class=HTMLResponse, include_in_schema=False)
+def analyst_page(request: Request, engine: Register, settings: Settings, language: Language,
+                 user: Analyst, limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+                 offset: Offset = 0) -> HTMLResponse:
+    """A page of pseudonymised persons, with the JSON twin for the whole register."""
+    data = _persons(engine, settings, user, limit, offset, "page")
+    return render(request, "analyst.html", language, user=user, data=data)
+
+
+@router.get("/api/analyst/persons", tags=["analyst"],
+            responses={401: {"description": "not logged in"},
+                       403: {"description": "role may not see analysts' data"}})
+def analyst_json(engine: Register, settings: Settings, user: Analyst, limit: Limit = 1000,
+                 offset: Offset = 0) -> dict[str, Any]:
+    """Pseudonymised persons: status, sex, birth year, oblast, lists, months; no names."""
+    return _persons(engine, settings, user, limit, offset, "api")
