@@ -1,20 +1,54 @@
-"""`estimate`: multiple systems estimation of the undocumented."""
+"""`estimate`: multiple systems estimation of the undocumented, from a table or the register."""
 
 from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
-from musterroll.cli.app import app, err, fail
+from musterroll.cli.app import app, err, fail, open_register_or_fail
+
+if TYPE_CHECKING:
+    from musterroll.estimate.report import RegisterRun
 
 
 @app.command("estimate")
 def estimate_cmd(
-    table: str = typer.Option(..., "--table", help="CSV: one 0/1 column per list and `count`."),
+    ctx: typer.Context,
+    table: str = typer.Option(
+        None, "--table",
+        help="CSV: one 0/1 column per list and `count`. Without it: the register (--db).",
+    ),
     method: str = typer.Option(
         "loglinear", "--method", help="chapman, loglinear, lcmcr, dga or all."
     ),
     stratum: str = typer.Option(None, "--stratum", help="Column of the table holding the stratum."),
+    status: str = typer.Option(
+        "killed", "--status",
+        help="Register: derived status(es) in scope, comma-separated: killed (the death "
+        "toll), missing, released, found_alive.",
+    ),
+    by: str = typer.Option(
+        None, "--by", help="Register: strata by status, oblast, period (year) or sex."
+    ),
+    lists: str = typer.Option(
+        "source", "--lists",
+        help="Register: a list is a source (family reports and exchanges one list per kind) "
+        "or a source kind (`kind`).",
+    ),
+    as_of: str = typer.Option(None, "--as-of", help="Register: as known on this ISO day."),
+    linkage_spread: bool = typer.Option(
+        False, "--linkage-spread",
+        help="Register: re-estimate with the persons of shifted linkage thresholds.",
+    ),
+    shifts: str = typer.Option(
+        "-4,-2,0,2,4", "--shifts", help="Linkage spread: threshold shifts (match weights)."
+    ),
+    save: bool = typer.Option(
+        False, "--save", help="Register: store the estimate for the dashboard and claims."
+    ),
     level: float = typer.Option(0.95, "--level", help="Interval level."),
     seed: int = typer.Option(None, "--seed", help="Seed of all random draws (in the output)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout."),
@@ -32,23 +66,84 @@ def estimate_cmd(
     thinning: int = typer.Option(None, "--thinning", help="lcmcr: sweeps per draw (default 100)."),
     delta: float = typer.Option(None, "--delta", help="dga: prior persons per cell (2^-J)."),
 ) -> None:
-    """Estimate how many persons no list has seen, from a capture table."""
+    """Estimate how many persons no list has seen, from a capture table or the register."""
     from musterroll.estimate import TableError
-    from musterroll.estimate.report import render, run_table_file, to_json
+    from musterroll.estimate.report import render, render_spread, run_table_file, to_json
 
     options = {
         "pair": pair.split(",") if pair else None, "criterion": criterion, "interval": interval,
         "bootstrap": bootstrap, "max_order": max_order, "k": k, "chains": chains,
         "burnin": burnin, "samples": samples, "thinning": thinning, "delta": delta,
     }
-    try:
-        with err.status(f"estimating ({method})"):
-            results, notes = run_table_file(
-                table, method, stratum=stratum, level=level, seed=seed, options=options
-            )
-    except (TableError, ValueError) as exc:
-        raise fail(str(exc)) from exc
+    if table is not None:
+        register_only = {"--by": by, "--as-of": as_of, "--linkage-spread": linkage_spread,
+                         "--save": save}
+        given = [name for name, value in register_only.items() if value]
+        if given:
+            raise fail(f"{', '.join(given)} apply to estimates from the register, not to "
+                       "--table (drop --table to estimate from the register at --db)")
+        try:
+            with err.status(f"estimating ({method})"):
+                results, notes = run_table_file(
+                    table, method, stratum=stratum, level=level, seed=seed, options=options
+                )
+        except (TableError, ValueError) as exc:
+            raise fail(str(exc)) from exc
+        if as_json:
+            typer.echo(to_json(results, notes))
+        else:
+            Console().print(render(results, notes))
+        return
+    if stratum is not None:
+        raise fail("--stratum names a column of --table; from the register use --by")
+    if save and method == "all":
+        raise fail("--save stores one method's estimate: choose --method")
+    run = _run_register(ctx, method, status=status, by=by, as_of=as_of, lists=lists,
+                        level=level, seed=seed, options=options, save=save,
+                        shifts=_shifts(shifts) if linkage_spread else None)
     if as_json:
-        typer.echo(to_json(results, notes))
-    else:
-        Console().print(render(results, notes))
+        typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False))
+        return
+    console = Console()
+    h = run.histories
+    console.print(f"{h.metric} from the register (link run {h.link_run_id}"
+                  f"{', as of ' + h.as_of if h.as_of else ''}), lists: {', '.join(h.lists)}",
+                  highlight=False)
+    console.print(render(run.results, run.notes))
+    if run.spread is not None:
+        console.print(render_spread(run.spread, run.persons))
+
+
+def _shifts(text: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError as exc:
+        raise fail(f"--shifts takes comma-separated numbers, not {text!r}") from exc
+
+
+def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
+                  **kwargs: Any) -> RegisterRun:
+    """Estimate from the register at --db (and store the result with --save)."""
+    from musterroll.estimate import TableError
+    from musterroll.estimate.register import RegisterInputError
+    from musterroll.estimate.report import run_register
+    from musterroll.estimate.store import save_estimate
+    from musterroll.linkage.sensitivity import SensitivityError
+
+    statuses = [s.strip() for s in status.split(",") if s.strip()]
+    engine = open_register_or_fail(ctx)
+    try:
+        with err.status(f"estimating ({method}) from the register"):
+            run = run_register(engine, method, status=statuses, **kwargs)
+        if save:
+            h = run.histories
+            saved = save_estimate(engine, run.results[0], metric=h.metric, by=h.by,
+                                  as_of=h.as_of, link_run_id=h.link_run_id,
+                                  outside=h.outside, spread=run.spread,
+                                  persons=run.persons)
+            err.print(f"stored as estimate {saved} of {h.metric}", highlight=False)
+    except (TableError, RegisterInputError, SensitivityError, ValueError) as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+    return run

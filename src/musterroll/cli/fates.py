@@ -299,15 +299,18 @@ def claims_list_command(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List the claims, each beside the register's documented count as of its date."""
+    from musterroll.estimate.store import install_estimate_hook
     from musterroll.register import is_stale
     from musterroll.register.claims import list_claims
 
     engine = open_register_or_fail(ctx)
+    remove_hook = install_estimate_hook(engine)  # claims beside the stored estimates
     try:
         if is_stale(engine):
             _derive_with_progress(engine)
         claims = list_claims(engine)
     finally:
+        remove_hook()
         engine.dispose()
     if as_json:
         typer.echo(json.dumps(claims, ensure_ascii=False, indent=2, default=str))

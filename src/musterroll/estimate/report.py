@@ -4,24 +4,40 @@
 routes each given option to the methods that take it, runs one method or all of them and
 returns the results with the cross-method warnings. `to_json` and `render` present them;
 documented counts and estimates sit in separate columns, never in one figure.
+`run_register` is what `musterroll estimate` without `--table` calls: capture tables
+from the register (``estimate.register``), optionally the spread over linkage thresholds.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from musterroll.estimate.api import compare_methods, estimate_strata, method_settings
-from musterroll.estimate.result import Estimate
+from musterroll.estimate.register import CaptureHistories, capture_tables, tables_for_memberships
+from musterroll.estimate.result import Estimate, fresh_seed
+from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
 from musterroll.estimate.table import read_tables
 
-__all__ = ["ALL_METHODS", "render", "run_table_file", "to_json"]
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+__all__ = [
+    "ALL_METHODS",
+    "RegisterRun",
+    "render",
+    "render_spread",
+    "run_register",
+    "run_table_file",
+    "to_json",
+]
 
 ALL_METHODS = ("chapman", "loglinear", "lcmcr", "dga")
 
@@ -52,15 +68,10 @@ def run_table_file(
         TableError: an unreadable table.
     """
     tables = read_tables(path, stratum=stratum)
-    given = {k: v for k, v in (options or {}).items() if v is not None}
-    methods = list(ALL_METHODS) if method == "all" else [method]
-    routed = {m: {k: v for k, v in given.items() if k in method_settings(m)} for m in methods}
-    unused = set(given) - {k for r in routed.values() for k in r}
-    if unused:
-        raise ValueError(f"option(s) {sorted(unused)} do not apply to method {method!r}")
-    if len(methods) == 1:
+    routed = _route(method, options)
+    if method != "all":
         return [estimate_strata(tables, method, level=level, seed=seed, **routed[method])], []
-    return compare_methods(tables, methods, level=level, seed=seed, settings=routed)
+    return compare_methods(tables, list(ALL_METHODS), level=level, seed=seed, settings=routed)
 
 
 def to_json(estimates: Sequence[Estimate], warnings: Sequence[str]) -> str:
@@ -124,3 +135,114 @@ def _details(e: Estimate) -> str:
     if e.method == "chapman" and "pair" in d:
         return f"lists {' x '.join(d['pair'])}, overlap {d['m']}"
     return str(d.get("combination", ""))
+
+
+@dataclass
+class RegisterRun:
+    """Estimates from the register's capture histories, with their provenance.
+
+    Attributes:
+        results: one estimate per method (a combination of strata when stratified).
+        notes: warnings across methods.
+        histories: the capture tables and where they came from.
+        spread: estimates over linkage thresholds (``--linkage-spread``), or None.
+        persons: threshold shift -> persons of the whole register at that shift.
+    """
+
+    results: list[Estimate]
+    notes: list[str]
+    histories: CaptureHistories
+    spread: LinkageSpread | None = None
+    persons: dict[float, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: the estimate's fields (or estimates), plus metric and provenance."""
+        h = self.histories
+        out: dict[str, Any] = json.loads(to_json(self.results, self.notes))
+        out |= {"metric": h.metric, "statuses": list(h.statuses), "by": h.by,
+                "as_of": h.as_of, "link_run_id": h.link_run_id, "outside": h.outside}
+        if self.spread is not None:
+            out["linkage_spread"] = self.spread.to_dict() | {
+                "persons": {str(k): v for k, v in self.persons.items()}}
+        return out
+
+
+def run_register(
+    engine: Engine,
+    method: str,
+    *,
+    status: str | Sequence[str] = "killed",
+    by: str | None = None,
+    as_of: str | None = None,
+    lists: str = "source",
+    level: float = 0.95,
+    seed: int | None = None,
+    options: dict[str, Any] | None = None,
+    shifts: Sequence[float] | None = None,
+) -> RegisterRun:
+    """Estimate from the register's capture histories (``estimate.register``).
+
+    Args:
+        engine: a linked and derived register.
+        method: a method name or "all".
+        status, by, as_of, lists: as ``capture_tables``.
+        level, seed, options: as ``run_table_file``.
+        shifts: threshold shifts to re-estimate over (``linkage.sensitivity``); None: no
+            linkage spread. Needs a single method.
+    Returns:
+        The estimates; the register's input caveats lead each estimate's warnings.
+    Raises:
+        RegisterInputError: no linkage or derived statuses; TableError: unusable tables;
+        ValueError: an option no chosen method takes, or a spread asked with "all".
+    """
+    histories = capture_tables(engine, status=status, by=by, as_of=as_of, lists=lists)
+    routed = _route(method, options)
+    seed = fresh_seed() if seed is None else seed
+    if method == "all":
+        if shifts is not None:
+            raise ValueError("the linkage spread needs one method, not 'all'")
+        results, notes = compare_methods(histories.tables, list(ALL_METHODS), level=level,
+                                         seed=seed, settings=routed)
+    else:
+        results = [estimate_strata(histories.tables, method, level=level, seed=seed,
+                                   **routed[method])]
+        notes = []
+    for result in results:
+        result.warnings[:0] = histories.warnings
+    run = RegisterRun(results=results, notes=notes, histories=histories)
+    if shifts is not None:
+        from musterroll.linkage.sensitivity import cluster_over_thresholds
+
+        linkages = cluster_over_thresholds(engine, shifts)
+        tables = tables_for_memberships(histories, linkages.memberships)
+        run.spread = estimate_over_linkages(tables, method, level=level, seed=seed,
+                                            **routed[method])
+        run.persons = linkages.persons
+    return run
+
+
+def _route(method: str, options: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Each chosen method's settings from the user's options (None values ignored)."""
+    given = {k: v for k, v in (options or {}).items() if v is not None}
+    methods = list(ALL_METHODS) if method == "all" else [method]
+    routed = {m: {k: v for k, v in given.items() if k in method_settings(m)} for m in methods}
+    unused = set(given) - {k for r in routed.values() for k in r}
+    if unused:
+        raise ValueError(f"option(s) {sorted(unused)} do not apply to method {method!r}")
+    return routed
+
+
+def render_spread(spread: LinkageSpread, persons: dict[float, int]) -> Group:
+    """A Rich table of the estimate at each linkage threshold shift, and the spread."""
+    table = Table(title="Linkage sensitivity: the same estimate at shifted thresholds",
+                  caption="shift: match-weight units added to the clustering thresholds "
+                  "(negative joins more records into one person)")
+    for name in ("shift", "persons linked", "documented", "estimate", "interval"):
+        table.add_column(name, justify="right")
+    for shift, e in spread.estimates.items():
+        table.add_row(f"{shift:+g}", f"{persons.get(shift, 0):,}", f"{e.observed:,}",
+                      f"{e.estimate:,.0f}", _interval(e))
+    lines = [Text(f"estimates range {spread.lowest:,.0f} to {spread.highest:,.0f}; "
+                  f"intervals {spread.lower:,.0f} to {spread.upper:,.0f}")]
+    lines += [Text(f"! {w}", style="yellow") for w in spread.warnings]
+    return Group(table, *lines)

@@ -80,9 +80,13 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = engine is None
         app.state.engine = open_register(settings.db_url) if own else engine
+        from musterroll.estimate.store import install_estimate_hook  # stored estimates
+
+        remove_hook = install_estimate_hook(app.state.engine)
         try:
             yield
         finally:
+            remove_hook()
             if own:
                 app.state.engine.dispose()
 

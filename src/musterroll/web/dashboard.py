@@ -11,11 +11,12 @@ import threading
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, inspect, select
 
 from musterroll.register import is_stale
 from musterroll.register.claims import list_claims
 from musterroll.register.counts import count_statuses, estimate_hook
+from musterroll.store.estimate_models import estimates_table
 from musterroll.store.fates_models import claims_table, fate_runs_table, fate_statuses_table
 
 __all__ = ["PUBLIC_METRICS", "build_dashboard", "suppress"]
@@ -53,7 +54,9 @@ def _version(engine: Engine) -> tuple[Any, ...]:
     with engine.connect() as conn:
         run = conn.execute(select(func.max(fate_runs_table.c.id))).scalar()
         claim = conn.execute(select(func.max(claims_table.c.id))).scalar()
-    return (str(engine.url), run, claim, date.today().isoformat())
+        estimate = conn.execute(select(func.max(estimates_table.c.id))).scalar() if inspect(
+            conn).has_table("estimates") else None  # a newly stored estimate shows at once
+    return (str(engine.url), run, claim, estimate, date.today().isoformat())
 
 
 def _series(engine: Engine, points: int, threshold: int) -> dict[str, Any]:

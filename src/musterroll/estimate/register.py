@@ -1,0 +1,373 @@
+"""Capture histories from the register: persons by lists, per stratum.
+
+What a *list* is. A list is one source (``sources.name``), except for the kinds whose
+sources are many small lists of one provider: every family's report sent through the web
+app is its own one-row source, and every prisoner exchange is one source per side. Each of
+those kinds counts as one list (named after the kind: ``family_report``, ``exchange``);
+one report per list would make thousands of lists of one person. With ``lists="kind"``
+every source kind is one list (two obituary sites become one ``open_source`` list), for
+registers with many sources of few records.
+
+Who is in scope. A person is in scope for a status (``killed`` for the death toll,
+``missing``, ``released``, ``found_alive``) when the register's derived status
+(``fate_statuses``, as known on `as_of`) is that status. A list *captures* a person in
+scope when it holds a record of that person whose own status states that fate (for the
+dead: killed, identified, remains_recovered or declared_dead). A record of the dead on
+the missing register therefore does not capture the death: otherwise a person seen only
+on the missing register could never be in scope (a structural zero the estimators do not
+model), and a list of the missing would look strongly dependent on the lists of the dead.
+A person in scope whose status rests on no list record stating it (a court's declaration
+entered by hand) is documented but cannot be in a capture table: they are counted in
+``outside`` and named in a warning, never silently dropped.
+
+Strata (``by``): ``status`` (when several statuses are in scope), ``oblast`` (the
+person's home oblast, as ``linkage.features.oblast_key`` reads it), ``period`` (year of
+the death, disappearance or release), ``sex`` (from the person's records). A stratum with
+fewer than ``MIN_STRATUM`` persons or fewer than 2 lists with persons is pooled with the
+other small ones into one stratum, with a warning. Strata are estimated separately and
+combined by ``estimate_strata``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, and_, func, or_, select
+
+from musterroll.estimate.table import CaptureTable, TableError
+from musterroll.register.light import statuses as fate_statuses
+
+__all__ = [
+    "BY",
+    "EVIDENCE",
+    "GROUPED_KINDS",
+    "LIST_CHOICES",
+    "METRIC_OF_STATUS",
+    "MIN_STRATUM",
+    "CaptureHistories",
+    "RegisterInputError",
+    "capture_tables",
+    "tables_for_memberships",
+]
+
+# Derived status -> the record statuses that state it (DESIGN.md's canonical statuses).
+EVIDENCE: dict[str, frozenset[str]] = {
+    "killed": frozenset({"killed", "identified", "remains_recovered", "declared_dead"}),
+    "missing": frozenset({"missing", "captured"}),
+    "released": frozenset({"released"}),
+    "found_alive": frozenset({"found_alive"}),
+}
+# Derived status -> the metric of `register.counts` its estimate stands beside.
+METRIC_OF_STATUS: dict[str, str] = {
+    "killed": "killed", "missing": "missing_now", "released": "released",
+    "found_alive": "found_alive",
+}  # fmt: skip
+BY: tuple[str, ...] = ("status", "oblast", "period", "sex")
+LIST_CHOICES: tuple[str, ...] = ("source", "kind")
+# Kinds whose sources are many small lists of one provider: one list per kind.
+GROUPED_KINDS: frozenset[str] = frozenset({"family_report", "exchange"})
+MIN_STRATUM = 20  # fewer persons than this: pooled with the other small strata
+UNKNOWN = "unknown"
+_PERIOD_DATE = {"killed": "death_date", "missing": "missing_date",
+                "released": "released_date", "found_alive": "missing_date"}
+
+
+class RegisterInputError(ValueError):
+    """The register cannot give capture histories yet (no linkage, no derived statuses)."""
+
+
+@dataclass
+class CaptureHistories:
+    """The capture tables of one estimate from the register, and where they came from.
+
+    Attributes:
+        tables: one table per stratum (one table when unstratified).
+        statuses: the derived statuses in scope.
+        by: the stratification, or None.
+        as_of: the register as known on this day (None: all evidence).
+        lists: every list name used, in table order.
+        link_run_id: the linkage run whose persons were counted.
+        outside: persons in scope with no list record stating their status.
+        warnings: caveats about the inputs (pooled strata, persons outside, stale statuses).
+        records: the capturing records: record_id, person_id, list, stratum (for
+            re-grouping them under another linkage, ``tables_for_memberships``).
+    """
+
+    tables: list[CaptureTable]
+    statuses: tuple[str, ...]
+    by: str | None
+    as_of: str | None
+    lists: tuple[str, ...]
+    link_run_id: int | None
+    outside: int
+    warnings: list[str] = field(default_factory=list)
+    records: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    @property
+    def observed(self) -> int:
+        """Persons in the tables (documented and on at least one list)."""
+        return sum(t.observed for t in self.tables)
+
+    @property
+    def metric(self) -> str:
+        """The counts metric these tables estimate (e.g. "killed"), or the statuses joined."""
+        if len(self.statuses) == 1:
+            return METRIC_OF_STATUS[self.statuses[0]]
+        return "+".join(self.statuses)
+
+
+def capture_tables(
+    engine: Engine,
+    *,
+    status: str | Sequence[str] = "killed",
+    by: str | None = None,
+    as_of: str | date | None = None,
+    lists: str = "source",
+    min_stratum: int = MIN_STRATUM,
+) -> CaptureHistories:
+    """Build the capture tables of persons in scope from the current linkage.
+
+    Args:
+        engine: a linked and derived register.
+        status: derived status(es) in scope, from ``EVIDENCE`` (default "killed").
+        by: None or one of ``BY``.
+        as_of: ISO day: the register as known then (statuses valid then, records whose
+            evidence was known by then). None: all evidence.
+        lists: "source" (default; family reports and exchanges one list per kind) or
+            "kind" (one list per source kind).
+        min_stratum: strata with fewer persons are pooled.
+    Returns:
+        The tables with their provenance and caveats.
+    Raises:
+        ValueError: an unknown status, stratification or list choice.
+        RegisterInputError: no linkage or no derived statuses yet.
+        TableError: no person in scope on any list, or strata too small even pooled.
+    """
+    statuses = (status,) if isinstance(status, str) else tuple(status)
+    _check_choices(statuses, by, lists)
+    day = as_of.isoformat() if isinstance(as_of, date) else as_of
+    persons, run_id, notes = _read_persons(engine, statuses, day)
+    records = _read_records(engine, day, lists)
+    records = records.merge(persons[["person_id", "status"]], on="person_id")
+    wanted = records.apply(lambda r: r["record_status"] in EVIDENCE[r["status"]], axis=1) \
+        if len(records) else pd.Series([], dtype=bool)
+    records = records[wanted.astype(bool)]
+    captured = set(records["person_id"].tolist())
+    outside = int((~persons["person_id"].isin(captured)).sum())
+    if outside:
+        notes.append(
+            f"{outside} person(s) with status {'/'.join(statuses)} have no list record "
+            "stating it (e.g. a court's declaration or a manual event): they are documented "
+            "but outside the capture tables, and not part of `observed`"
+        )
+    persons = persons[persons["person_id"].isin(captured)].copy()
+    if persons.empty:
+        raise TableError(
+            f"no person with status {'/'.join(statuses)} is on any list that states it: "
+            "nothing to estimate from"
+        )
+    persons["stratum"] = _strata(persons, records, by)
+    records = records.merge(persons[["person_id", "stratum"]], on="person_id")
+    source = f"register link run {run_id}" + (f" as of {day}" if day else "")
+    names = tuple(sorted(records["list"].unique().tolist()))
+    tables, pooled = _tables(records[["person_id", "list", "stratum"]], names, by,
+                             source=source, min_stratum=min_stratum)
+    return CaptureHistories(
+        tables=tables, statuses=statuses, by=by, as_of=day, lists=names,
+        link_run_id=run_id, outside=outside, warnings=notes + pooled,
+        records=records[["record_id", "person_id", "list", "stratum"]].reset_index(drop=True),
+    )
+
+
+def tables_for_memberships(
+    histories: CaptureHistories,
+    memberships: Mapping[float, pd.Series],
+    *,
+    min_stratum: int = MIN_STRATUM,
+) -> dict[float, list[CaptureTable]]:
+    """Re-group the capturing records into persons as other linkages would.
+
+    The records in scope stay those of `histories` (their status and list do not depend
+    on linkage); only which of them are one person changes. A person of another linkage
+    takes the stratum most of its records have under the current one.
+
+    Args:
+        histories: ``capture_tables`` output.
+        memberships: label (e.g. threshold shift) -> Series record_id -> person/cluster
+            label (``linkage.sensitivity.cluster_over_thresholds``).
+        min_stratum: as ``capture_tables``.
+    Returns:
+        label -> the strata's capture tables under that linkage.
+    Raises:
+        TableError: a linkage that leaves capturing records without a person.
+    """
+    out: dict[float, list[CaptureTable]] = {}
+    base = histories.records
+    for label, membership in memberships.items():
+        cluster = base["record_id"].map(membership)
+        if cluster.isna().any():
+            missing = base.loc[cluster.isna(), "record_id"].head(5).tolist()
+            raise TableError(
+                f"linkage {label}: records {missing} are in scope but in no person; the "
+                "register changed since it was scored, run the estimate again"
+            )
+        frame = base.assign(person_id=cluster.astype("int64"))
+        strata = frame.groupby("person_id")["stratum"].agg(lambda s: s.mode().iloc[0])
+        frame["stratum"] = frame["person_id"].map(strata)
+        tables, _ = _tables(frame[["person_id", "list", "stratum"]], histories.lists,
+                            histories.by, source=f"linkage {label}", min_stratum=min_stratum)
+        out[label] = tables
+    return out
+
+
+def _check_choices(statuses: tuple[str, ...], by: str | None, lists: str) -> None:
+    unknown = [s for s in statuses if s not in EVIDENCE]
+    if unknown or not statuses:
+        raise ValueError(f"status must be among {', '.join(EVIDENCE)}, not {list(statuses)}")
+    if by is not None and by not in BY:
+        raise ValueError(f"--by must be one of {', '.join(BY)}, not {by!r}")
+    if lists not in LIST_CHOICES:
+        raise ValueError(f"lists must be one of {', '.join(LIST_CHOICES)}, not {lists!r}")
+
+
+def _read_persons(
+    engine: Engine, statuses: tuple[str, ...], day: str | None
+) -> tuple[pd.DataFrame, int | None, list[str]]:
+    """Persons whose derived status (as known on `day`) is in `statuses`."""
+    from musterroll.register.light import is_stale
+    from musterroll.store.fates_models import fate_runs_table
+    from musterroll.store.linkage_models import person_records_table, runs_table
+
+    s = fate_runs_table.c
+    with engine.connect() as conn:
+        link_run = conn.execute(
+            select(func.max(person_records_table.c.run_id))).scalar()
+        if link_run is None:
+            raise RegisterInputError(
+                "the register has no linkage yet: run `musterroll link` (then "
+                "`musterroll fates derive`) before estimating from it")
+        derived = conn.execute(select(func.max(s.id)).where(s.finished_at.is_not(None))
+                               ).scalar()
+        if derived is None:
+            raise RegisterInputError(
+                "the register has no derived statuses yet: run `musterroll fates derive`")
+        stale = is_stale(conn)
+        finished = conn.execute(select(runs_table.c.finished_at)
+                                .where(runs_table.c.id == link_run)).scalar()
+        st = fate_statuses
+        when = st.c.valid_to.is_(None) if day is None else and_(
+            st.c.valid_from <= day, or_(st.c.valid_to.is_(None), st.c.valid_to > day))
+        rows = conn.execute(
+            select(st.c.person_id, st.c.status, st.c.oblast, st.c.death_date,
+                   st.c.missing_date, st.c.released_date)
+            .where(when, st.c.status.in_(statuses))).all()
+    notes = []
+    if stale:
+        notes.append(
+            "records, events or linkage changed since statuses were last derived: run "
+            "`musterroll fates derive` for tables that reflect them")
+    if finished is None:
+        notes.append(f"link run {link_run} did not finish")
+    frame = pd.DataFrame(rows, columns=["person_id", "status", "oblast", "death_date",
+                                        "missing_date", "released_date"])
+    frame["person_id"] = frame["person_id"].astype("int64")
+    return frame, int(link_run), notes
+
+
+def _read_records(engine: Engine, day: str | None, lists: str) -> pd.DataFrame:
+    """Every linked record: record_id, person_id, list, record_status, sex."""
+    from musterroll.store.fates_models import fate_events_table
+    from musterroll.store.linkage_models import person_records_table
+    from musterroll.store.models import records_table, sources_table
+
+    m, r, s = person_records_table.c, records_table.c, sources_table.c
+    query = (
+        select(m.record_id, m.person_id, s.name, s.kind, r.status, r.sex)
+        .select_from(person_records_table.join(records_table, r.id == m.record_id)
+                     .join(sources_table, s.id == r.source_id))
+    )
+    if day is not None:
+        # As the derived statuses do: a record counts from the day its evidence was known.
+        e = fate_events_table.c
+        query = query.where(m.record_id.in_(
+            select(e.record_id).where(e.known_on <= day, e.record_id.is_not(None))))
+    with engine.connect() as conn:
+        frame = pd.DataFrame(conn.execute(query).all(),
+                             columns=["record_id", "person_id", "source", "kind",
+                                      "record_status", "sex"])
+    frame[["record_id", "person_id"]] = frame[["record_id", "person_id"]].astype("int64")
+    kind = frame["kind"].fillna("unknown_kind")
+    if lists == "kind":
+        frame["list"] = kind
+    else:
+        frame["list"] = frame["source"].where(~kind.isin(GROUPED_KINDS), kind)
+    return frame.drop(columns=["source", "kind"])
+
+
+def _strata(persons: pd.DataFrame, records: pd.DataFrame, by: str | None) -> pd.Series:
+    """The stratum label of each person (aligned with `persons`)."""
+    if by is None:
+        return pd.Series("all", index=persons.index)
+    if by == "status":
+        return persons["status"].astype(str)
+    if by == "oblast":
+        from musterroll.linkage.features import oblast_key
+
+        return persons["oblast"].map(lambda v: oblast_key(v) or UNKNOWN)
+    if by == "period":
+        column = persons["status"].map(_PERIOD_DATE)
+        days = [row[c] for (_, row), c in zip(persons.iterrows(), column, strict=True)]
+        return pd.Series([d[:4] if isinstance(d, str) and d else UNKNOWN for d in days],
+                         index=persons.index)
+    sex = records.dropna(subset=["sex"]).assign(sex=lambda f: f["sex"].str.upper())
+    sex = sex[sex["sex"].isin(["M", "F"])]
+    mode = sex.groupby("person_id")["sex"].agg(lambda v: v.mode().iloc[0] if
+                                              v.nunique() == 1 else UNKNOWN)
+    return persons["person_id"].map(mode).fillna(UNKNOWN)
+
+
+def _table(frame: pd.DataFrame, lists: tuple[str, ...], stratum: str | None,
+           source: str) -> CaptureTable:
+    seen = pd.crosstab(frame["person_id"], frame["list"]).clip(upper=1)
+    seen = seen.reindex(columns=list(lists), fill_value=0)
+    table = CaptureTable.from_histories(lists, seen.to_numpy(dtype=np.int64),
+                                        stratum=stratum, source=source)
+    usable = table.usable_lists()
+    return table.select(usable) if 2 <= len(usable) < len(lists) else table
+
+
+def _tables(frame: pd.DataFrame, lists: tuple[str, ...], by: str | None, *, source: str,
+            min_stratum: int) -> tuple[list[CaptureTable], list[str]]:
+    """One table per stratum; small or one-list strata pooled. Returns (tables, notes)."""
+    if len(lists) < 2:
+        raise TableError(
+            f"only {len(lists)} list(s) ({', '.join(lists) or 'none'}) state this status: "
+            "multiple systems estimation needs at least 2 lists (better 3 or more)")
+    if by is None:
+        return [_table(frame, lists, None, source)], []
+    good, small = [], []
+    for label, part in frame.groupby("stratum", sort=True):
+        table = _table(part, lists, f"{by}={label}", source)
+        if table.observed >= min_stratum and len(table.usable_lists()) >= 2:
+            good.append(table)
+        else:
+            small.append(str(label))
+    notes = []
+    if small:
+        pooled = frame[frame["stratum"].isin(small)]
+        name = f"{by}=other ({', '.join(small)})" if len(small) > 1 else f"{by}={small[0]}"
+        table = _table(pooled, lists, name, source)
+        if len(table.usable_lists()) < 2:
+            raise TableError(
+                f"strata {small} hold {table.observed} persons on fewer than 2 lists even "
+                "pooled: choose a coarser stratification (or none)")
+        good.append(table)
+        if len(small) > 1:
+            notes.append(
+                f"{len(small)} strata of {by} had fewer than {min_stratum} persons or fewer "
+                f"than 2 lists; they are pooled into one stratum ({', '.join(small)})")
+    return good, notes
