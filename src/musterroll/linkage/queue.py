@@ -94,26 +94,116 @@ def _pair_items(edges: pd.DataFrame, refused: pd.DataFrame, thresholds: Threshol
         kind="pair", records=None, pairs=None)
 
 
-def _bottlenecks(pairs: pd.DataFrame, n: int) -> pd.DataFrame:
+def _first_of_runs(keys: np.ndarray) -> np.ndarray:
+    """True at the first of each run of equal values in sorted `keys`."""
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return first
+
+
+def _bottlenecks(i: np.ndarray, j: np.ndarray, w: np.ndarray, c: np.ndarray, n: int
+                 ) -> pd.DataFrame:
     """Per cluster, the weakest link of its maximum spanning tree and that link's pair.
 
     Args:
-        pairs: intra-cluster pairs: i, j (record positions), w (weight), c (cluster).
+        i, j, w, c: intra-cluster pairs (record positions i < j), weights, clusters; a pair
+            given twice (a must-link on a scored pair) counts with its stronger weight.
         n: number of records.
     Returns:
-        Indexed by cluster: w (bottleneck weight), i, j (its pair).
+        Indexed by cluster: w (bottleneck weight), i, j (its pair's positions).
     """
-    pairs = pairs.sort_values("w", ascending=False).drop_duplicates(["i", "j"])
-    # A maximum spanning tree is a minimum one on (top + 1 - w): every cost positive, as
-    # scipy reads a zero as no edge.
-    cost = float(pairs["w"].max()) + 1.0 - pairs["w"].to_numpy()
-    graph = coo_matrix((cost, (pairs["i"].to_numpy(), pairs["j"].to_numpy())), shape=(n, n))
-    tree = minimum_spanning_tree(graph.tocsr()).tocoo()
-    chosen = pd.DataFrame({"i": np.minimum(tree.row, tree.col),
-                           "j": np.maximum(tree.row, tree.col)})
-    chosen = chosen.merge(pairs, on=["i", "j"], how="inner")
-    weakest = chosen.sort_values("w", kind="stable").drop_duplicates("c")
-    return weakest.set_index("c")[["w", "i", "j"]]
+    key = i.astype(np.int64) * n + j
+    order = np.lexsort((-w, key))  # by pair, strongest first
+    key, w, c = key[order], w[order], c[order]
+    first = _first_of_runs(key)
+    key, w, c = key[first], w[first], c[first]
+    # A person of two records holds by its one pair; larger ones by their spanning tree.
+    pairs_of = np.bincount(c)
+    parts = [key[pairs_of[c] == 1]]
+    big = pairs_of[c] > 1
+    if big.any():
+        # A maximum spanning tree is a minimum one on (top + 1 - w): every cost positive,
+        # as scipy reads a zero as no edge; nodes renumbered to the records involved.
+        nodes, compact = np.unique(np.concatenate([key[big] // n, key[big] % n]),
+                                   return_inverse=True)
+        m = int(big.sum())
+        cost = float(w[big].max()) + 1.0 - w[big]
+        graph = coo_matrix((cost, (compact[:m], compact[m:])), shape=(len(nodes), len(nodes)))
+        tree = minimum_spanning_tree(graph.tocsr()).tocoo()
+        low, high = nodes[np.minimum(tree.row, tree.col)], nodes[np.maximum(tree.row, tree.col)]
+        parts.append(low.astype(np.int64) * n + high)
+    chosen = np.sort(np.concatenate(parts))
+    at = np.searchsorted(key, chosen)
+    tw, tc = w[at], c[at]
+    order = np.lexsort((tw, tc))  # by cluster, weakest first
+    chosen, tw, tc = chosen[order], tw[order], tc[order]
+    first = _first_of_runs(tc)
+    return pd.DataFrame({"w": tw[first], "i": chosen[first] // n, "j": chosen[first] % n},
+                        index=tc[first])
+
+
+def _person_links(e: pd.DataFrame, decided: pd.DataFrame, position: pd.Series,
+                  cluster: np.ndarray, thresholds: Thresholds) -> pd.DataFrame:
+    """Kept pairs inside one cluster (i < j positions, w, c), must-links as unbreakable."""
+    i, j = _positions(position, e["record_id_l"]), _positions(position, e["record_id_r"])
+    w = e["match_weight"].to_numpy(dtype=float)
+    same = decided[decided["decision"] == "same"]
+    si = _positions(position, same["record_id_l"].astype("int64"))
+    sj = _positions(position, same["record_id_r"].astype("int64"))
+    unbreakable = max(float(w.max()) if len(w) else 0.0, thresholds.review_high) + 1.0
+    i, j = np.concatenate([i, si]), np.concatenate([j, sj])
+    w = np.concatenate([w, np.full(len(si), unbreakable)])
+    ok = (i >= 0) & (j >= 0)
+    i, j, w = i[ok], j[ok], w[ok]
+    inside = cluster[i] == cluster[j]
+    lo, hi = np.minimum(i[inside], j[inside]), np.maximum(i[inside], j[inside])
+    return pd.DataFrame({"i": lo, "j": hi, "w": w[inside], "c": cluster[lo]})
+
+
+def _refused_components(
+    refused: pd.DataFrame, known: set[tuple[int, int]], position: pd.Series,
+    cluster: np.ndarray,
+) -> tuple[dict[int, int], dict[int, list[tuple[float, str, int, int]]]]:
+    """Clusters a constraint kept apart, grouped: cluster -> item, item -> refused joins."""
+    groups: dict[int, int] = {}
+    item_refused: dict[int, list[tuple[float, str, int, int]]] = {}
+    if not len(refused):
+        return groups, item_refused
+    r = _ordered(refused)
+    r = r[r["reason"] != "cannot_link"]  # a reviewer already said so
+    r = r[np.array([(a, b) not in known for a, b in
+                    zip(r["record_id_l"].tolist(), r["record_id_r"].tolist(), strict=True)],
+                   dtype=bool)]
+    if not len(r):
+        return groups, item_refused
+    ca = cluster[_positions(position, r["record_id_l"])]
+    cb = cluster[_positions(position, r["record_id_r"])]
+    nodes, compact = np.unique(np.concatenate([ca, cb]), return_inverse=True)
+    graph = coo_matrix((np.ones(len(r)), (compact[: len(r)], compact[len(r):])),
+                       shape=(len(nodes), len(nodes)))
+    _, component = connected_components(graph, directed=False)
+    groups = dict(zip(nodes.tolist(), component.tolist(), strict=True))
+    for k, (w, why, a, b) in enumerate(zip(
+            r["match_weight"].tolist(), r["reason"].tolist(),
+            r["record_id_l"].tolist(), r["record_id_r"].tolist(), strict=True)):
+        item_refused.setdefault(int(component[compact[k]]), []).append(
+            (float(w), str(why), int(a), int(b)))
+    return groups, item_refused
+
+
+def _pairs_by_item(e: pd.DataFrame, item_of_l: np.ndarray, item_of_r: np.ndarray
+                   ) -> dict[int, list[tuple[int, int, float]]]:
+    """The kept pairs inside each item, as (l, r, weight)."""
+    inside = np.flatnonzero((item_of_l == item_of_r) & (item_of_l >= 0))
+    inside = inside[np.argsort(item_of_l[inside], kind="stable")]
+    items = item_of_l[inside]
+    left = e["record_id_l"].to_numpy()[inside].tolist()
+    right = e["record_id_r"].to_numpy()[inside].tolist()
+    weight = e["match_weight"].to_numpy(dtype=float)[inside].tolist()
+    starts = np.flatnonzero(_first_of_runs(items)).tolist()
+    ends = [*starts[1:], len(items)] if starts else []
+    return {int(items[s]): list(zip(left[s:t], right[s:t], weight[s:t], strict=True))
+            for s, t in zip(starts, ends, strict=True)}
 
 
 def _cluster_items(
@@ -127,60 +217,20 @@ def _cluster_items(
     sizes = np.bincount(cluster)
     empty = pd.DataFrame(columns=QUEUE_COLUMNS)
     known = _decided_keys(decided)
-
-    # The persons' own links: kept pairs inside one cluster, must-links as unbreakable.
     e = _ordered(edges)
-    i, j = _positions(position, e["record_id_l"]), _positions(position, e["record_id_r"])
-    inside = (i >= 0) & (j >= 0)
-    links = pd.DataFrame({"i": i[inside], "j": j[inside],
-                          "w": e["match_weight"].to_numpy(dtype=float)[inside]})
-    links = links[cluster[links["i"]] == cluster[links["j"]]]
-    same = decided[decided["decision"] == "same"]
-    si = _positions(position, same["record_id_l"].astype("int64"))
-    sj = _positions(position, same["record_id_r"].astype("int64"))
-    ok = (si >= 0) & (sj >= 0)
-    unbreakable = max(float(links["w"].max()) if len(links) else 0.0,
-                      thresholds.review_high) + 1.0
-    must = pd.DataFrame({"i": si[ok], "j": sj[ok],
-                         "w": unbreakable})
-    must = must[cluster[must["i"]] == cluster[must["j"]]]
-    links = pd.concat([links, must], ignore_index=True)
-    links = links[sizes[cluster[links["i"]]] >= 2]
+    links = _person_links(e, decided, position, cluster, thresholds)
     if links.empty:
         return empty
-    lo, hi = np.minimum(links["i"], links["j"]), np.maximum(links["i"], links["j"])
-    links = links.assign(i=lo, j=hi, c=cluster[lo])
-    neck = _bottlenecks(links, len(ids))
-    neck = neck.assign(l=ids[neck["i"]], r=ids[neck["j"]])
-    neck_keys = list(zip(np.minimum(neck["l"], neck["r"]).tolist(),
-                         np.maximum(neck["l"], neck["r"]).tolist(), strict=True))
-    weak = neck[(neck["w"] < thresholds.review_high)
-                & (sizes[neck.index.to_numpy()] >= 3)
-                & ~np.array([k in known for k in neck_keys], dtype=bool)]
-
-    # Persons a constraint kept apart: components of clusters joined by refused pairs.
-    groups: dict[int, int] = {}  # cluster -> item number
-    item_refused: dict[int, list[tuple[float, str, int, int]]] = {}
-    if len(refused):
-        r = _ordered(refused)
-        r = r[r["reason"] != "cannot_link"]  # a reviewer already said so
-        r = r[np.array([(a, b) not in known for a, b in
-                        zip(r["record_id_l"].tolist(), r["record_id_r"].tolist(), strict=True)],
-                       dtype=bool)]
-        ca = cluster[_positions(position, r["record_id_l"])]
-        cb = cluster[_positions(position, r["record_id_r"])]
-        if len(r):
-            nodes, compact = np.unique(np.concatenate([ca, cb]), return_inverse=True)
-            graph = coo_matrix((np.ones(len(r)), (compact[: len(r)], compact[len(r):])),
-                               shape=(len(nodes), len(nodes)))
-            _, component = connected_components(graph, directed=False)
-            for node, comp in zip(nodes.tolist(), component.tolist(), strict=True):
-                groups[node] = comp
-            for k, (w, why, a, b) in enumerate(zip(
-                    r["match_weight"].tolist(), r["reason"].tolist(),
-                    r["record_id_l"].tolist(), r["record_id_r"].tolist(), strict=True)):
-                item_refused.setdefault(int(component[compact[k]]), []).append(
-                    (float(w), str(why), int(a), int(b)))
+    neck = _bottlenecks(links["i"].to_numpy(), links["j"].to_numpy(), links["w"].to_numpy(),
+                        links["c"].to_numpy(), len(ids))
+    ends = ids[neck["i"].to_numpy()], ids[neck["j"].to_numpy()]
+    neck = neck.assign(l=np.minimum(*ends), r=np.maximum(*ends))
+    weak = neck[(neck["w"] < thresholds.review_high) & (sizes[neck.index.to_numpy()] >= 3)]
+    if known:
+        weak = weak[np.array([(a, b) not in known for a, b in
+                              zip(weak["l"].tolist(), weak["r"].tolist(), strict=True)],
+                             dtype=bool)]
+    groups, item_refused = _refused_components(refused, known, position, cluster)
     offset = max(groups.values(), default=-1) + 1
     for k, c in enumerate(weak.index.tolist()):
         groups.setdefault(int(c), offset + k)
@@ -189,39 +239,33 @@ def _cluster_items(
 
     # Each record's item (or -1); items too small or too large stay pairs.
     item_of_cluster = np.full(len(sizes), -1, dtype=np.int64)
-    for c, number in groups.items():
-        item_of_cluster[c] = number
+    item_of_cluster[list(groups)] = list(groups.values())
     item_of = item_of_cluster[cluster]
-    counts = pd.Series(item_of[item_of >= 0]).value_counts()
-    fits = counts[(counts >= 3) & (counts <= max_records)].index
-    item_of[~np.isin(item_of, fits)] = -1
-    members = pd.DataFrame({"item": item_of, "record": ids})
-    members = members[members["item"] >= 0].sort_values("record")
-    records_by_item = members.groupby("item")["record"].apply(tuple)
-    il = _lookup(item_of, _positions(position, e["record_id_l"]))
-    ir = _lookup(item_of, _positions(position, e["record_id_r"]))
-    inside_item = (il == ir) & (il >= 0)
-    item_pairs = e[inside_item].assign(item=il[inside_item])
-    pairs_by_item = {
-        int(str(item)): list(zip(part["record_id_l"].tolist(), part["record_id_r"].tolist(),
-                       part["match_weight"].astype(float).tolist(), strict=True))
-        for item, part in item_pairs.groupby("item")
-    }
-    neck_by_cluster = neck["w"].to_dict()
-    neck_pair = {c: (int(min(a, b)), int(max(a, b)))
-                 for c, a, b in zip(neck.index, neck["l"], neck["r"], strict=True)}
+    counts = np.bincount(item_of[item_of >= 0])
+    item_of[(item_of >= 0) & ~np.isin(item_of, np.flatnonzero(
+        (counts >= 3) & (counts <= max_records)))] = -1
+    chosen = np.flatnonzero(item_of >= 0)
+    chosen = chosen[np.lexsort((ids[chosen], item_of[chosen]))]
+    records_by_item: dict[int, tuple[int, ...]] = {}
+    for item, record in zip(item_of[chosen].tolist(), ids[chosen].tolist(), strict=True):
+        records_by_item[item] = (*records_by_item.get(item, ()), record)
+    pairs_by_item = _pairs_by_item(e, _lookup(item_of, _positions(position, e["record_id_l"])),
+                                   _lookup(item_of, _positions(position, e["record_id_r"])))
+    needed = neck.loc[neck.index.isin(list(groups))]
+    necks: dict[int, tuple[float, int, int]] = {
+        int(c): (float(w), int(a), int(b)) for c, w, a, b in
+        zip(needed.index, needed["w"], needed["l"], needed["r"], strict=True)}
     clusters_by_item: dict[int, list[int]] = {}
     for c, number in groups.items():
         clusters_by_item.setdefault(number, []).append(c)
     rows = []
-    for key, records in records_by_item.items():
-        item = int(str(key))
+    for item, records in records_by_item.items():
         pairs = pairs_by_item.get(item, [])
         # Weakest deciding link: refused joins and the persons' own bottlenecks.
         # (On a tie the refused join is the deciding pair.)
         deciding = [(w, 0, a, b) for w, _why, a, b in item_refused.get(item, [])]
-        deciding += [(float(neck_by_cluster[c]), 1, *neck_pair[c])
-                     for c in clusters_by_item[item] if c in neck_by_cluster]
+        deciding += [(necks[c][0], 1, necks[c][1], necks[c][2])
+                     for c in clusters_by_item[item] if c in necks]
         weight, _rank, left, right = min(deciding)
         if item in item_refused:
             top = max(item_refused[item])
