@@ -88,7 +88,7 @@ def test_review_splits_a_person_typed_as_numbered_groups(war: Any, tmp_path: Pat
     position = [item["id"] for item in _queue(url)].index(cluster["id"])
     n = len(cluster["records"])
     groups = "1|" + ",".join(str(k) for k in range(2, n + 1))
-    answers = "k\n" * position + f"d {groups}\nthe obituary is another man\nq\n"
+    answers = "k\n" * position + f"d\n{groups}\nthe obituary is another man\nq\n"
     result = runner.invoke(app, ["--db", url, "review", "--limit", "1000", "--reviewer", "ann"],
                            input=answers)
     assert result.exit_code == 0, result.output

@@ -65,7 +65,7 @@ def link_command(
         return
     err.print(f"{summary['records']:,} records -> {summary['persons']:,} persons; "
               f"{summary['pairs_scored']:,} pairs scored; {summary['review_queue']:,} "
-              f"pairs to review; run {summary['run_id']} in {summary['seconds']:.1f} s",
+              f"items to review; run {summary['run_id']} in {summary['seconds']:.1f} s",
               highlight=False)
 
 
@@ -126,15 +126,16 @@ def _ask(item: dict[str, Any]) -> tuple[str, list[list[int]] | None] | None:
                               "[u]nsure, [k] skip, [q]uit", default="k", err=True).strip()
         word, _, rest = answer.partition(" ")
         word = word.lower()
-        if word[:1] in ("s", "u", "q", "k") and not rest:
+        if word in ("d", "split"):
+            text = rest or typer.prompt("groups of record numbers, e.g. 1,2|3", err=True)
+        elif "|" in answer:
+            text = answer
+        elif word[:1] in ("s", "u", "q", "k") and not rest:
             return None if word[:1] == "k" else (
                 {"s": "same", "u": "unsure", "q": "quit"}[word[:1]], None)
-        if word[:1] != "d" and "|" not in answer:
+        else:
             err.print(f"not an answer: {answer!r}", highlight=False)
             continue
-        text = rest if word[:1] == "d" else answer
-        if not text.strip():
-            text = typer.prompt("groups of record numbers, e.g. 1,2|3", err=True)
         try:
             return "split", parse_groups(text, ids)
         except ReviewError as exc:

@@ -236,6 +236,9 @@ def write_run(
     _write_queue(conn, run_id, queue)
     if term_frequencies is not None:
         conn.execute(term_frequencies_table.delete())
+        # A "name" of hundreds of characters is a broken row, not a name; PostgreSQL
+        # indexes keys of up to about 2.7 kB (its pair would be explained unadjusted).
+        term_frequencies = term_frequencies[term_frequencies["value"].str.len() <= 200]
         _executemany(
             conn, "INSERT INTO link_term_frequencies (run_id, column_name, value, frequency)"
             " VALUES (?, ?, ?, ?)",
