@@ -13,10 +13,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from musterroll.linkage.review import ReviewError, decide_item, open_items
 from musterroll.store.audit import append_audit
+from musterroll.store.linkage_models import review_items_table
 from musterroll.web.auth import User
 from musterroll.web.deps import Language, Register, require_role
 from musterroll.web.pages import render
@@ -62,11 +63,17 @@ def _items(engine: Engine, user: User, limit: int, via: str) -> list[dict[str, A
 
 
 def _decide(engine: Engine, user: User, item_id: int, body: ReviewDecisionIn) -> None:
+    """Decide; 404 for an unknown item, 409 for one not open or a decision not fitting it."""
+    with engine.connect() as conn:
+        known = conn.execute(select(review_items_table.c.id).where(
+            review_items_table.c.id == item_id)).first()
+    if known is None:
+        raise HTTPException(404, f"no review item with id {item_id}")
     try:
         decide_item(engine, item_id, body.decision, groups=body.groups, reviewer=user.name,
                     note=body.note or None)
     except ReviewError as exc:
-        raise HTTPException(422, str(exc)) from exc
+        raise HTTPException(409, str(exc)) from exc
 
 
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
@@ -82,7 +89,7 @@ def review_page(request: Request, engine: Register, language: Language, user: Ca
 @router.post("/review/{item_id}", include_in_schema=False)
 async def review_form(request: Request, item_id: ItemId, engine: Register, language: Language,
                       user: Caseworker) -> Response:
-    """Record the decision of the form; back to the queue (303), or 422 with the reason."""
+    """Record the decision of the form; back to the queue (303), or the reason (404/409/422)."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     decision = form.get("decision", "")
     groups = None
@@ -96,11 +103,12 @@ async def review_form(request: Request, item_id: ItemId, engine: Register, langu
         _decide(engine, user, item_id, body)
     except (HTTPException, ValueError) as exc:
         message = exc.detail if isinstance(exc, HTTPException) else str(exc)
+        code = exc.status_code if isinstance(exc, HTTPException) else 422
         items = _items(engine, user, 20, "page")
         shown = [{"item": item, "rows": side_by_side(item)} for item in items]
         return render(request, "review.html", language, user=user, shown=shown,
                       decided=None, error={"item": item_id, "message": message},
-                      status_code=422)
+                      status_code=code)
     return RedirectResponse(f"/review?decided={item_id}", status_code=303)
 
 
@@ -111,8 +119,9 @@ def review_json(engine: Register, user: Caseworker, limit: Limit = 20) -> dict[s
 
 
 @router.post("/api/review/{item_id}", response_model=ReviewDecisionOut, tags=["review"],
-             responses={**REFUSED, 422: {"description": "no such open item, or a decision "
-                                         "that does not fit it"}})
+             responses={**REFUSED, 404: {"description": "no such review item"},
+                        409: {"description": "the item is not open, or the decision (or "
+                              "its groups) does not fit it; detail says why"}})
 def review_decide_json(item_id: ItemId, body: ReviewDecisionIn, engine: Register,
                        user: Caseworker) -> ReviewDecisionOut:
     """Decide an item: it leaves the queue and binds every later link run."""
