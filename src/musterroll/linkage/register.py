@@ -175,24 +175,31 @@ def _write_queue(conn: Connection, run_id: int, queue: pd.DataFrame) -> None:
             [(run_id, int(a), int(b), float(w), float(p), str(why))
              for a, b, w, p, why in pairs[columns].itertuples(index=False)],
         )
-    # A few hundred at most: one insert each, for the item id its records point to.
     clusters: list[dict[Any, Any]] = queue[(kinds == "cluster").to_numpy()].to_dict("records")
-    for item in clusters:
-        key = conn.execute(insert(review_items_table).values(
-            run_id=run_id, record_id_l=int(item["record_id_l"]),
-            record_id_r=int(item["record_id_r"]), match_weight=float(item["match_weight"]),
-            priority=float(item["priority"]), reason=str(item["reason"]), status="open",
-            kind="cluster",
-        )).inserted_primary_key
-        assert key is not None
-        item_id = int(key[0])
-        _executemany(conn, "INSERT INTO review_item_records (item_id, record_id) VALUES (?, ?)",
-                     [(item_id, int(r)) for r in item["records"]])
-        _executemany(
-            conn, "INSERT INTO review_item_pairs (item_id, record_id_l, record_id_r,"
-            " match_weight) VALUES (?, ?, ?, ?)",
-            [(item_id, int(a), int(b), float(w)) for a, b, w in item["pairs"]],
-        )
+    if not clusters:
+        return
+    _executemany(
+        conn,
+        "INSERT INTO review_items (run_id, record_id_l, record_id_r, match_weight,"
+        " priority, reason, status, kind) VALUES (?, ?, ?, ?, ?, ?, 'open', 'cluster')",
+        [(run_id, int(c["record_id_l"]), int(c["record_id_r"]), float(c["match_weight"]),
+          float(c["priority"]), str(c["reason"])) for c in clusters],
+    )
+    # Cluster items hold disjoint records, so a deciding pair names one item of the run.
+    r = review_items_table.c
+    item_of = {(int(a), int(b)): int(i) for i, a, b in conn.execute(
+        select(r.id, r.record_id_l, r.record_id_r).where(r.run_id == run_id,
+                                                         r.kind == "cluster"))}
+    ids = [item_of[(int(c["record_id_l"]), int(c["record_id_r"]))] for c in clusters]
+    _executemany(conn, "INSERT INTO review_item_records (item_id, record_id) VALUES (?, ?)",
+                 [(i, int(record)) for i, c in zip(ids, clusters, strict=True)
+                  for record in c["records"]])
+    _executemany(
+        conn, "INSERT INTO review_item_pairs (item_id, record_id_l, record_id_r, match_weight)"
+        " VALUES (?, ?, ?, ?)",
+        [(i, int(a), int(b), float(w)) for i, c in zip(ids, clusters, strict=True)
+         for a, b, w in c["pairs"]],
+    )
 
 
 def write_run(
