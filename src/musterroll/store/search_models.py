@@ -52,10 +52,13 @@ class SearchKey(Base):
 
     __tablename__ = "search_keys"
     __table_args__ = (
-        # The look-up: records born on a day (or that year, or month), then the surname
-        # (skeleton, family or normal form) read from the index without the table.
-        Index("ix_search_keys_lookup", "birth_date", "surname_translit", "surname_family",
-              "surname_norm"),
+        # The look-up: records born on a day (or that year, or month) whose surname agrees
+        # by skeleton, family or normal form: one index per alternative, so that SQLite
+        # (MULTI-INDEX OR) and PostgreSQL (BitmapOr) seek each instead of scanning every
+        # record born in a year (lists with the year alone have thousands per year).
+        Index("ix_search_keys_translit", "birth_date", "surname_translit"),
+        Index("ix_search_keys_family", "birth_date", "surname_family"),
+        Index("ix_search_keys_norm", "birth_date", "surname_norm"),
         Index("ix_search_keys_file_id", "file_id"),
     )
 

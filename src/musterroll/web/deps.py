@@ -1,16 +1,19 @@
 """Typed dependencies: settings, register, user, language, CSRF and rate limits.
 
 Routes receive these through ``Depends``; tests override them with
-``app.dependency_overrides`` (e.g. a user without logging in).
+``app.dependency_overrides`` (e.g. a user without logging in). The cheap ones are
+``async``: FastAPI runs a plain ``def`` dependency on a worker thread, and those hops were
+a good part of a family search's time under load (bench/bench_web_search.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
 from musterroll.web.auth import User, session_user
 from musterroll.web.i18n import choose_language
@@ -42,13 +45,13 @@ __all__ = [
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_settings(request: Request) -> WebSettings:
+async def get_settings(request: Request) -> WebSettings:
     """Return the app's settings."""
     settings: WebSettings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     """Return the engine on the register."""
     engine: Engine = request.app.state.engine
     return engine
@@ -58,15 +61,18 @@ Settings = Annotated[WebSettings, Depends(get_settings)]
 Register = Annotated[Engine, Depends(get_engine)]
 
 
-def current_user(request: Request, engine: Register) -> User | None:
-    """Return the logged-in user, or None for the public."""
-    return session_user(engine, request.cookies.get(SESSION_COOKIE))
+async def current_user(request: Request, engine: Register) -> User | None:
+    """Return the logged-in user, or None for the public (no database work then)."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    return await run_in_threadpool(session_user, engine, token)
 
 
 CurrentUser = Annotated[User | None, Depends(current_user)]
 
 
-def get_language(request: Request, settings: Settings) -> str:
+async def get_language(request: Request, settings: Settings) -> str:
     """Return the page language (?lang=, lang cookie, Accept-Language, default)."""
     return choose_language(request.query_params.get("lang"), request.cookies.get("lang"),
                            request.headers.get("accept-language"), settings.default_language)
@@ -75,13 +81,13 @@ def get_language(request: Request, settings: Settings) -> str:
 Language = Annotated[str, Depends(get_language)]
 
 
-def require_role(*roles: str) -> Callable[..., User]:
+def require_role(*roles: str) -> Callable[..., Awaitable[User]]:
     """Return a dependency that lets through only users with one of `roles`.
 
     Anonymous requests get 401 (log in), logged-in users of another role 403.
     """
 
-    def dependency(user: CurrentUser) -> User:
+    async def dependency(user: CurrentUser) -> User:
         if user is None:
             raise HTTPException(401, "log in to see this", headers={"WWW-Authenticate":
                                                                      "Cookie"})
@@ -118,7 +124,7 @@ def client_address(request: Request, settings: WebSettings) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def search_limit(request: Request, settings: Settings) -> None:
+async def search_limit(request: Request, settings: Settings) -> None:
     """Count one family search of this client; 429 with Retry-After past the limit."""
     limiter: RateLimiter = request.app.state.search_limiter
     wait = limiter.hit(client_address(request, settings))

@@ -31,7 +31,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, or_, select
+from sqlalchemy import Engine, Select, bindparam, insert, select, union
 
 from musterroll.names import KEY_COLUMNS, LEVEL_RANK, compare_keys, name_keys
 from musterroll.sources import ingest_file
@@ -41,7 +41,7 @@ from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table
 from musterroll.store.search_models import SEARCH_KEY_COLUMNS, search_keys_table
 from musterroll.store.web_models import family_reports_table
-from musterroll.web.search_keys import ensure_search_keys
+from musterroll.web.search_keys import refresh_search_keys, search_keys_in_step
 from musterroll.web.security import hash_secret, verify_secret
 
 __all__ = ["FamilyReportForm", "SearchAnswer", "case_extract", "lookup_report",
@@ -99,26 +99,28 @@ def _is_strong(query: dict[str, str | None], record: dict[str, str | None],
     return levels["patronymic"] >= _STRONG
 
 
-def _candidates(engine: Engine, day: date, query: dict[str, str | None]) -> list[Any]:
-    """Current records born on `day` (or in its month or year) whose surname may be strong.
+def _candidates_sql() -> Select[Any]:
+    """Current records born on a day (or in its month or year) whose surname may be strong.
 
-    A surname is `equivalent` or closer only if its normal form, skeleton or family agrees
-    (names.compare): rows failing all three are left in the index.
+    A surname is `equivalent` or closer only if its skeleton, family or normal form agrees
+    (names.compare), so only those rows are read: one index seek per alternative, their
+    union, then the rows (a missing key binds NULL, which equals nothing). Written as a
+    union rather than OR so that the plan needs no table statistics on either backend.
+    Built once: only the values change between searches.
     """
-    k, m = search_keys_table.c, person_records_table.c
-    iso = day.isoformat()
-    agrees = [column == query[column.name]
-              for column in (k.surname_translit, k.surname_family, k.surname_norm)
-              if query[column.name] is not None]
-    if not agrees:
-        return []
-    select_keys = (select(k.record_id, k.birth_date, *(k[c] for c in SEARCH_KEY_COLUMNS),
-                          m.person_id)
-                   .select_from(search_keys_table.outerjoin(person_records_table,
-                                                            m.record_id == k.record_id))
-                   .where(k.birth_date.in_([iso, iso[:7], iso[:4]]), or_(*agrees)))
-    with engine.connect() as conn:
-        return list(conn.execute(select_keys))
+    k, m, s = search_keys_table.c, person_records_table.c, fate_statuses_table.c
+    born = k.birth_date.in_([bindparam("day"), bindparam("month"), bindparam("year")])
+    ids = union(*(select(k.record_id).where(born, k[f"surname_{key}"] == bindparam(key))
+                  for key in ("translit", "family", "norm"))).subquery("agreeing")
+    return (select(k.record_id, k.birth_date, *(k[c] for c in SEARCH_KEY_COLUMNS),
+                   m.person_id, s.status)
+            .select_from(ids.join(search_keys_table, k.record_id == ids.c.record_id)
+                         .outerjoin(person_records_table, m.record_id == k.record_id)
+                         .outerjoin(fate_statuses_table, (s.person_id == m.person_id)
+                                    & s.valid_to.is_(None))))
+
+
+_CANDIDATES = _candidates_sql()
 
 
 def search_person(engine: Engine, *, surname: str, given_name: str, patronymic: str | None,
@@ -135,22 +137,30 @@ def search_person(engine: Engine, *, surname: str, given_name: str, patronymic: 
         person with a derived status; ``SearchAnswer(found=False)`` otherwise, whatever
         the reason. A found answer is audit-logged (action ``family search``).
     """
-    ensure_search_keys(engine)
     query = name_keys(surname, given_name, patronymic or None, None)
+    iso = birth_date.isoformat()
+    values = {"day": iso, "month": iso[:7], "year": iso[:4],
+              "translit": query["surname_translit"], "family": query["surname_family"],
+              "norm": query["surname_norm"]}
+    with engine.connect() as conn:
+        if not search_keys_in_step(conn):
+            conn.rollback()  # read again after the refresh, not from this snapshot
+            refresh_search_keys(engine)
+        rows = conn.execute(_CANDIDATES, values).all()
     persons: set[int | None] = set()
-    for row in _candidates(engine, birth_date, query):
+    statuses: dict[int, str | None] = {}
+    for row in rows:
         if _is_strong(query, _record_keys(row), len(row.birth_date or "") == 10):
             # An unlinked record may be anyone: it counts as one more person.
             persons.add(row.person_id if row.person_id is not None else -row.record_id)
+            if row.person_id is not None:
+                statuses.setdefault(row.person_id, row.status)
     if len(persons) != 1:
         return SearchAnswer(found=False)
     person_id = next(iter(persons))
     if person_id is None or person_id < 0:
         return SearchAnswer(found=False)
-    s = fate_statuses_table.c
-    with engine.connect() as conn:
-        status = conn.execute(select(s.status).where(s.person_id == person_id,
-                                                     s.valid_to.is_(None))).scalar()
+    status = statuses.get(person_id)
     if status is None:
         return SearchAnswer(found=False)
     shown = status if status in FAMILY_STATUSES else "missing"

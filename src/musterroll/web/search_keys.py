@@ -41,7 +41,7 @@ from musterroll.store.search_models import (
     search_keys_table,
 )
 
-__all__ = ["KeysRefresh", "ensure_search_keys", "refresh_search_keys"]
+__all__ = ["KeysRefresh", "ensure_search_keys", "refresh_search_keys", "search_keys_in_step"]
 
 _BATCH = 50_000
 # Per engine: the files fingerprint last seen in step with the table, and a lock so that
@@ -65,7 +65,8 @@ class KeysRefresh:
 def _fingerprint(conn: Connection) -> tuple[int, int]:
     """(count, largest id) of ``files``: rows are only ever added, so any commit of a new
     file changes it (the count catches one committed late with a smaller id)."""
-    count, top = conn.execute(select(func.count(), func.max(files_table.c.id))).one()
+    # Plain SQL: this runs before every search, and both backends read it alike.
+    count, top = conn.exec_driver_sql("SELECT count(*), max(id) FROM files").one()
     return int(count), int(top or 0)
 
 
@@ -168,14 +169,19 @@ def refresh_search_keys(engine: Engine) -> KeysRefresh:
     raise AssertionError("unreachable")
 
 
-def ensure_search_keys(engine: Engine) -> None:
-    """Refresh ``search_keys`` if any file arrived since this process last looked.
+def search_keys_in_step(conn: Connection) -> bool:
+    """Return whether no file arrived since this process last brought the keys in step.
 
-    Cheap when nothing changed: one query of the count and largest id of ``files``.
+    One small query (count and largest id of ``files``) on the caller's connection.
     """
+    return _seen.get(conn.engine) == _fingerprint(conn)
+
+
+def ensure_search_keys(engine: Engine) -> None:
+    """Refresh ``search_keys`` if any file arrived since this process last looked."""
     with engine.connect() as conn:
-        fingerprint = _fingerprint(conn)
-    if _seen.get(engine) != fingerprint:
+        in_step = search_keys_in_step(conn)
+    if not in_step:
         refresh_search_keys(engine)
 
 

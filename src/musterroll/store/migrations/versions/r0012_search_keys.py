@@ -51,14 +51,16 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["record_id"], ["records.id"],
                                 name="fk_search_keys_record_id_records"),
     )
-    op.create_index("ix_search_keys_lookup", "search_keys",
-                    ["birth_date", "surname_translit", "surname_family", "surname_norm"])
+    # One index per way a surname may agree (search_models.py says why).
+    for key in ("translit", "family", "norm"):
+        op.create_index(f"ix_search_keys_{key}", "search_keys", ["birth_date", f"surname_{key}"])
     op.create_index("ix_search_keys_file_id", "search_keys", ["file_id"])
 
 
 def downgrade() -> None:
     """Drop what upgrade created."""
     op.drop_index("ix_search_keys_file_id", table_name="search_keys")
-    op.drop_index("ix_search_keys_lookup", table_name="search_keys")
+    for key in ("translit", "family", "norm"):
+        op.drop_index(f"ix_search_keys_{key}", table_name="search_keys")
     op.drop_table("search_keys")
     op.drop_table("search_key_files")
