@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import delete
 
 from musterroll.linkage.explain import explain_person
-from musterroll.store import open_register
+from musterroll.linkage.run import link_register
+from musterroll.sources import ingest_manifest
+from musterroll.store import init_register, open_register
 from musterroll.store.linkage_models import term_frequencies_table
 
 
@@ -80,3 +82,22 @@ def test_a_run_that_kept_no_frequencies_is_explained_from_the_register(
     finally:
         engine.dispose()
     assert counted["pairs"] == kept["pairs"]
+
+
+def test_explained_totals_equal_the_run_on_both_backends(war: Any, register_url: str) -> None:
+    init_register(register_url)
+    engine = open_register(register_url)
+    try:
+        ingest_manifest(engine, war.folder / "manifest_early.json")
+        result = link_register(engine, settings=war.trained)
+        person = int(pd.Series(result.person_ids).value_counts().index[0])
+        explained = explain_person(engine, person)
+    finally:
+        engine.dispose()
+    weights = {(int(a), int(b)): float(w) for a, b, w in result.edges[
+        ["unique_id_l", "unique_id_r", "match_weight"]].itertuples(index=False)}
+    compared = [(weights[(p["record_id_l"], p["record_id_r"])], p["match_weight"])
+                for p in explained["pairs"] if (p["record_id_l"], p["record_id_r"]) in weights]
+    assert len(compared) >= 3
+    for run, told in compared:
+        assert told == pytest.approx(run, abs=0.01)
