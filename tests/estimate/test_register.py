@@ -116,6 +116,7 @@ def test_observed_equals_the_persons_in_scope_on_a_list_that_states_their_death(
     with engine.connect() as conn:
         assert count_statuses(conn)["killed"] == everyone
     assert histories.metric == "killed"
+    assert any("remains never found" in w for w in histories.warnings)
     # The lists that state deaths; the missing register and families' reports do not.
     assert "official_death_notices" in histories.lists
     assert "missing_persons_register" not in histories.lists

@@ -72,6 +72,13 @@ LIST_CHOICES: tuple[str, ...] = ("source", "kind")
 GROUPED_KINDS: frozenset[str] = frozenset({"family_report", "exchange"})
 MIN_STRATUM = 20  # fewer persons than this: pooled with the other small strata
 UNKNOWN = "unknown"
+# The validation (make validate) shows why this caveat stands beside every death toll.
+MISSING_DEAD = (
+    "the estimate counts deaths that a list of the dead could record; the missing who are "
+    "dead but whose death no list states (remains never found) have no chance to be on "
+    "these lists and are not in it: they are among the missing (on simulated wars about "
+    "a third of the dead, see src/musterroll/estimate/README.md)"
+)
 _PERIOD_DATE = {"killed": "death_date", "missing": "missing_date",
                 "released": "released_date", "found_alive": "missing_date"}
 
@@ -164,6 +171,8 @@ def capture_tables(
             "stating it (e.g. a court's declaration or a manual event): they are documented "
             "but outside the capture tables, and not part of `observed`"
         )
+    if "killed" in statuses and "missing" not in statuses:
+        notes.append(MISSING_DEAD)
     persons = persons[persons["person_id"].isin(captured)].copy()
     if persons.empty:
         raise TableError(
