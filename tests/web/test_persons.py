@@ -73,6 +73,13 @@ def test_the_linkage_explanation_weighs_each_comparison_of_each_pair(
     assert 'id="linkage-done"' in fragment.text and "<html" not in fragment.text
     first = data["pairs"][0]
     assert f"{first['record_id_l']}" in fragment.text
+    # Every line is shown, whatever its keys (a frequency adjustment brings its own).
+    for line in first["comparisons"]:
+        assert f"<td>{line['level']}</td>" in fragment.text
+    extra = {k for line in first["comparisons"] for k in line} - {"comparison", "level",
+                                                                 "match_weight"}
+    first_table = fragment.text.split("</table>")[0]
+    assert first_table.count("<th scope=\"col\"") == 3 + len(extra)
     page = client.get(f"/persons/{person}/linkage")
     assert "<html" in page.text
     assert len(read_audit(linked_engine, action="person linkage view")) == 3
