@@ -195,6 +195,7 @@ def test_bad_cluster_decisions_are_refused_with_what_is_wrong(war: Any, tmp_path
             (item["id"], "split", [ids[:2], ids[1:]], f"record {ids[1]} is in more than one"),
             (item["id"], "split", [ids[:1], [*ids[1:], 999_999]], "999999 is not one of"),
             (item["id"], "split", [ids[:1], [], ids[1:]], "a group is empty"),
+            (item["id"], "split", [ids[:1], ["x"]], "groups are lists of record ids"),
             (pair["id"], "split", [[pair["record_id_l"]], [pair["record_id_r"]]],
              "is a pair"),
         ]

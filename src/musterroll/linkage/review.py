@@ -133,7 +133,12 @@ def parse_groups(text: str, records: Sequence[int]) -> list[list[int]]:
 def _check_partition(groups: Sequence[Sequence[int]], records: Sequence[int],
                      item_id: int) -> list[list[int]]:
     wanted = sorted(int(r) for r in records)
-    given = [int(r) for group in groups for r in group]
+    try:
+        groups = [[int(r) for r in group] for group in groups]
+    except (TypeError, ValueError) as exc:
+        raise ReviewError(f"item {item_id}: groups are lists of record ids, not {groups!r}"
+                          ) from exc
+    given = [r for group in groups for r in group]
     if any(len(group) == 0 for group in groups):
         raise ReviewError(f"item {item_id}: a group is empty")
     duplicated = sorted({r for r in given if given.count(r) > 1})
@@ -150,7 +155,7 @@ def _check_partition(groups: Sequence[Sequence[int]], records: Sequence[int],
     if len(groups) < 2:
         raise ReviewError(f"item {item_id}: a split needs two groups or more "
                           "(all in one group is the decision 'same')")
-    return [sorted(int(r) for r in group) for group in groups]
+    return [sorted(group) for group in groups]
 
 
 def _binding_pairs(conn: Connection, groups: list[list[int]]) -> list[tuple[int, int, str]]:
