@@ -107,6 +107,16 @@ def test_a_different_decision_from_the_form_binds_relinking(
     link_register(linked_engine)
     left, right = item["left"]["id"], item["right"]["id"]
     assert _person_of(linked_engine, left) != _person_of(linked_engine, right)
+    # The person page follows the split.
+    before = item["left"]["person_id"]
+    lineage = as_role("caseworker").get(f"/api/persons/{before}").json()["lineage"]
+    split = [line for line in lineage if line["action"] == "person split"]
+    assert split and {_person_of(linked_engine, left),
+                      _person_of(linked_engine, right)} <= set(split[-1]["into"])
+    page = as_role("caseworker").get(f"/persons/{before}").text
+    lineage_html = page.split('id="person-lineage"')[1].split("</section>")[0]
+    for into in split[-1]["into"]:
+        assert f'href="/persons/{into}"' in lineage_html
 
 
 def test_a_cluster_split_from_the_api_writes_binding_pair_decisions(

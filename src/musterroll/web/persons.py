@@ -17,13 +17,20 @@ from musterroll.linkage.explain import ExplainError, explain_person
 from musterroll.names import romanise
 from musterroll.register.cases import person_case
 from musterroll.store.linkage_models import person_records_table
-from musterroll.store.models import CANONICAL_FIELDS, files_table, records_table, sources_table
+from musterroll.store.models import (
+    CANONICAL_FIELDS,
+    audit_table,
+    files_table,
+    records_table,
+    sources_table,
+)
 
-__all__ = ["PersonNotFound", "find_persons", "person_linkage", "person_page",
-           "person_records"]
+__all__ = ["PersonNotFound", "find_persons", "person_lineage", "person_linkage",
+           "person_page", "person_records"]
 
 SEARCH_LIMIT = 50
 _NAME_COLUMNS = ("surname", "given_name", "patronymic", "full_name")
+_LINEAGE = ("person merge", "person split")
 
 
 class PersonNotFound(LookupError):
@@ -81,24 +88,58 @@ def person_records(engine: Engine, person_id: int) -> list[dict[str, Any]]:
     return out
 
 
+def person_lineage(engine: Engine, person_id: int, *, retired: bool = False
+                   ) -> list[dict[str, Any]]:
+    """Return the link runs' merges and splits that concern a person, oldest first.
+
+    Args:
+        engine: the register.
+        person_id: the person.
+        retired: look also for merges and splits that took this id away (the id is then
+            in another person's ``from``, or a split's ``into``); this reads every merge
+            and split line, so it is asked only for an id that has no records now.
+    Returns:
+        {"at", "action" ("person merge" / "person split"), "person_id" (the line's
+        person), "from" / "into" (person ids)} per audit line of ``linkage``.
+    """
+    a = audit_table.c
+    query = select(a.at, a.action, a.subject, a.detail).where(a.action.in_(_LINEAGE))
+    if not retired:
+        query = query.where(a.subject == f"person:{person_id}")
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(a.id)).all()
+    out = []
+    for row in rows:
+        detail = row.detail or {}
+        related = {int(x) for x in (detail.get("from") or []) + (detail.get("into") or [])}
+        if row.subject != f"person:{person_id}" and person_id not in related:
+            continue
+        out.append({"at": row.at.isoformat(), "action": row.action,
+                    "person_id": detail.get("person_id"),
+                    "from": detail.get("from") or [], "into": detail.get("into") or []})
+    return out
+
+
 def person_page(engine: Engine, person_id: int) -> dict[str, Any]:
-    """Return a person's case (``register.cases.person_case``) and records.
+    """Return a person's case (``register.cases.person_case``), records and lineage.
 
     Returns:
         ``person_id``, the current status fields (None when statuses were not derived
-        for this person), ``history``, ``as_known``, ``conflicts`` and ``records``.
+        for this person), ``history``, ``as_known``, ``conflicts``, ``records`` and
+        ``lineage`` (``person_lineage``: where a retired id went, too).
     Raises:
-        PersonNotFound: neither records nor a status for this id.
+        PersonNotFound: no records, no status and no merge or split for this id.
     """
     records = person_records(engine, person_id)
+    lineage = person_lineage(engine, person_id, retired=not records)
     try:
         case = person_case(engine, person_id)
     except ValueError as exc:
-        if not records:
+        if not records and not lineage:
             raise PersonNotFound(f"no person with id {person_id}") from exc
         case = {"status": None, "substatus": None, "history": [], "as_known": [],
                 "conflicts": []}
-    return {**case, "person_id": person_id, "records": records}
+    return {**case, "person_id": person_id, "records": records, "lineage": lineage}
 
 
 def person_linkage(engine: Engine, person_id: int) -> dict[str, Any]:
