@@ -148,3 +148,7 @@ def test_an_import_needs_the_csrf_token(as_role: Client, war: Path) -> None:
         "exchange_date": entry["exchange_date"], "side": "ua"},
         files={"file": (path.name, path.read_bytes())})
     assert answer.status_code == 403
+    form = client.post("/imports/exchange", data={
+        "exchange_date": entry["exchange_date"], "side": "ua"},
+        files={"file": (path.name, path.read_bytes())})
+    assert form.status_code == 403
