@@ -79,7 +79,11 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = engine is None
-        app.state.engine = open_register(settings.db_url) if own else engine
+        # A pool as large as the server's worker threads (anyio's 40): a connection opened
+        # past the pool is closed on return, and SQLite's setup of each new one was a
+        # tenth of a family search's time under 20 clients (bench/bench_web_search.py).
+        app.state.engine = (open_register(settings.db_url, pool_size=20, max_overflow=20)
+                            if own else engine)
         from musterroll.estimate.store import install_estimate_hook  # stored estimates
 
         remove_hook = install_estimate_hook(app.state.engine)
