@@ -157,6 +157,16 @@ def test_a_family_reports_a_missing_person_and_comes_back(page: Any) -> None:
     page.click("#case-form button")
     page.wait_for_selector("#case-found")
     _shot(page, "family-case")
+    # The extract downloads as a PDF whose text reads back in Ukrainian.
+    with page.expect_download() as download:
+        page.click("#extract-form button")
+    pdf = ARTIFACTS / "family-extract.pdf"
+    download.value.save_as(str(pdf))
+    from pypdf import PdfReader
+
+    text = PdfReader(str(pdf)).pages[0].extract_text()
+    assert "Витяг із реєстру" in text and case in text
+    assert "Ткаченко" in text and "Марія" in text and secret not in text
 
 
 def test_login_and_logout(page: Any) -> None:
