@@ -104,8 +104,10 @@ def test_search_by_name_finds_the_person_across_scripts_and_is_audited(
     assert f'href="/persons/{person}"' in page.text
     by_id = client.get("/api/persons", params={"q": str(records[0]["id"])}).json()
     assert [p["person_id"] for p in by_id["persons"]] == [person]
+    by_reference = client.get("/api/persons", params={"q": f"P-{person}"}).json()
+    assert [p["person_id"] for p in by_reference["persons"]] == [person]
     searches = read_audit(linked_engine, action="person search")
-    assert len(searches) == 3 and all(s["actor"] == "caseworker" for s in searches)
+    assert len(searches) == 4 and all(s["actor"] == "caseworker" for s in searches)
     assert searches[0]["subject"] == f"query:{cyrillic['surname'].lower()}"
 
 

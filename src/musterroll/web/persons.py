@@ -165,11 +165,12 @@ def _variants(word: str) -> set[str]:
 
 def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
                  ) -> list[dict[str, Any]]:
-    """Find persons by record id (digits) or by the beginnings of their names' words.
+    """Find persons by reference, record id or the beginnings of their names' words.
 
     Args:
         engine: the register.
-        query: a record id, or up to four words that must each begin a name field
+        query: a person's reference as families hold it (``P-12``), a record id
+            (digits), or up to four words that must each begin a name field
             (surname, given name, patronymic, full name) of one record; case is ignored
             and a Cyrillic word also finds its romanised spelling.
         limit: at most this many persons.
@@ -183,7 +184,10 @@ def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
     select_ = (select(m.person_id, r.id, r.surname, r.given_name, r.patronymic,
                       r.birth_date)
                .select_from(records_table.join(person_records_table, m.record_id == r.id)))
-    if query.isdigit():
+    reference = re.fullmatch(r"[PpРр]-?(\d{1,18})", query)  # a family's reference, P-12
+    if reference:
+        select_ = select_.where(m.person_id == int(reference.group(1)))
+    elif query.isdigit() and len(query) <= 18:
         select_ = select_.where(r.id == int(query))
     else:
         words = [w for w in re.split(r"[\s,]+", query) if w][:4]
