@@ -194,9 +194,11 @@ def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
         if not words:
             return []
         for word in words:
-            select_ = select_.where(or_(*(
-                or_(r[c].like(f"{v}%", escape="\\"), r[c].like(f"% {v}%", escape="\\"))
-                for c in _NAME_COLUMNS for v in _variants(_escape(word)))))
+            # Name fields begin with the word; a full name may hold it as a later word.
+            variants = _variants(_escape(word))
+            select_ = select_.where(or_(
+                *(r[c].like(f"{v}%", escape="\\") for c in _NAME_COLUMNS for v in variants),
+                *(r.full_name.like(f"% {v}%", escape="\\") for v in variants)))
     select_ = select_.order_by(r.surname, r.given_name, m.person_id).limit(limit * 10)
     with engine.connect() as conn:
         rows = conn.execute(select_).all()
