@@ -58,6 +58,9 @@ def test_the_queue_page_shows_records_side_by_side_with_differences_marked(
     for record in first["records"]:
         assert f"{record['id']}" in section
     assert '<mark class="diff">' in page.text
+    together = {r["person_id"] for r in first["records"]}
+    if len(together) == 1:  # one person of the last run: its explanation is a click away
+        assert f'href="/persons/{together.pop()}/linkage"' in section
     assert "style=" not in page.text and "<script>" not in page.text
     views = read_audit(linked_engine, action="review queue view")
     assert [v["detail"]["via"] for v in views] == ["api", "page"]
