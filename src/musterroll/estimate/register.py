@@ -48,6 +48,7 @@ __all__ = [
     "LIST_CHOICES",
     "METRIC_OF_STATUS",
     "MIN_STRATUM",
+    "MISSING_DEAD",
     "CaptureHistories",
     "RegisterInputError",
     "capture_tables",
