@@ -310,3 +310,32 @@ def _two_strata() -> list:
         CaptureTable.from_cells(["A", "B"], [0, 30, 40, 20], stratum="sex=F"),
         CaptureTable.from_cells(["A", "B"], [0, 60, 50, 35], stratum="sex=M"),
     ]
+
+
+def test_the_web_app_serves_the_stored_estimate_on_its_dashboard(war, tmp_path):
+    import warnings
+
+    from starlette.exceptions import StarletteDeprecationWarning
+
+    from musterroll.web import create_app, load_settings
+
+    with warnings.catch_warnings():  # as tests/web/conftest.py: httpx2 is not a dependency
+        warnings.simplefilter("ignore", StarletteDeprecationWarning)
+        from fastapi.testclient import TestClient
+
+    url = war.copy(tmp_path / "register.db")
+    e = open_register(url)
+    try:
+        histories = capture_tables(e)
+        result = chapman(histories.tables[0], pair=["official_death_notices", "burial_register"])
+        save_estimate(e, result, metric="killed", link_run_id=histories.link_run_id)
+    finally:
+        e.dispose()
+    settings = load_settings(db_url=url, secret_key="test-secret-key-0123456789")
+    with TestClient(create_app(settings), base_url="http://testserver") as client:
+        data = client.get("/api/dashboard").json()
+    killed = data["estimates"]["killed"]
+    assert killed["point"] == round(result.estimate) and killed["method"] == "chapman"
+    assert killed["observed"] == histories.observed != killed["point"]
+    assert data["estimates"]["missing_now"] is None
+    assert estimate_hook("killed", date.today().isoformat()) is None  # removed at shutdown
