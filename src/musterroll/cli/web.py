@@ -26,6 +26,7 @@ def serve_command(
 
     from musterroll.store import RegisterError, open_register
     from musterroll.web import create_app, load_settings
+    from musterroll.web.search_keys import refresh_search_keys
 
     # uvicorn would also take WEB_CONCURRENCY; each worker would count its own searches
     # and the per-client limit would multiply by the number of workers (issue 8).
@@ -38,9 +39,19 @@ def serve_command(
                        "reverse proxy if need be)")
     try:
         web_settings = load_settings(db_url=settings(ctx).db_url)
-        open_register(web_settings.db_url).dispose()  # fail here, not in the server
+        engine = open_register(web_settings.db_url)  # fail here, not in the server
     except (RegisterError, ValidationError) as exc:
         raise fail(str(exc)) from exc
+    try:
+        # The family search would otherwise key the lists ingested since on its first
+        # search, and make that family wait (about 40 s a million records).
+        keyed = refresh_search_keys(engine)
+    finally:
+        engine.dispose()
+    if keyed.files_added or keyed.files_removed:
+        err.print(f"family search keys: {keyed.records_added:,} records of "
+                  f"{keyed.files_added} new list versions keyed in {keyed.seconds:.0f} s",
+                  highlight=False)
     shown = make_url(web_settings.db_url).render_as_string(hide_password=True)
     err.print(f"serving the register {shown} at http://{host}:{port}/", highlight=False)
     uvicorn.run(create_app(web_settings), host=host, port=port, log_level="info",
