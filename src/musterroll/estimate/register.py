@@ -161,6 +161,7 @@ def capture_tables(
     persons, run_id, notes = _read_persons(engine, statuses, day)
     records = _read_records(engine, day, lists)
     records = records.merge(persons[["person_id", "status"]], on="person_id")
+    every_record = records
     wanted = np.zeros(len(records), dtype=bool)
     for name in statuses:  # vectorised: a million records in well under a second
         wanted |= ((records["status"] == name)
@@ -182,7 +183,7 @@ def capture_tables(
             f"no person with status {'/'.join(statuses)} is on any list that states it: "
             "nothing to estimate from"
         )
-    persons["stratum"] = _strata(persons, records, by)
+    persons["stratum"] = _strata(persons, every_record, by, engine)
     records = records.merge(persons[["person_id", "stratum"]], on="person_id")
     source = f"register link run {run_id}" + (f" as of {day}" if day else "")
     names = tuple(sorted(records["list"].unique().tolist()))
@@ -320,8 +321,15 @@ def _read_records(engine: Engine, day: str | None, lists: str) -> pd.DataFrame:
     return frame.drop(columns=["source", "kind"])
 
 
-def _strata(persons: pd.DataFrame, records: pd.DataFrame, by: str | None) -> pd.Series:
-    """The stratum label of each person (aligned with `persons`)."""
+def _strata(persons: pd.DataFrame, records: pd.DataFrame, by: str | None,
+            engine: Engine) -> pd.Series:
+    """The stratum label of each person (aligned with `persons`).
+
+    A stratum must not depend on which lists saw a person, or a list that alone records
+    the stratum's variable captures all of it. Sex is therefore read as linkage reads it
+    (``sex_key``: the record's sex, else the sex its patronymic or surname shows), from
+    every record of the person, not from the few lists that have a sex column.
+    """
     if by is None:
         return pd.Series("all", index=persons.index)
     if by == "status":
@@ -336,10 +344,18 @@ def _strata(persons: pd.DataFrame, records: pd.DataFrame, by: str | None) -> pd.
             chosen = persons["status"] == name
             days[chosen] = persons.loc[chosen, column]
         return days.str[:4].where(days.str.len() >= 4, UNKNOWN).fillna(UNKNOWN)
-    sex = records.dropna(subset=["sex"]).assign(sex=lambda f: f["sex"].str.upper())
+    from musterroll.linkage.features import build_features
+    from musterroll.linkage.register import read_link_records
+
+    mine = records[records["person_id"].isin(persons["person_id"])]
+    features = build_features(read_link_records(engine, record_ids=mine["record_id"].tolist()))
+    sex = pd.DataFrame({"record_id": features["unique_id"].astype("int64"),
+                        "sex": features["sex_key"].astype(object)})
+    sex = sex.merge(mine[["record_id", "person_id"]], on="record_id").dropna(subset=["sex"])
+    sex["sex"] = sex["sex"].astype(str).str.upper()
     sex = sex[sex["sex"].isin(["M", "F"])]
-    mode = sex.groupby("person_id")["sex"].agg(lambda v: v.mode().iloc[0] if
-                                              v.nunique() == 1 else UNKNOWN)
+    mode = sex.groupby("person_id")["sex"].agg(lambda v: v.iloc[0] if v.nunique() == 1
+                                              else UNKNOWN)
     return persons["person_id"].map(mode).fillna(UNKNOWN)
 
 
@@ -361,7 +377,8 @@ def _tables(frame: pd.DataFrame, lists: tuple[str, ...], by: str | None, *, sour
             f"only {len(lists)} list(s) ({', '.join(lists) or 'none'}) state this status: "
             "multiple systems estimation needs at least 2 lists (better 3 or more)")
     if by is None:
-        return [_table(frame, lists, None, source)], []
+        table = _table(frame, lists, None, source)
+        return [table], _on_one_list(table)
     good, small = [], []
     for label, part in frame.groupby("stratum", sort=True):
         table = _table(part, lists, f"{by}={label}", source)
@@ -374,13 +391,38 @@ def _tables(frame: pd.DataFrame, lists: tuple[str, ...], by: str | None, *, sour
         pooled = frame[frame["stratum"].isin(small)]
         name = f"{by}=other ({', '.join(small)})" if len(small) > 1 else f"{by}={small[0]}"
         table = _table(pooled, lists, name, source)
-        if len(table.usable_lists()) < 2:
+        if len(table.usable_lists()) >= 2 and (table.observed >= min_stratum or not good):
+            good.append(table)
+            if len(small) > 1:
+                notes.append(
+                    f"{len(small)} strata of {by} had fewer than {min_stratum} persons or "
+                    f"fewer than 2 lists; they are pooled into one stratum ({', '.join(small)})")
+        elif good:
+            # Too few even pooled: they join the largest stratum rather than be dropped.
+            at = max(range(len(good)), key=lambda i: good[i].observed)
+            largest = good[at]
+            label = (largest.stratum or "").split("=", 1)[1]
+            merged = frame[frame["stratum"].isin([*small, label])]
+            good[at] = _table(
+                merged, lists, f"{largest.stratum} (with {', '.join(small)})", source)
+            notes.append(
+                f"strata {', '.join(small)} of {by} hold {table.observed} persons, too few "
+                f"to estimate even pooled; they are counted with {largest.stratum}")
+        else:
             raise TableError(
                 f"strata {small} hold {table.observed} persons on fewer than 2 lists even "
                 "pooled: choose a coarser stratification (or none)")
-        good.append(table)
-        if len(small) > 1:
-            notes.append(
-                f"{len(small)} strata of {by} had fewer than {min_stratum} persons or fewer "
-                f"than 2 lists; they are pooled into one stratum ({', '.join(small)})")
-    return good, notes
+    return good, notes + [w for t in good for w in _on_one_list(t)]
+
+
+def _on_one_list(table: CaptureTable) -> list[str]:
+    """Warn when one list holds every person of a table: nothing is then left to estimate,
+    and a stratum so made is usually defined by what that list records."""
+    full = [name for name, n in zip(table.lists, table.list_totals(), strict=True)
+            if n == table.observed]
+    if not full or table.observed < 10:
+        return []
+    where = f"stratum {table.stratum!r}: " if table.stratum else ""
+    return [f"{where}list {full[0]!r} holds every one of its {table.observed} persons, so "
+            "the estimate is the documented count by construction; if the stratum is "
+            "defined by what that list records, stratify otherwise"]
