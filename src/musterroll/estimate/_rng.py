@@ -29,7 +29,7 @@ __all__ = ["beta", "binomial", "gamma", "log_gamma", "new_state", "normal", "poi
 
 _M53 = 1.0 / 9007199254740992.0
 # Fast-math without the no-NaN/no-inf assumptions: reciprocals, contraction, fast libm.
-FAST = {"arcp", "contract", "afn", "reassoc"}
+FAST = {"arcp", "contract", "afn"}
 
 
 @numba.njit(cache=True, error_model="numpy", fastmath=FAST)
