@@ -17,8 +17,12 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(BIN)/uv sync --locked --all-extras --inexact --python $(BIN)/python
 	touch $@
 
-# The main job on the embedded default (a SQLite register, no server), one stage a line.
+# The main job on the embedded default (a SQLite register, no server), one stage a line,
+# ending with the dashboard served: in a terminal until Ctrl-C; elsewhere (a script, CI)
+# it starts, answers once and stops, so that the run ends. DEMO_SERVE=no skips it.
 DB := sqlite:///$(DEMO_DIR)/register.db
+DEMO_PORT ?= 8000
+DEMO_SERVE ?= yes
 demo: install
 	rm -rf $(DEMO_DIR) && mkdir -p $(DEMO_DIR)
 	$(BIN)/musterroll simulate --seed 7 --people 20000 --out $(DEMO_DIR)/war
@@ -30,12 +34,22 @@ demo: install
 	$(BIN)/musterroll --db $(DB) export persons --out $(DEMO_DIR)/persons.csv
 	$(BIN)/musterroll evaluate linkage --truth $(DEMO_DIR)/war --persons $(DEMO_DIR)/persons.csv
 	$(BIN)/musterroll --db $(DB) status
+	$(BIN)/musterroll --db $(DB) estimate --seed 7 --save
 	@echo
 	@echo "demo: simulated a war of 20,000 people into $(DEMO_DIR)/war (lists, truth, manifest),"
 	@echo "      ingested every list into the register $(DEMO_DIR)/register.db (log: $(DEMO_DIR)/ingest.log),"
 	@echo "      linked the records into persons, scored the linkage against the truth,"
-	@echo "      and derived each person's status with the documented counts above."
-	@echo "      Next: $(BIN)/musterroll --db $(DB) serve   (the dashboard at http://127.0.0.1:8000)"
+	@echo "      derived each person's status with the documented counts above,"
+	@echo "      and estimated the killed no list has seen (stored for the dashboard)."
+	@if [ "$(DEMO_SERVE)" = "no" ]; then \
+	  echo "      Serve it: $(BIN)/musterroll --db $(DB) serve   (http://127.0.0.1:$(DEMO_PORT)/)"; \
+	elif [ -t 1 ]; then \
+	  echo "demo: the dashboard is at http://127.0.0.1:$(DEMO_PORT)/ (Ctrl-C stops it)"; \
+	  $(BIN)/musterroll --db $(DB) serve --port $(DEMO_PORT); \
+	else \
+	  $(BIN)/musterroll --db $(DB) serve --port $(DEMO_PORT) --check; \
+	  echo "demo: serve it again with $(BIN)/musterroll --db $(DB) serve   (http://127.0.0.1:$(DEMO_PORT)/)"; \
+	fi
 
 lint: install
 	$(BIN)/ruff check src tests bench

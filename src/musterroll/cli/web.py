@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from musterroll.cli.app import app, err, fail, open_register_or_fail, settings
+
+if TYPE_CHECKING:
+    import uvicorn
 
 
 # --- web: serve the app, manage its users (musterroll.web) --------------------------------
@@ -16,6 +21,9 @@ def serve_command(
     workers: int = typer.Option(
         1, "--workers", help="Worker processes: only 1, because the family search's rate "
         "limit is counted in the memory of one process."),
+    check: bool = typer.Option(
+        False, "--check", help="Start, fetch the dashboard once, print what it shows, and "
+        "stop (for scripts and `make demo` outside a terminal)."),
 ) -> None:
     """Serve the web app (dashboard, family search, caseworker pages) with uvicorn."""
     import os
@@ -54,8 +62,46 @@ def serve_command(
                   highlight=False)
     shown = make_url(web_settings.db_url).render_as_string(hide_password=True)
     err.print(f"serving the register {shown} at http://{host}:{port}/", highlight=False)
-    uvicorn.run(create_app(web_settings), host=host, port=port, log_level="info",
-                proxy_headers=web_settings.trust_forwarded_for, workers=1)
+    config = uvicorn.Config(create_app(web_settings), host=host, port=port,
+                            log_level="warning" if check else "info",
+                            proxy_headers=web_settings.trust_forwarded_for, workers=1)
+    if check:
+        _check_dashboard(uvicorn.Server(config), f"http://{host}:{port}/")
+    else:
+        uvicorn.Server(config).run()
+
+
+def _check_dashboard(server: uvicorn.Server, url: str) -> None:
+    """Serve in a thread until the dashboard has answered once; print what it shows."""
+    import threading
+    import time
+
+    import httpx
+
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise fail(f"the web app did not start at {url} (is the port in use?)")
+        time.sleep(0.05)
+    try:
+        page = httpx.get(url, timeout=30)
+        data = httpx.get(f"{url}api/dashboard", timeout=30).json()
+    finally:
+        server.should_exit = True
+        thread.join()
+    if page.status_code != 200:
+        raise fail(f"the dashboard at {url} answered {page.status_code}")
+    err.print(f"the dashboard answered at {url} ({len(page.content):,} bytes)", highlight=False)
+    for metric, count in (data.get("counts") or {}).items():
+        # Counts under the small-cell threshold come suppressed (None): shown as such.
+        line = f"{metric}: {'suppressed' if count is None else f'{count:,}'} documented"
+        shown = (data.get("estimates") or {}).get(metric)
+        if shown:  # never one number: the estimate beside the documented count
+            line += (f"; estimated {shown['point']:,.0f} [{shown['lower']:,.0f}, "
+                     f"{shown['upper']:,.0f}] ({shown['method']})")
+        typer.echo(line)
 
 
 users_app = typer.Typer(help="Web app accounts.", no_args_is_help=True)
