@@ -1,0 +1,41 @@
+"""The dashboard shows a stored estimate beside its documented count, with its caveats."""
+
+from __future__ import annotations
+
+import numpy as np
+from sqlalchemy import Engine
+
+from musterroll.estimate import CaptureTable, chapman
+from musterroll.estimate.store import save_estimate
+
+
+def _store_an_estimate(engine: Engine) -> None:
+    # Two lists: 60 on both, 40 on the first only, 30 on the second only (cell 0 unseen).
+    table = CaptureTable.from_cells(["A", "B"], np.array([0, 40, 30, 60]))
+    result = chapman(table)
+    result.warnings.append("a caveat the public must be able to read")
+    save_estimate(engine, result, metric="killed")
+
+
+def _page(client_factory, lang: str) -> str:  # type: ignore[no-untyped-def]
+    # The app's lifespan installs the hook that reads stored estimates: run it.
+    with client_factory() as client:
+        return str(client.get(f"/?lang={lang}").text)
+
+
+def test_the_page_shows_documented_estimate_interval_and_caveats(client_factory,
+                                                                   engine) -> None:
+    _store_an_estimate(engine)
+    page = _page(client_factory, "en")
+    table = page[page.index('id="estimates"'):page.index("</table>", page.index('id="estimates"'))]
+    assert ">130<" in table  # documented: 40 + 30 + 60, its own column
+    assert "(95% interval)" in table and "chapman" in table
+    caveats = page[page.index('id="estimate-caveats"'):]
+    assert "a caveat the public must be able to read" in caveats
+    assert 'id="no-estimate"' not in page
+
+
+def test_ukrainian_page_labels_the_columns(client_factory, engine) -> None:
+    _store_an_estimate(engine)
+    page = _page(client_factory, "uk")
+    assert "Задокументовано" in page and "інтервал 95%" in page
