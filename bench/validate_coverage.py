@@ -1,25 +1,36 @@
-"""Simulation check of issue 7 (`make validate`): do 95% intervals cover the true death toll?
+"""Simulation check of issue 7 (`make validate`): do 95% intervals cover the true totals?
 
-For each of `--wars` seeded simulated wars (`musterroll simulate --seed S --people N`):
+Two scopes, each against its own true total in `truth/persons.csv` (`fate`):
 
-1. capture histories of the dead from the truth linkage (`truth/rows.csv`: the true person
-   of every row of every list), over the lists that state a death: each list a source,
-   as `musterroll.estimate.register` makes them (the simulator's death-stating lists are
-   official_death_notices, burial_register, identification_reports, obituaries and
-   memorial_book; the missing register, families' reports, the adversary's and exchange
-   lists state other fates and capture no deaths). In scope: the truly dead persons
-   (fates killed, missing_killed, missing_killed_identified, captured_died) on at least
-   one of those lists; a prisoner an obituary wrongly reports killed is not in scope (the
-   register's derived status would keep him captured);
-2. the killed total estimated with the default method (log-linear, BIC, bootstrap
-   repeating the selection), seeded;
-3. whether the interval covers the true number of dead (`truth/persons.csv`).
+- **killed** (the register's death toll, `capture_tables(status="killed")`): the truly
+  dead, fates killed, missing_killed, missing_killed_identified and captured_died, on the
+  lists that state a death (official_death_notices, burial_register,
+  identification_reports, obituaries, memorial_book; each a list). In scope: the dead on
+  at least one of them (a prisoner an obituary wrongly reports killed is not: the
+  register's derived status keeps him captured). Targets: all the dead, and "the dead a
+  list of the dead could record" (all but missing_killed, whose remains were never found).
+- **casualty** (`capture_tables(status="casualty")`: derived status killed, missing,
+  released, found_alive or search_ended, or ever missing): every fate but alive --
+  killed, missing_killed, missing_killed_identified, captured, captured_released,
+  captured_died, found_alive. Every list captures (any row of the person): the five
+  lists of the dead, missing_persons_register, family_reports, adversary_prisoner_list,
+  adversary_registry_latin, and the exchange lists as one list (`exchange`), as the
+  register makes them. A secondary target leaves out found_alive (missing for days, then
+  found: they rarely reach a list). Default method lcmcr: with 10 lists the log-linear
+  search can only fit independence (`--casualty-method loglinear` runs it, max_order 1).
+
+Per war: simulate (`musterroll simulate --seed S --people N`), build each scope's capture
+table from the truth linkage (`truth/rows.csv`), estimate seeded, check coverage; per fate,
+how many persons no list saw; for the missing dead whose remains never came home (seen
+only on the missing register and families' reports), the two-list Lincoln-Petersen
+estimate against their truth (below 1: the two lists are positively dependent).
 
 With `--linked K` the first K wars are also ingested, linked by the real linkage and
 derived, and estimated from the register (`capture_tables`), to see what linkage errors
 add. Prints one line per war and the coverage; `--json FILE` writes every row.
 
     .venv/bin/python bench/validate_coverage.py --wars 50 --people 4000 [--linked 5]
+        [--scopes killed,casualty] [--method loglinear] [--casualty-method lcmcr]
 """
 
 from __future__ import annotations
@@ -38,32 +49,72 @@ import pandas as pd
 from musterroll.estimate import CaptureTable, estimate_strata
 from musterroll.simulate import simulate_war
 
+# Scope -> the true fates it counts (truth/persons.csv `fate`).
 DEAD_FATES = ("killed", "missing_killed", "missing_killed_identified", "captured_died")
+CASUALTY_FATES = (*DEAD_FATES, "captured", "captured_released", "found_alive")
+FATES = ("killed", "missing_killed", "missing_killed_identified", "captured_died",
+         "captured", "captured_released", "found_alive")  # fmt: skip
 DEATH_LISTS = (
     "official_death_notices", "burial_register", "identification_reports", "obituaries",
     "memorial_book",
 )  # fmt: skip
+SCOPES = ("killed", "casualty")
+
+
+def _rows(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    persons = pd.read_csv(folder / "truth/persons.csv", usecols=["person_id", "fate"])
+    rows = pd.read_csv(folder / "truth/rows.csv")
+    # As the register makes lists: every exchange (one source per exchange and side) is
+    # one list; the simulator's family reports are one source already.
+    rows["list"] = rows["source"].where(~rows["source"].str.startswith("exchange_"),
+                                        "exchange")
+    return persons, rows
+
+
+def _table(rows: pd.DataFrame, lists: list[str], name: str) -> CaptureTable:
+    seen = pd.crosstab(rows["person_id"], rows["list"]).clip(upper=1)
+    lists = [x for x in lists if x in seen.columns]
+    return CaptureTable.from_histories(lists, seen[lists].to_numpy(), stratum=None,
+                                       source=name)
 
 
 def truth_table(folder: Path) -> tuple[CaptureTable, int, int]:
     """The capture table of the dead from the truth linkage, the true number of dead, and
     the dead whose death a list could state (all but `missing_killed`: remains never found,
     so no death notice, burial or identification, only the missing register)."""
-    persons = pd.read_csv(folder / "truth/persons.csv", usecols=["person_id", "fate"])
+    persons, rows = _rows(folder)
     dead = set(persons.loc[persons["fate"].isin(DEAD_FATES), "person_id"])
     stateable = int((persons["fate"].isin(DEAD_FATES) & (persons["fate"] != "missing_killed"))
                     .sum())
-    rows = pd.read_csv(folder / "truth/rows.csv")
-    rows = rows[rows["source"].isin(DEATH_LISTS) & rows["person_id"].isin(dead)]
-    seen = pd.crosstab(rows["person_id"], rows["source"]).clip(upper=1)
-    lists = [name for name in DEATH_LISTS if name in seen.columns]
-    table = CaptureTable.from_histories(lists, seen[lists].to_numpy(),
-                                        stratum=None, source=f"truth of {folder.name}")
-    return table, len(dead), stateable
+    rows = rows[rows["list"].isin(DEATH_LISTS) & rows["person_id"].isin(dead)]
+    return _table(rows, list(DEATH_LISTS), f"truth of {folder.name}"), len(dead), stateable
 
 
-def linked_table(folder: Path) -> tuple[list[CaptureTable], dict[str, Any]]:
-    """Ingest, link and derive one war; return the register's capture tables of the killed."""
+def casualty_table(folder: Path) -> tuple[CaptureTable, int, int, dict[str, Any]]:
+    """The capture table of every casualty over every list, the true number of casualties,
+    the same without found_alive, and per fate: true and seen persons, and for
+    missing_killed the Lincoln-Petersen estimate of its two lists over its truth."""
+    persons, rows = _rows(folder)
+    fate = persons.set_index("person_id")["fate"]
+    lost = fate[fate.isin(CASUALTY_FATES)]
+    rows = rows[rows["person_id"].isin(lost.index)]
+    seen = set(rows["person_id"])
+    per_fate = {f: {"true": int((lost == f).sum()),
+                    "seen": int(((lost == f) & lost.index.isin(seen)).sum())} for f in FATES}
+    mk = rows[rows["person_id"].map(fate) == "missing_killed"]
+    a = set(mk.loc[mk["list"] == "missing_persons_register", "person_id"])
+    b = set(mk.loc[mk["list"] == "family_reports", "person_id"])
+    truth_mk = per_fate["missing_killed"]["true"]
+    lp = len(a) * len(b) / len(a & b) if a & b else float("nan")
+    per_fate["missing_killed"]["lincoln_petersen_over_true"] = round(lp / truth_mk, 3) \
+        if truth_mk else None
+    lists = sorted(rows["list"].unique().tolist())
+    table = _table(rows, lists, f"truth of {folder.name}, casualties")
+    return table, len(lost), int((lost != "found_alive").sum()), per_fate
+
+
+def linked_tables(folder: Path, scopes: tuple[str, ...]) -> dict[str, Any]:
+    """Ingest, link and derive one war; return the register's capture tables per scope."""
     from musterroll.estimate.register import capture_tables
     from musterroll.linkage.run import link_register
     from musterroll.register import derive_statuses
@@ -77,86 +128,146 @@ def linked_table(folder: Path) -> tuple[list[CaptureTable], dict[str, Any]]:
         ingest_manifest(engine, folder / "manifest.json")
         link_register(engine)
         derive_statuses(engine)
-        histories = capture_tables(engine, status="killed")
+        out = {}
+        for scope in scopes:
+            histories = capture_tables(engine, status=scope)
+            out[scope] = (histories.tables, histories.outside)
     finally:
         engine.dispose()
-    return histories.tables, {"outside": histories.outside}
+    return out
 
 
-def one_war(seed: int, people: int, *, linked: bool, method: str) -> dict[str, Any]:
-    """Simulate, estimate and check coverage for one war."""
+def _settings(method: str, table: CaptureTable) -> dict[str, Any]:
+    # Every hierarchical model of 7+ lists is too many: only independence is searchable.
+    return {"max_order": 1} if method == "loglinear" and table.n_lists >= 7 else {}
+
+
+def _check(result: Any, targets: dict[str, int]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "observed": result.observed, "estimate": round(result.estimate, 1),
+        "lower": round(result.lower, 1), "upper": round(result.upper, 1),
+        "model": result.diagnostics.get("model"),
+    }
+    for name, value in targets.items():
+        out[f"covers_{name}"] = bool(result.lower <= value <= result.upper)
+    return out
+
+
+def one_war(seed: int, people: int, *, linked: bool, methods: dict[str, str]
+            ) -> dict[str, Any]:
+    """Simulate, estimate and check coverage for one war, per scope."""
     started = time.perf_counter()
+    row: dict[str, Any] = {"seed": seed}
     with tempfile.TemporaryDirectory(prefix=f"validate_{seed}_") as tmp:
         folder = Path(tmp) / "war"
         simulate_war(folder, seed=seed, people=people)
-        table, true_total, stateable = truth_table(folder)
-        result = estimate_strata([table], method, seed=seed)
-        row: dict[str, Any] = {
-            "seed": seed, "true": true_total, "observed": result.observed,
-            "estimate": round(result.estimate, 1), "lower": round(result.lower, 1),
-            "upper": round(result.upper, 1),
-            "covered": bool(result.lower <= true_total <= result.upper),
-            "stateable": stateable,
-            "covers_stateable": bool(result.lower <= stateable <= result.upper),
-            "model": result.diagnostics.get("model"), "lists": list(table.lists),
-            "list_totals": table.list_totals().tolist(),
-        }
+        targets: dict[str, dict[str, int]] = {}
+        for scope, method in methods.items():
+            t0 = time.perf_counter()
+            if scope == "killed":
+                table, true_total, stateable = truth_table(folder)
+                targets[scope] = {"true": true_total, "stateable": stateable}
+                extra: dict[str, Any] = {}
+            else:
+                table, true_total, no_found, per_fate = casualty_table(folder)
+                targets[scope] = {"true": true_total, "no_found_alive": no_found}
+                extra = {"per_fate": per_fate}
+            result = estimate_strata([table], method, seed=seed, **_settings(method, table))
+            row[scope] = {"method": method, **targets[scope], **_check(result, targets[scope]),
+                          "lists": list(table.lists),
+                          "list_totals": table.list_totals().tolist(), **extra,
+                          "seconds": round(time.perf_counter() - t0, 1)}
         if linked:
-            tables, extra = linked_table(folder)
-            real = estimate_strata(tables, method, seed=seed)
-            row["linked"] = {
-                "observed": real.observed, "estimate": round(real.estimate, 1),
-                "lower": round(real.lower, 1), "upper": round(real.upper, 1),
-                "covered": bool(real.lower <= true_total <= real.upper),
-                "model": real.diagnostics.get("model"), **extra,
-            }
+            for scope, (tables, outside) in linked_tables(folder, tuple(methods)).items():
+                method = methods[scope]
+                real = estimate_strata(tables, method, seed=seed,
+                                       **_settings(method, tables[0]))
+                row[scope]["linked"] = {**_check(real, targets[scope]), "outside": outside}
     row["seconds"] = round(time.perf_counter() - started, 1)
     return row
 
 
+def _line(scope: str, r: dict[str, Any]) -> str:
+    linked = r.get("linked")
+    extra = (f" | linked {linked['observed']} -> {linked['estimate']:.0f} "
+             f"[{linked['lower']:.0f}, {linked['upper']:.0f}] "
+             f"{'covers' if linked['covers_true'] else 'MISSES'}") if linked else ""
+    second = "stateable" if scope == "killed" else "no_found_alive"
+    return (f"{scope} ({r['method']}): true {r['true']:5d}, documented {r['observed']:5d}, "
+            f"{second} {r[second]:5d}, estimate {r['estimate']:7.0f} "
+            f"[{r['lower']:7.0f}, {r['upper']:7.0f}] "
+            f"{'covers' if r['covers_true'] else 'MISSES'} ({r['seconds']} s){extra}")
+
+
+def summary(scope: str, rows: list[dict[str, Any]]) -> list[str]:
+    """The coverage lines of one scope."""
+    rs = [r[scope] for r in rows]
+    n = len(rs)
+    covered = sum(r["covers_true"] for r in rs)
+    ratio = np.array([r["estimate"] / r["true"] for r in rs])
+    below = sum(r["upper"] < r["true"] for r in rs)
+    width = np.median([r["upper"] - r["lower"] for r in rs])
+    out = [f"{scope} ({rs[0]['method']}): the 95% interval covers the true total in "
+           f"{covered} of {n} wars ({covered / n:.0%}); {below} intervals lie wholly below "
+           f"the truth; estimate / truth median {np.median(ratio):.3f} (range "
+           f"{ratio.min():.3f}-{ratio.max():.3f}); documented / truth median "
+           f"{np.median([r['observed'] / r['true'] for r in rs]):.3f}; median interval "
+           f"width {width:.0f}"]
+    second, label = (("stateable", "the dead a list of the dead could record (all but "
+                      "missing_killed)") if scope == "killed"
+                     else ("no_found_alive", "casualties but the found alive"))
+    hits = sum(r[f"covers_{second}"] for r in rs)
+    out.append(f"  against {label}: covers in {hits} of {n} ({hits / n:.0%}); estimate / "
+               f"that median {np.median([r['estimate'] / r[second] for r in rs]):.3f}")
+    if scope == "casualty":
+        unseen = {f: np.median([1 - r["per_fate"][f]["seen"] / r["per_fate"][f]["true"]
+                                for r in rs if r["per_fate"][f]["true"]]) for f in FATES
+                  if any(r["per_fate"][f]["true"] for r in rs)}
+        out.append("  on no list (median share of the fate): " + ", ".join(
+            f"{f} {v:.0%}" for f, v in unseen.items()))
+        lp = [r["per_fate"]["missing_killed"]["lincoln_petersen_over_true"] for r in rs]
+        lp = [x for x in lp if x is not None and x == x]
+        if lp:
+            out.append("  missing_killed: missing register x family reports Lincoln-Petersen"
+                       f" / truth median {np.median(lp):.3f} (positive dependence below 1)")
+    linked = [r["linked"] for r in rs if "linked" in r]
+    if linked:
+        hits = sum(r["covers_true"] for r in linked)
+        out.append(f"  real linkage: covers in {hits} of {len(linked)} wars")
+    return out
+
+
 def main() -> int:
-    """Run the check; print one line per war and the coverage."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    """Run the check; print one line per war and scope, and the coverage per scope."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--wars", type=int, default=50)
     parser.add_argument("--people", type=int, default=4000)
     parser.add_argument("--first-seed", type=int, default=1)
     parser.add_argument("--linked", type=int, default=0,
                         help="also link the first K wars for real")
-    parser.add_argument("--method", default="loglinear")
+    parser.add_argument("--scopes", default=",".join(SCOPES),
+                        help="comma-separated: killed, casualty")
+    parser.add_argument("--method", default="loglinear", help="method of the killed scope")
+    parser.add_argument("--casualty-method", default="lcmcr",
+                        help="method of the casualty scope")
     parser.add_argument("--json", type=Path, default=None, help="write every row here")
     args = parser.parse_args()
+    scopes = [x.strip() for x in args.scopes.split(",") if x.strip()]
+    if not scopes or set(scopes) - set(SCOPES):
+        parser.error(f"--scopes among {', '.join(SCOPES)}")
+    methods = {s: args.method if s == "killed" else args.casualty_method for s in scopes}
     rows = []
     for i in range(args.wars):
         seed = args.first_seed + i
-        row = one_war(seed, args.people, linked=i < args.linked, method=args.method)
+        row = one_war(seed, args.people, linked=i < args.linked, methods=methods)
         rows.append(row)
-        linked = row.get("linked")
-        extra = (f" | linked {linked['observed']} -> {linked['estimate']:.0f} "
-                 f"[{linked['lower']:.0f}, {linked['upper']:.0f}] "
-                 f"{'covers' if linked['covered'] else 'MISSES'}") if linked else ""
-        print(f"war {seed:3d}: true {row['true']:5d}, documented {row['observed']:5d}, "
-              f"stateable {row['stateable']:5d}, estimate {row['estimate']:7.0f} "
-              f"[{row['lower']:7.0f}, {row['upper']:7.0f}] "
-              f"{row['model']} {'covers' if row['covered'] else 'MISSES'} "
-              f"({row['seconds']} s){extra}", flush=True)
+        for scope in scopes:
+            print(f"war {seed:3d}: {_line(scope, row[scope])}", flush=True)
         if args.json:
             args.json.write_text(json.dumps(rows, indent=1))
-    covered = np.array([r["covered"] for r in rows])
-    ratio = np.array([r["estimate"] / r["true"] for r in rows])
-    below = sum(r["upper"] < r["true"] for r in rows)
-    print(f"\n{args.method}: the 95% interval covers the true total in {covered.sum()} of "
-          f"{len(rows)} wars ({covered.mean():.0%}); {below} intervals lie wholly below the "
-          f"truth; estimate / truth median {np.median(ratio):.3f} "
-          f"(range {ratio.min():.3f}-{ratio.max():.3f}); documented / truth median "
-          f"{np.median([r['observed'] / r['true'] for r in rows]):.3f}")
-    hits = sum(r["covers_stateable"] for r in rows)
-    print(f"against the dead a list could state (all but missing_killed): covers in {hits} "
-          f"of {len(rows)} ({hits / len(rows):.0%}); estimate / that median "
-          f"{np.median([r['estimate'] / r['stateable'] for r in rows]):.3f}")
-    linked_rows = [r["linked"] for r in rows if "linked" in r]
-    if linked_rows:
-        hits = sum(r["covered"] for r in linked_rows)
-        print(f"real linkage: covers in {hits} of {len(linked_rows)} wars")
+    print()
+    for scope in scopes:
+        print("\n".join(summary(scope, rows)))
     return 0
 
 

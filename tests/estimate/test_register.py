@@ -349,3 +349,112 @@ def test_sex_strata_do_not_come_from_the_one_list_with_a_sex_column(engine):
     on_notices = men.list_totals()[men.lists.index("official_death_notices")]
     assert on_notices < men.observed
     assert not any("holds every one" in w for w in strata.warnings)
+
+
+# The casualty scope: the killed and everyone ever missing, captured by any record.
+LCMCR_QUICK = ["--classes", "5", "--chains", "2", "--burnin", "500", "--samples", "100",
+               "--thinning", "5"]
+
+
+def _casualties(engine: Engine) -> tuple[set[int], set[int], int]:
+    """(persons in the casualty scope, those with a linked record, their linked records),
+    in plain SQL from the derived statuses."""
+    scope = ("f.valid_to IS NULL AND (f.status IN ('killed', 'missing', 'released', "
+             "'found_alive', 'search_ended') OR f.missing_ever)")
+    with engine.connect() as conn:
+        everyone = {r[0] for r in conn.execute(text(
+            f"SELECT f.person_id FROM fate_statuses f WHERE {scope}"))}
+        listed = {r[0] for r in conn.execute(text(
+            "SELECT DISTINCT f.person_id FROM fate_statuses f"
+            f" JOIN person_records m ON m.person_id = f.person_id WHERE {scope}"))}
+        records = conn.execute(text(
+            "SELECT count(*) FROM fate_statuses f"
+            f" JOIN person_records m ON m.person_id = f.person_id WHERE {scope}")).scalar_one()
+    return everyone, listed, int(records)
+
+
+def test_the_casualty_scope_is_the_killed_and_the_ever_missing_on_any_list(engine, war):
+    histories = capture_tables(engine, status="casualty")
+    everyone, listed, records = _casualties(engine)
+    assert histories.metric == "casualties" and histories.statuses == ("casualty",)
+    assert histories.observed == len(listed) > 200
+    assert histories.observed + histories.outside == len(everyone)
+    assert set(histories.records["person_id"]) == listed
+    assert len(histories.records) == records  # every record of a casualty captures
+    # Every list that records a loss is a list of the scope, exchanges and families one each.
+    assert {"official_death_notices", "missing_persons_register", "family_report",
+            "exchange", "adversary_prisoner_list"} <= set(histories.lists)
+    assert any("found alive" in w for w in histories.warnings)
+    assert not any("remains never found" in w for w in histories.warnings)
+    with engine.connect() as conn:
+        counts = count_statuses(conn)
+    # It holds the killed and the ever missing, and the released never reported missing.
+    assert max(counts["killed"], counts["missing_ever"]) < len(everyone)
+    assert len(everyone) <= counts["killed"] + counts["missing_ever"] + counts["released"]
+    killed = set(capture_tables(engine, status="killed").records["person_id"])
+    assert killed < listed
+    # Against the truth: each register person's true person (most of its records), and
+    # their fates. The missing dead whose remains never came home are in the scope, as
+    # many as the truth has on some list (give or take linkage errors); not in `killed`.
+    with engine.connect() as conn:
+        where = pd.DataFrame(conn.execute(text(
+            "SELECT r.id AS record_id, s.name AS source, r.row FROM records r"
+            " JOIN sources s ON s.id = r.source_id")).all(),
+            columns=["record_id", "source", "row"])
+    truth = pd.read_csv(war.folder / "truth/persons.csv", usecols=["person_id", "fate"])
+    rows = pd.read_csv(war.folder / "truth/rows.csv").rename(
+        columns={"person_id": "true_id"})
+    mine = histories.records.merge(where, on="record_id").merge(rows, on=["source", "row"])
+    true_of = mine.groupby("person_id")["true_id"].agg(lambda s: s.mode().iloc[0])
+    fates = true_of.map(truth.set_index("person_id")["fate"]).value_counts()
+    listed_truth = truth[truth["person_id"].isin(rows["true_id"])]["fate"].value_counts()
+    assert "alive" not in fates
+    assert abs(histories.observed - listed_truth.sum()) <= 0.03 * listed_truth.sum()
+    assert abs(fates["missing_killed"] - listed_truth["missing_killed"]) <= 3
+    dead_only_missing = set(true_of[true_of.map(truth.set_index("person_id")["fate"])
+                                    == "missing_killed"].index)
+    assert len(dead_only_missing) > 20 and not dead_only_missing & killed
+
+
+def test_the_casualty_scope_is_estimated_alone_and_not_by_derived_status(engine):
+    with pytest.raises(ValueError, match="alone"):
+        capture_tables(engine, status=["casualty", "killed"])
+    with pytest.raises(ValueError, match="derived status"):
+        capture_tables(engine, status="casualty", by="status")
+    periods = capture_tables(engine, status="casualty", by="period")
+    assert sum(t.observed for t in periods.tables) == capture_tables(
+        engine, status="casualty").observed
+    assert all(t.stratum and t.stratum.startswith("period=") for t in periods.tables)
+
+
+def test_the_command_estimates_casualties_as_json_and_the_hook_serves_them_apart(war, tmp_path):
+    url = war.copy(tmp_path / "register.db")
+    runner = CliRunner()
+    refused = runner.invoke(app, ["--db", url, "estimate", "--status", "casualty"])
+    assert refused.exit_code == 2 and "--method lcmcr" in refused.output
+    result = runner.invoke(app, ["--db", url, "estimate", "--status", "casualty", "--json",
+                                 "--method", "lcmcr", "--seed", "2", "--save", *LCMCR_QUICK])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["metric"] == "casualties" and data["statuses"] == ["casualty"]
+    assert data["method"] == "lcmcr"
+    assert data["lower"] <= data["estimate"] <= data["upper"]
+    assert data["estimate"] >= data["observed"]
+    e = open_register(url)
+    try:
+        histories = capture_tables(e, status="casualty")
+        assert data["observed"] == histories.observed
+        remove = install_estimate_hook(e)
+        try:
+            served = estimate_hook("casualties", date.today().isoformat())
+            assert estimate_hook("killed", date.today().isoformat()) is None
+            assert estimate_hook("missing_ever", date.today().isoformat()) is None
+        finally:
+            remove()
+        with e.connect() as conn:
+            counts = count_statuses(conn)
+    finally:
+        e.dispose()
+    assert served is not None and served["point"] == round(data["estimate"])
+    assert served["observed"] == histories.observed  # the documented count, kept apart
+    assert "casualties" not in counts  # no documented count was changed or added

@@ -28,7 +28,8 @@ def estimate_cmd(
     status: str = typer.Option(
         "killed", "--status",
         help="Register: derived status(es) in scope, comma-separated: killed (the death "
-        "toll), missing, released, found_alive.",
+        "toll), missing, released, found_alive; or casualty alone (killed or ever missing, "
+        "captured or found; any record captures; use --method lcmcr).",
     ),
     by: str = typer.Option(
         None, "--by", help="Register: strata by status, oblast, period (year) or sex."
@@ -125,7 +126,7 @@ def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
                   **kwargs: Any) -> RegisterRun:
     """Estimate from the register at --db (and store the result with --save)."""
     from musterroll.estimate import TableError
-    from musterroll.estimate.register import RegisterInputError
+    from musterroll.estimate.register import CASUALTY, RegisterInputError
     from musterroll.estimate.report import run_register
     from musterroll.estimate.store import save_estimate
     from musterroll.linkage.sensitivity import SensitivityError
@@ -143,7 +144,12 @@ def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
                                   persons=run.persons)
             err.print(f"stored as estimate {saved} of {h.metric}", highlight=False)
     except (TableError, RegisterInputError, SensitivityError, ValueError) as exc:
-        raise fail(str(exc)) from exc
+        hint = ""
+        if statuses == [CASUALTY] and method in ("loglinear", "all") and "too long" in str(exc):
+            hint = (f"; {CASUALTY} counts every list that records a loss, too many for the "
+                    "full log-linear search: --method lcmcr (its latent classes model the "
+                    "lists' heterogeneity; see make validate)")
+        raise fail(str(exc) + hint) from exc
     finally:
         engine.dispose()
     return run

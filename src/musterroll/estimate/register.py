@@ -10,12 +10,21 @@ registers with many sources of few records.
 
 Who is in scope. A person is in scope for a status (``killed`` for the death toll,
 ``missing``, ``released``, ``found_alive``) when the register's derived status
-(``fate_statuses``, as known on `as_of`) is that status. A list *captures* a person in
+(``fate_statuses``, as known on `as_of`) is that status. The scope ``casualty`` (alone,
+never with a status) is every person the register knows was lost: derived status killed,
+missing (sought or captivity confirmed), released, found_alive or search_ended, or the
+flag ``missing_ever`` -- the killed, and everyone ever missing or captive, whatever became
+of them. Any record of such a person captures them (see below). A list *captures* a person in
 scope when it holds a record of that person whose own status states that fate (for the
 dead: killed, identified, remains_recovered or declared_dead). A record of the dead on
 the missing register therefore does not capture the death: otherwise a person seen only
 on the missing register could never be in scope (a structural zero the estimators do not
 model), and a list of the missing would look strongly dependent on the lists of the dead.
+For ``casualty`` every record of the person on a list captures them, whatever its status
+(death notice, burial, identification, obituary, memorial book, missing register, family
+report, the adversary's lists, exchanges): each of those lists can record a loss, so every
+casualty can be on every list, and no fate is a structural zero of the table (the death
+toll's blind spot, ``MISSING_DEAD``, is not one here).
 A person in scope whose status rests on no list record stating it (a court's declaration
 entered by hand) is documented but cannot be in a capture table: they are counted in
 ``outside`` and named in a warning, never silently dropped.
@@ -43,6 +52,9 @@ from musterroll.register.light import statuses as fate_statuses
 
 __all__ = [
     "BY",
+    "CASUALTY",
+    "CASUALTY_CAVEAT",
+    "CASUALTY_STATUSES",
     "EVIDENCE",
     "GROUPED_KINDS",
     "LIST_CHOICES",
@@ -62,10 +74,17 @@ EVIDENCE: dict[str, frozenset[str]] = {
     "released": frozenset({"released"}),
     "found_alive": frozenset({"found_alive"}),
 }
-# Derived status -> the metric of `register.counts` its estimate stands beside.
+# The scope of all losses (``capture_tables(status="casualty")``): persons whose derived
+# status is one of these, or who were ever missing (``missing_ever``).
+CASUALTY = "casualty"
+CASUALTY_STATUSES: frozenset[str] = frozenset(
+    {"killed", "missing", "released", "found_alive", "search_ended"})
+# Derived status (or the casualty scope) -> the metric its estimate is stored under.
+# "casualties" is no documented count of `register.counts` (yet): its estimate carries its
+# own documented count (`observed`), never added to or mixed with another metric.
 METRIC_OF_STATUS: dict[str, str] = {
     "killed": "killed", "missing": "missing_now", "released": "released",
-    "found_alive": "found_alive",
+    "found_alive": "found_alive", CASUALTY: "casualties",
 }  # fmt: skip
 BY: tuple[str, ...] = ("status", "oblast", "period", "sex")
 LIST_CHOICES: tuple[str, ...] = ("source", "kind")
@@ -80,8 +99,17 @@ MISSING_DEAD = (
     "these lists and are not in it: they are among the missing (on simulated wars about "
     "a third of the dead, see src/musterroll/estimate/README.md)"
 )
+# bench/validate_coverage.py (make validate) measures what this caveat says.
+CASUALTY_CAVEAT = (
+    "the casualty estimate counts losses a list could record: persons missing only for days "
+    "before being found alive rarely reach any list, and the missing register and families' "
+    "reports are positively dependent (a family's report makes a register entry more "
+    "likely), which leads every method to underestimate the missing dead seen only there "
+    "(see src/musterroll/estimate/README.md)"
+)
 _PERIOD_DATE = {"killed": "death_date", "missing": "missing_date",
-                "released": "released_date", "found_alive": "missing_date"}
+                "released": "released_date", "found_alive": "missing_date",
+                CASUALTY: "casualty_date"}
 
 
 class RegisterInputError(ValueError):
@@ -141,7 +169,8 @@ def capture_tables(
 
     Args:
         engine: a linked and derived register.
-        status: derived status(es) in scope, from ``EVIDENCE`` (default "killed").
+        status: derived status(es) in scope, from ``EVIDENCE`` (default "killed"), or
+            "casualty" alone (killed or ever missing; any record captures).
         by: None or one of ``BY``.
         as_of: ISO day: the register as known then (statuses valid then, records whose
             evidence was known by then). None: all evidence.
@@ -162,11 +191,12 @@ def capture_tables(
     records = _read_records(engine, day, lists)
     records = records.merge(persons[["person_id", "status"]], on="person_id")
     every_record = records
-    wanted = np.zeros(len(records), dtype=bool)
-    for name in statuses:  # vectorised: a million records in well under a second
-        wanted |= ((records["status"] == name)
-                   & records["record_status"].isin(EVIDENCE[name])).to_numpy()
-    records = records[wanted]
+    if statuses != (CASUALTY,):  # casualty: every record of a person in scope captures
+        wanted = np.zeros(len(records), dtype=bool)
+        for name in statuses:  # vectorised: a million records in well under a second
+            wanted |= ((records["status"] == name)
+                       & records["record_status"].isin(EVIDENCE[name])).to_numpy()
+        records = records[wanted]
     captured = set(records["person_id"].tolist())
     outside = int((~persons["person_id"].isin(captured)).sum())
     if outside:
@@ -177,6 +207,8 @@ def capture_tables(
         )
     if "killed" in statuses and "missing" not in statuses:
         notes.append(MISSING_DEAD)
+    if statuses == (CASUALTY,):
+        notes.append(CASUALTY_CAVEAT)
     persons = persons[persons["person_id"].isin(captured)].copy()
     if persons.empty:
         raise TableError(
@@ -238,9 +270,20 @@ def tables_for_memberships(
 
 
 def _check_choices(statuses: tuple[str, ...], by: str | None, lists: str) -> None:
-    unknown = [s for s in statuses if s not in EVIDENCE]
+    if CASUALTY in statuses and len(statuses) > 1:
+        raise ValueError(
+            f"{CASUALTY!r} holds every other status: estimate it alone, not with "
+            f"{[s for s in statuses if s != CASUALTY]}")
+    unknown = [s for s in statuses if s not in EVIDENCE and s != CASUALTY]
     if unknown or not statuses:
-        raise ValueError(f"status must be among {', '.join(EVIDENCE)}, not {list(statuses)}")
+        raise ValueError(f"status must be among {', '.join(EVIDENCE)} or {CASUALTY}, not "
+                         f"{list(statuses)}")
+    if statuses == (CASUALTY,) and by == "status":
+        raise ValueError(
+            "casualties are not stratified by their derived status: it comes from which "
+            "lists saw a person (killed from the lists of the dead, missing from the "
+            "missing register), so each stratum would be defined by its lists; use "
+            "--by oblast, period or sex, or estimate the statuses themselves")
     if by is not None and by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}, not {by!r}")
     if lists not in LIST_CHOICES:
@@ -274,10 +317,12 @@ def _read_persons(
         st = fate_statuses
         when = st.c.valid_to.is_(None) if day is None else and_(
             st.c.valid_from <= day, or_(st.c.valid_to.is_(None), st.c.valid_to > day))
+        scope = (or_(st.c.status.in_(sorted(CASUALTY_STATUSES)), st.c.missing_ever)
+                 if statuses == (CASUALTY,) else st.c.status.in_(statuses))
         rows = conn.execute(
             select(st.c.person_id, st.c.status, st.c.oblast, st.c.death_date,
                    st.c.missing_date, st.c.released_date)
-            .where(when, st.c.status.in_(statuses))).all()
+            .where(when, scope)).all()
     notes = []
     if stale:
         notes.append(
@@ -288,6 +333,13 @@ def _read_persons(
     frame = pd.DataFrame(rows, columns=["person_id", "status", "oblast", "death_date",
                                         "missing_date", "released_date"])
     frame["person_id"] = frame["person_id"].astype("int64")
+    if statuses == (CASUALTY,):
+        # One scope: the derived status is kept apart; the period is the day of the loss
+        # (disappearance, else death, else release for a captive never reported missing).
+        frame["derived"] = frame["status"]
+        frame["status"] = CASUALTY
+        frame["casualty_date"] = (frame["missing_date"].fillna(frame["death_date"])
+                                  .fillna(frame["released_date"]))
     return frame, int(link_run), notes
 
 
@@ -341,6 +393,8 @@ def _strata(persons: pd.DataFrame, records: pd.DataFrame, by: str | None,
     if by == "period":
         days = pd.Series(None, index=persons.index, dtype=object)
         for name, column in _PERIOD_DATE.items():
+            if column not in persons.columns:
+                continue
             chosen = persons["status"] == name
             days[chosen] = persons.loc[chosen, column]
         return days.str[:4].where(days.str.len() >= 4, UNKNOWN).fillna(UNKNOWN)
