@@ -66,13 +66,15 @@ bench: install
 	$(BIN)/python bench/run_all.py
 
 # Simulation check of the estimates (issue 7; not in CI, some 15-60 minutes on 2 cores): on
-# seeded simulated wars, how often the default method's 95% interval covers the true death
-# toll. WARS, PEOPLE and LINKED (wars also linked for real) may be set on the command line.
+# seeded simulated wars, how often the 95% interval covers the true total, per scope: the
+# death toll (killed, log-linear) and the casualties (killed or ever missing, lcmcr).
+# WARS, PEOPLE, LINKED (wars also linked for real) and SCOPES may be set on the command line.
 WARS ?= 50
 PEOPLE ?= 4000
 LINKED ?= 0
+SCOPES ?= killed,casualty
 validate: install
-	$(BIN)/python bench/validate_coverage.py --wars $(WARS) --people $(PEOPLE) --linked $(LINKED)
+	$(BIN)/python bench/validate_coverage.py --wars $(WARS) --people $(PEOPLE) --linked $(LINKED) --scopes $(SCOPES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DEMO_DIR)
