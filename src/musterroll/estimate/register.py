@@ -104,8 +104,9 @@ CASUALTY_CAVEAT = (
     "the casualty estimate counts losses a list could record: persons missing only for days "
     "before being found alive rarely reach any list, and the missing register and families' "
     "reports are positively dependent (a family's report makes a register entry more "
-    "likely), which leads every method to underestimate the missing dead seen only there "
-    "(see src/musterroll/estimate/README.md)"
+    "likely), which leads every method to underestimate the missing dead seen only there: "
+    "on simulated wars the 95% interval lies below the true total in 48 of 50 (estimate "
+    "about 0.91 of it, see src/musterroll/estimate/README.md)"
 )
 _PERIOD_DATE = {"killed": "death_date", "missing": "missing_date",
                 "released": "released_date", "found_alive": "missing_date",
