@@ -154,3 +154,26 @@ def test_past_the_limit_htmx_gets_a_message_to_show(client_factory) -> None:  # 
     assert response.status_code == 429
     assert 'id="error-429"' in response.text and "<html" not in response.text
     assert "wait a minute" in response.text
+
+
+def test_concurrent_searches_on_one_search_thread_all_answer(client_factory) -> None:
+    # Searches run on a pool of their own (search_threads); with one thread, twelve at once
+    # queue for it and each still gets its own right answer.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with client_factory(search_threads=1) as client:
+        token = csrf(client)
+        queries = [({"surname": "Коваленко", "given_name": "Олександр",
+                     "birth_date": "1990-05-12"}, True),
+                   ({"surname": "Шевченко", "given_name": "Петро",
+                     "birth_date": "1985-03-09"}, False)] * 6
+
+        def ask(query: dict[str, str]) -> bool:
+            response = client.post("/api/family/search", json=query,
+                                   headers={"X-CSRF-Token": token})
+            assert response.status_code == 200, response.text
+            return bool(response.json()["found"])
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            found = list(pool.map(ask, [q for q, _ in queries]))
+    assert found == [expected for _, expected in queries]

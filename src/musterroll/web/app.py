@@ -79,6 +79,7 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own = engine is None
+        app.state.search_threads = None  # made in this event loop at the first search
         # A pool as large as the server's worker threads (anyio's 40): a connection opened
         # past the pool is closed on return, and SQLite's setup of each new one was a
         # tenth of a family search's time under 20 clients (bench/bench_web_search.py).

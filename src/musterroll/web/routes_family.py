@@ -6,8 +6,11 @@ has a JSON twin under /api/family/ (the extract's twin answers with the same PDF
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
@@ -44,11 +47,25 @@ def _actor(request: Request, settings: Settings, user: User | None) -> str:
     return user.name if user else f"anonymous@{client_address(request, settings)}"
 
 
-def _search(request: Request, engine: Register, settings: Settings, user: User | None,
-            query: SearchIn) -> SearchAnswer:
-    return search_person(engine, surname=query.surname, given_name=query.given_name,
-                         patronymic=query.patronymic, birth_date=query.birth_date,
-                         actor=_actor(request, settings, user))
+def _search_threads(request: Request) -> anyio.CapacityLimiter:
+    """The few threads family searches run on, made once per app inside its event loop.
+
+    In the default pool of 40 threads, 20 searching clients contend for the GIL and the
+    unluckiest searches wait longest; a small pool of their own keeps the tail short
+    (bench/bench_web_search.py) and leaves the default pool to the other pages.
+    """
+    state = request.app.state
+    if getattr(state, "search_threads", None) is None:
+        state.search_threads = anyio.CapacityLimiter(state.settings.search_threads)
+    return state.search_threads
+
+
+async def _search(request: Request, engine: Register, settings: Settings, user: User | None,
+                  query: SearchIn) -> SearchAnswer:
+    search = partial(search_person, engine, surname=query.surname,
+                     given_name=query.given_name, patronymic=query.patronymic,
+                     birth_date=query.birth_date, actor=_actor(request, settings, user))
+    return await anyio.to_thread.run_sync(search, limiter=_search_threads(request))
 
 
 @router.get("/family", response_class=HTMLResponse, include_in_schema=False)
@@ -59,7 +76,8 @@ def family_page(request: Request, language: Language, user: CurrentUser) -> HTML
 
 @router.post("/family/search", response_class=HTMLResponse, include_in_schema=False,
              dependencies=Limited)
-def family_search(request: Request, engine: Register, settings: Settings, language: Language,
+async def family_search(request: Request, engine: Register, settings: Settings,
+                        language: Language,
                   user: CurrentUser, surname: Annotated[str, Form()] = "",
                   given_name: Annotated[str, Form()] = "",
                   patronymic: Annotated[str, Form()] = "",
@@ -72,7 +90,7 @@ def family_search(request: Request, engine: Register, settings: Settings, langua
     except ValidationError:
         answer, errors = None, True
     else:
-        answer, errors = _search(request, engine, settings, user, query), False
+        answer, errors = await _search(request, engine, settings, user, query), False
     template = "_search_result.html" if is_htmx(request) else "family.html"
     return render(request, template, language, user=user, answer=answer, errors=errors,
                   status_code=422 if errors else 200)
@@ -81,10 +99,10 @@ def family_search(request: Request, engine: Register, settings: Settings, langua
 @router.post("/api/family/search", response_model=SearchOut, tags=["family"],
              dependencies=Limited, responses={403: {"description": "no CSRF token"},
                                               429: {"description": "rate limit"}})
-def family_search_json(request: Request, engine: Register, settings: Settings,
-                       user: CurrentUser, query: SearchIn) -> SearchOut:
+async def family_search_json(request: Request, engine: Register, settings: Settings,
+                             user: CurrentUser, query: SearchIn) -> SearchOut:
     """Search for one relative; found only for one strong match (same query as the page)."""
-    answer = _search(request, engine, settings, user, query)
+    answer = await _search(request, engine, settings, user, query)
     return SearchOut(found=answer.found, status=answer.status, reference=answer.reference)
 
 

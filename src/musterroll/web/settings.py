@@ -40,6 +40,12 @@ class WebSettings(BaseModel):
         description="Family searches (and reports) allowed per client per minute; past it "
         "the answer is 429. Low enough that no one can enumerate the register.",
     )
+    search_threads: int = Field(
+        4, ge=1, le=64,
+        description="Threads family searches run on at once. A few keep the slowest "
+        "searches fast under many clients (they share one process's GIL); more help only "
+        "when the register's database answers slowly (a remote PostgreSQL).",
+    )
     small_cell_threshold: int = Field(
         5, ge=1, le=1000,
         description="Public counts from 1 up to this number minus one are suppressed "
