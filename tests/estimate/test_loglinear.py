@@ -112,6 +112,18 @@ def test_a_search_over_millions_of_models_is_refused():
     assert len(model_space(6, max_order=2).names) == 2**15
 
 
+def test_a_comparison_runs_the_other_methods_when_the_search_is_too_long():
+    from musterroll.estimate import CaptureTable, compare_methods
+
+    rng = np.random.default_rng(4)
+    lists = [f"L{i}" for i in range(7)]
+    seen = rng.random((400, 7)) < 0.3
+    table = CaptureTable.from_histories(lists, seen[seen.any(axis=1)].astype(int))
+    results, notes = compare_methods([table], ("loglinear", "chapman"), seed=1)
+    assert [r.method for r in results] == ["chapman"]
+    assert any(n.startswith("loglinear was not run") and "too long" in n for n in notes)
+
+
 def test_models_without_a_finite_estimate_are_not_chosen(reference_table):
     # the sparse 5-list table: many models leave the unobserved cell unbounded
     result = loglinear(reference_table("us_western_sex_trafficking"), bootstrap=40, seed=3)

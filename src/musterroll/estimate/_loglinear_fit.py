@@ -21,6 +21,7 @@ from musterroll.estimate._hierarchy import (
     model_name,
     parse_model,
 )
+from musterroll.estimate.table import TableError
 
 __all__ = ["Criterion", "ModelFits", "ModelSpace", "fit_all_models", "model_space"]
 
@@ -97,13 +98,16 @@ def model_space(
         The model space with its design.
     Raises:
         ValueError: on a bad model name or max_order.
+        TableError: when every model of that many lists would be too many to search.
     """
     max_order = j - 1 if max_order is None else max_order
     if not 1 <= max_order <= j - 1:
         raise ValueError(f"max_order must be between 1 and {j - 1}, got {max_order}")
     if models is None and (j == 6 and max_order >= 3 or j >= 7 and max_order >= 2):
-        # as Rcapture's getAllModels(stopiflong = TRUE): millions of models
-        raise ValueError(
+        # as Rcapture's getAllModels(stopiflong = TRUE): millions of models. A TableError
+        # (the table has too many lists for the default search), so that a comparison of
+        # methods runs the others and says why this one did not run.
+        raise TableError(
             f"searching every hierarchical model of {j} lists up to order {max_order} is "
             "too long: set max_order to 2 (6 lists) or 1 (7+), or name the models"
         )
