@@ -22,11 +22,10 @@ from sqlalchemy import Engine, select
 from musterroll.linkage.engines import open_duckdb, splink_settings
 from musterroll.linkage.features import build_features
 from musterroll.linkage.frequencies import count_term_frequencies, term_frequency_columns
-from musterroll.linkage.register import read_link_records
+from musterroll.linkage.register import last_run, read_link_records
 from musterroll.linkage.settings import LinkSettings
 from musterroll.store.linkage_models import (
     person_records_table,
-    runs_table,
     term_frequencies_table,
 )
 
@@ -38,15 +37,10 @@ class ExplainError(LookupError):
 
 
 def _last_run(engine: Engine) -> tuple[int, LinkSettings]:
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(runs_table.c.id, runs_table.c.settings)
-            .where(runs_table.c.finished_at.is_not(None))
-            .order_by(runs_table.c.id.desc()).limit(1)
-        ).first()
-    if row is None:
+    run = last_run(engine)
+    if run is None:
         raise ExplainError("no link run yet: run `musterroll link` first")
-    return int(row[0]), LinkSettings.from_dict(row[1])
+    return run
 
 
 def _all_pairs(settings: LinkSettings) -> LinkSettings:

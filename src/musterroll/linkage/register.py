@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
+from musterroll.linkage.settings import LinkSettings
 from musterroll.store import append_audit
 from musterroll.store.linkage_models import (
     decisions_table,
@@ -33,6 +34,7 @@ from musterroll.store.models import records_table, sources_table
 __all__ = [
     "LINK_COLUMNS",
     "input_hash",
+    "last_run",
     "next_person_id",
     "read_decisions",
     "read_link_records",
@@ -284,3 +286,15 @@ def write_persons_csv(engine: Engine, path: Path) -> int:
         raise ValueError("no persons yet: run `musterroll link` first")
     frame.to_csv(path, index=False)
     return len(frame)
+
+
+def last_run(engine: Engine) -> tuple[int, LinkSettings] | None:
+    """The newest finished link run: its id and its settings (trained parameters and all),
+    or None before the first run."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(runs_table.c.id, runs_table.c.settings)
+            .where(runs_table.c.finished_at.is_not(None))
+            .order_by(runs_table.c.id.desc()).limit(1)
+        ).first()
+    return None if row is None else (int(row[0]), LinkSettings.from_dict(row[1]))

@@ -20,15 +20,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from musterroll.linkage.cluster import ClusterInput, cluster_records
 from musterroll.linkage.engines import EngineOptions, open_engine
 from musterroll.linkage.features import build_features
 from musterroll.linkage.model import make_linker, register_features, score_pairs
-from musterroll.linkage.register import read_decisions, read_link_records
+from musterroll.linkage.register import last_run, read_decisions, read_link_records
 from musterroll.linkage.settings import LinkSettings, Thresholds
-from musterroll.store.linkage_models import runs_table
 
 __all__ = ["DEFAULT_SHIFTS", "SensitivityError", "ThresholdLinkages", "cluster_over_thresholds",
            "shifted_thresholds"]
@@ -71,18 +70,12 @@ def shifted_thresholds(thresholds: Thresholds, shift: float) -> Thresholds:
 
 
 def _last_run(engine: Engine) -> tuple[int, LinkSettings]:
-    with engine.connect() as conn:
-        row = conn.execute(
-            select(runs_table.c.id, runs_table.c.settings)
-            .where(runs_table.c.finished_at.is_not(None))
-            .order_by(runs_table.c.id.desc()).limit(1)
-        ).first()
-    if row is None:
+    run = last_run(engine)
+    if run is None:
         raise SensitivityError("no finished link run yet: run `musterroll link` first")
-    settings = LinkSettings.from_dict(row[1])
-    if settings.parameters is None:
-        raise SensitivityError(f"link run {row[0]} saved no trained parameters to score with")
-    return int(row[0]), settings
+    if run[1].parameters is None:
+        raise SensitivityError(f"link run {run[0]} saved no trained parameters to score with")
+    return run
 
 
 def _pairs(decisions: pd.DataFrame, word: str) -> list[tuple[int, int]]:
