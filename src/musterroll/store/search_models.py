@@ -8,6 +8,11 @@
 - ``search_key_files``: the files whose records are in ``search_keys``. The web app
   compares it with the current files and brings ``search_keys`` up to date before it
   answers a search (``musterroll.web.search_keys``).
+- ``name_words`` (migration 0013): (word, record_id) for each lower-cased word of the
+  surname, given name, patronymic and full name of *every* record (records are never
+  changed or removed, so a file's words are written once); the caseworkers' person search
+  reads a word's beginning as one range of its primary key. ``name_word_files``: the
+  files whose records' words are in it. Derived data, filled with ``search_keys``.
 """
 
 from __future__ import annotations
@@ -23,7 +28,11 @@ from musterroll.store.models import Base, BigId
 __all__ = [
     "SEARCH_KEY_COLUMNS",
     "SearchKey",
+    "NameWord",
+    "NameWordFile",
     "SearchKeyFile",
+    "name_word_files_table",
+    "name_words_table",
     "search_key_files_table",
     "search_keys_table",
 ]
@@ -78,5 +87,31 @@ class SearchKey(Base):
     patronymic_group: Mapped[str | None] = mapped_column(Text)
 
 
+class NameWordFile(Base):
+    """A file (list version) whose records' name words are in ``name_words``."""
+
+    __tablename__ = "name_word_files"
+
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id"), primary_key=True)
+    records: Mapped[int] = mapped_column(Integer)
+    indexed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NameWord(Base):
+    """One lower-cased word of a record's names (the primary key is the look-up)."""
+
+    __tablename__ = "name_words"
+    # Compared by code point on both backends (SQLite's BINARY; "C" on PostgreSQL, whose
+    # locale collations would not keep a prefix in one range); no rowid on SQLite: the
+    # primary key is the whole row.
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    word: Mapped[str] = mapped_column(
+        Text().with_variant(Text(collation="C"), "postgresql"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(BigId, ForeignKey("records.id"), primary_key=True)
+
+
 search_keys_table = cast(Table, SearchKey.__table__)
 search_key_files_table = cast(Table, SearchKeyFile.__table__)
+name_words_table = cast(Table, NameWord.__table__)
+name_word_files_table = cast(Table, NameWordFile.__table__)

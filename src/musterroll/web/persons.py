@@ -11,7 +11,7 @@ import re
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, Select, and_, intersect, or_, select
 
 from musterroll.linkage.explain import ExplainError, explain_person
 from musterroll.names import romanise
@@ -24,12 +24,16 @@ from musterroll.store.models import (
     records_table,
     sources_table,
 )
+from musterroll.store.search_models import name_words_table
+from musterroll.web.search_keys import name_words, refresh_search_keys, search_keys_in_step
 
 __all__ = ["PersonNotFound", "find_persons", "person_lineage", "person_linkage",
            "person_page", "person_records"]
 
 SEARCH_LIMIT = 50
-_NAME_COLUMNS = ("surname", "given_name", "patronymic", "full_name")
+# Above every character: word >= w AND word < w + _AFTER is "word begins with w" as one
+# range of the index (code point order: SQLite's BINARY, PostgreSQL's collation "C").
+_AFTER = chr(0x10FFFF)
 _LINEAGE = ("person merge", "person split")
 
 
@@ -156,11 +160,16 @@ def person_linkage(engine: Engine, person_id: int) -> dict[str, Any]:
 
 
 def _variants(word: str) -> set[str]:
-    """Spellings of one search word as lists write it: case, and the romanised form."""
-    out: set[str] = set()
-    for form in {word, romanise(word)}:
-        out |= {form, form.lower(), form.upper(), form.capitalize()}
-    return {v for v in out if v}
+    """Forms of one search word as ``name_words`` keeps words: lower-cased, as typed and
+    romanised (a Cyrillic word also finds its romanised spelling)."""
+    return {form for text in (word, romanise(word)) for form in name_words(text)}
+
+
+def _records_with_word(word: str) -> Select[Any]:
+    """Ids of records with a name word that begins with one of the word's forms."""
+    w = name_words_table.c
+    return select(w.record_id).where(or_(
+        *(and_(w.word >= form, w.word < form + _AFTER) for form in sorted(_variants(word)))))
 
 
 def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
@@ -170,9 +179,10 @@ def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
     Args:
         engine: the register.
         query: a person's reference as families hold it (``P-12``), a record id
-            (digits), or up to four words that must each begin a name field
+            (digits), or up to four words that must each begin a word of the names
             (surname, given name, patronymic, full name) of one record; case is ignored
-            and a Cyrillic word also finds its romanised spelling.
+            and a Cyrillic word also finds its romanised spelling. Words are looked up in
+            ``name_words`` (brought in step first, like the family search's keys).
         limit: at most this many persons.
     Returns:
         One dict per person: person_id, records (how many matched), and the first
@@ -193,12 +203,15 @@ def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
         words = [w for w in re.split(r"[\s,]+", query) if w][:4]
         if not words:
             return []
-        for word in words:
-            # Name fields begin with the word; a full name may hold it as a later word.
-            variants = _variants(_escape(word))
-            select_ = select_.where(or_(
-                *(r[c].like(f"{v}%", escape="\\") for c in _NAME_COLUMNS for v in variants),
-                *(r.full_name.like(f"% {v}%", escape="\\") for v in variants)))
+        # Each word begins a word of the record's names (name_words, one index range per
+        # form), all words in one record.
+        matching = [_records_with_word(word) for word in words]
+        ids = matching[0] if len(matching) == 1 else intersect(*matching)
+        select_ = select_.where(r.id.in_(ids))
+        with engine.connect() as conn:
+            if not search_keys_in_step(conn):
+                conn.rollback()
+                refresh_search_keys(engine)  # words of lists ingested since: none missed
     select_ = select_.order_by(r.surname, r.given_name, m.person_id).limit(limit * 10)
     with engine.connect() as conn:
         rows = conn.execute(select_).all()
@@ -215,7 +228,3 @@ def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
         else:
             person["records"] += 1
     return list(found.values())
-
-
-def _escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -18,6 +18,10 @@ waits for their keys: 37 s on 2 cores; ``refresh_search_keys`` does it ahead of 
 
 Only records with a birth date are kept: a search always gives one, and a record without
 one can never match.
+
+The same refresh (same check, lock and transaction) keeps the caseworkers' person search's
+``name_words`` in step: the lower-cased words of the names of *every* record (that search
+reads superseded versions too), written once per file since records never change.
 """
 
 from __future__ import annotations
@@ -37,11 +41,14 @@ from musterroll.names import name_keys_frame, parse_full_name
 from musterroll.store.models import files_table, records_table
 from musterroll.store.search_models import (
     SEARCH_KEY_COLUMNS,
+    name_word_files_table,
+    name_words_table,
     search_key_files_table,
     search_keys_table,
 )
 
-__all__ = ["KeysRefresh", "ensure_search_keys", "refresh_search_keys", "search_keys_in_step"]
+__all__ = ["KeysRefresh", "ensure_search_keys", "name_words", "refresh_search_keys",
+           "search_keys_in_step"]
 
 _BATCH = 50_000
 # Per engine: the files fingerprint last seen in step with the table, and a lock so that
@@ -53,13 +60,17 @@ _locks_guard = threading.Lock()
 
 @dataclass(frozen=True)
 class KeysRefresh:
-    """What a refresh did: files added and removed, records keyed, seconds."""
+    """What a refresh did: files added and removed, records keyed, seconds (all of it);
+    and for ``name_words``: files added, words written, seconds of that part."""
 
     files_added: int
     files_removed: int
     records_added: int
     records_removed: int
     seconds: float
+    word_files_added: int = 0
+    words_added: int = 0
+    words_seconds: float = 0.0
 
 
 def _fingerprint(conn: Connection) -> tuple[int, int]:
@@ -119,6 +130,40 @@ def _key_rows(frame: pd.DataFrame, file_id: int) -> list[dict[str, Any]]:
     return out.to_dict("records")  # type: ignore[return-value]
 
 
+_NAME_FIELDS = ("surname", "given_name", "patronymic", "full_name")
+
+
+def name_words(*names: str | None) -> set[str]:
+    """The words of names as ``name_words`` keeps them: lower-cased, split at white space."""
+    return {word for name in names if name for word in name.lower().split()}
+
+
+def _add_name_words(conn: Connection) -> tuple[int, int]:
+    """Write the name words of every file not yet in ``name_word_files``; return (files,
+    words). Records are keyed by ``records.id``; a file is read a batch at a time."""
+    r, wf = records_table.c, name_word_files_table.c
+    fresh = conn.execute(select(files_table.c.id).where(
+        files_table.c.id.not_in(select(wf.file_id))).order_by(files_table.c.id)).scalars().all()
+    words = 0
+    for file_id in fresh:
+        last, count = -1, 0
+        while True:
+            part = conn.execute(
+                select(r.row, r.id, *(r[c] for c in _NAME_FIELDS))
+                .where(r.file_id == file_id, r.row > last).order_by(r.row).limit(_BATCH)).all()
+            if not part:
+                break
+            last, count = part[-1].row, count + len(part)
+            rows = sorted((word, int(row.id)) for row in part for word in name_words(*row[2:]))
+            if rows:
+                conn.execute(insert(name_words_table),
+                             [{"word": word, "record_id": record} for word, record in rows])
+            words += len(rows)
+        conn.execute(insert(name_word_files_table).values(
+            file_id=file_id, records=count, indexed_at=datetime.now(UTC)))
+    return len(fresh), words
+
+
 def _refresh(conn: Connection) -> KeysRefresh:
     started = datetime.now(UTC)
     current = _current_file_ids(conn)
@@ -138,15 +183,20 @@ def _refresh(conn: Connection) -> KeysRefresh:
         conn.execute(insert(search_key_files_table).values(
             file_id=file_id, records=count, indexed_at=datetime.now(UTC)))
         added += count
-    seconds = (datetime.now(UTC) - started).total_seconds()
-    return KeysRefresh(len(fresh), len(stale), added, removed, round(seconds, 3))
+    words_started = datetime.now(UTC)
+    word_files, words = _add_name_words(conn)
+    ended = datetime.now(UTC)
+    return KeysRefresh(len(fresh), len(stale), added, removed,
+                       round((ended - started).total_seconds(), 3), word_files, words,
+                       round((ended - words_started).total_seconds(), 3))
 
 
 def refresh_search_keys(engine: Engine) -> KeysRefresh:
-    """Bring ``search_keys`` in step with the current files, in one transaction.
+    """Bring ``search_keys`` in step with the current files, and ``name_words`` with all
+    files, in one transaction.
 
     Args:
-        engine: an open register at schema 0012 or later.
+        engine: an open register at schema 0013 or later.
     Returns:
         What changed (nothing when already in step).
     Raises:
@@ -178,7 +228,8 @@ def search_keys_in_step(conn: Connection) -> bool:
 
 
 def ensure_search_keys(engine: Engine) -> None:
-    """Refresh ``search_keys`` if any file arrived since this process last looked."""
+    """Refresh ``search_keys`` and ``name_words`` if any file arrived since this process
+    last looked."""
     with engine.connect() as conn:
         in_step = search_keys_in_step(conn)
     if not in_step:
