@@ -18,6 +18,7 @@ from musterroll.store import open_register
 from musterroll.store.linkage_models import person_records_table, persons_table, runs_table
 from musterroll.store.models import records_table
 from musterroll.store.search_models import name_word_files_table, name_words_table
+from musterroll.web import persons
 from musterroll.web.persons import find_persons
 from musterroll.web.search_keys import name_words, refresh_search_keys
 
@@ -96,7 +97,12 @@ def test_name_words_are_the_lower_cased_words_of_every_record() -> None:
         "ван", "дер", "берг", "іван", "іванович"}
 
 
-def test_the_search_answers_as_the_like_scan_did(engine: Engine, tmp_path: Path) -> None:
+@pytest.mark.parametrize("drive_at_most", [3000, 1, 0])
+def test_the_search_answers_as_the_like_scan_did(engine: Engine, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 drive_at_most: int) -> None:
+    # Several words: the rarest word's records checked here, or the words' intersected.
+    monkeypatch.setattr(persons, "_DRIVE_AT_MOST", drive_at_most)
     # A full name with a later word, and a Latin spelling a Cyrillic word also finds.
     _ingest(engine, tmp_path, "full-names", [
         ("Стефанишин Богдан Іванович", "1981-02-03", "killed"),

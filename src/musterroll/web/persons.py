@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import Engine, Select, and_, intersect, or_, select
+from sqlalchemy import Connection, Engine, Row, Select, and_, func, intersect, or_, select
 
 from musterroll.linkage.explain import ExplainError, explain_person
 from musterroll.names import romanise
@@ -34,6 +35,9 @@ SEARCH_LIMIT = 50
 # Above every character: word >= w AND word < w + _AFTER is "word begins with w" as one
 # range of the index (code point order: SQLite's BINARY, PostgreSQL's collation "C").
 _AFTER = chr(0x10FFFF)
+# A query of several words reads the records of its rarest word when it has at most this
+# many, and checks the other words on their names (see _rows_with_words).
+_DRIVE_AT_MOST = 3000
 _LINEAGE = ("person merge", "person split")
 
 
@@ -172,6 +176,51 @@ def _records_with_word(word: str) -> Select[Any]:
         *(and_(w.word >= form, w.word < form + _AFTER) for form in sorted(_variants(word)))))
 
 
+def _count_at_most(conn: Connection, word: str, most: int) -> int:
+    counted = _records_with_word(word).limit(most).subquery()
+    return int(conn.execute(select(func.count()).select_from(counted)).scalar_one())
+
+
+def _rows_with_words(engine: Engine, select_: Select[Any], words: list[str],
+                     order: tuple[Any, ...], most: int) -> list[Row[Any]]:
+    """The first `most` records (in `order`) of which each word begins a word of the names.
+
+    One word: its records (one range of ``name_words`` per form). Several: when one word
+    has at most ``_DRIVE_AT_MOST`` records, those are read and the other words checked on
+    their names here (``name_words``, the same words as the table's: a rare surname and a
+    common given name do not read the given name's 100,000 records); otherwise the records
+    of each word, intersected.
+    """
+    r = records_table.c
+    with engine.connect() as conn:
+        if not search_keys_in_step(conn):
+            conn.rollback()  # read again after the refresh, not from this snapshot
+            refresh_search_keys(engine)  # words of lists ingested since: none missed
+        counts = ([_count_at_most(conn, word, _DRIVE_AT_MOST + 1) for word in words]
+                  if len(words) > 1 else [_DRIVE_AT_MOST + 1])
+        driver = counts.index(min(counts))
+        if counts[driver] > _DRIVE_AT_MOST:
+            matching = [_records_with_word(word) for word in words]
+            ids = matching[0] if len(matching) == 1 else intersect(*matching)
+            return list(conn.execute(select_.where(r.id.in_(ids)).order_by(*order)
+                                     .limit(most)).all())
+        rows = conn.execute(select_.add_columns(r.full_name)
+                            .where(r.id.in_(_records_with_word(words[driver])))
+                            .order_by(*order)).all()
+    others = [sorted(_variants(word)) for k, word in enumerate(words) if k != driver]
+    kept = []
+    for row in rows:
+        if others:
+            have = name_words(row.surname, row.given_name, row.patronymic, row.full_name)
+            if not all(any(w.startswith(form) for w in have for form in forms)
+                       for forms in others):
+                continue
+        kept.append(row)
+        if len(kept) == most:
+            break
+    return kept
+
+
 def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
                  ) -> list[dict[str, Any]]:
     """Find persons by reference, record id or the beginnings of their names' words.
@@ -195,26 +244,18 @@ def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
                       r.birth_date)
                .select_from(records_table.join(person_records_table, m.record_id == r.id)))
     reference = re.fullmatch(r"[PpРр]-?(\d{1,18})", query)  # a family's reference, P-12
-    if reference:
-        select_ = select_.where(m.person_id == int(reference.group(1)))
-    elif query.isdigit() and len(query) <= 18:
-        select_ = select_.where(r.id == int(query))
+    order = (r.surname, r.given_name, m.person_id)
+    rows: Sequence[Any]
+    if reference or (query.isdigit() and len(query) <= 18):
+        select_ = select_.where(m.person_id == int(reference.group(1)) if reference
+                                else r.id == int(query))
+        with engine.connect() as conn:
+            rows = conn.execute(select_.order_by(*order).limit(limit * 10)).all()
     else:
         words = [w for w in re.split(r"[\s,]+", query) if w][:4]
         if not words:
             return []
-        # Each word begins a word of the record's names (name_words, one index range per
-        # form), all words in one record.
-        matching = [_records_with_word(word) for word in words]
-        ids = matching[0] if len(matching) == 1 else intersect(*matching)
-        select_ = select_.where(r.id.in_(ids))
-        with engine.connect() as conn:
-            if not search_keys_in_step(conn):
-                conn.rollback()
-                refresh_search_keys(engine)  # words of lists ingested since: none missed
-    select_ = select_.order_by(r.surname, r.given_name, m.person_id).limit(limit * 10)
-    with engine.connect() as conn:
-        rows = conn.execute(select_).all()
+        rows = _rows_with_words(engine, select_, words, order, limit * 10)
     found: dict[int, dict[str, Any]] = {}
     for row in rows:
         person = found.get(int(row.person_id))
