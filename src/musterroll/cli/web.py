@@ -51,15 +51,17 @@ def serve_command(
     except (RegisterError, ValidationError) as exc:
         raise fail(str(exc)) from exc
     try:
-        # The family search would otherwise key the lists ingested since on its first
-        # search, and make that family wait (about 40 s a million records).
-        keyed = refresh_search_keys(engine)
+        # The searches would otherwise index the lists ingested since on their first
+        # search, and make that family wait (about 60 s a million records, once).
+        with err.status("bringing the search indexes in step with the lists"):
+            keyed = refresh_search_keys(engine)
     finally:
         engine.dispose()
-    if keyed.files_added or keyed.files_removed:
-        err.print(f"family search keys: {keyed.records_added:,} records of "
-                  f"{keyed.files_added} new list versions keyed in {keyed.seconds:.0f} s",
-                  highlight=False)
+    if keyed.files_added or keyed.files_removed or keyed.word_files_added:
+        err.print(f"search indexes: {keyed.records_added:,} records of {keyed.files_added} "
+                  f"new list versions keyed for families, {keyed.words_added:,} name words "
+                  f"of {keyed.word_files_added} files for caseworkers, in "
+                  f"{keyed.seconds:.0f} s", highlight=False)
     shown = make_url(web_settings.db_url).render_as_string(hide_password=True)
     err.print(f"serving the register {shown} at http://{host}:{port}/", highlight=False)
     config = uvicorn.Config(create_app(web_settings), host=host, port=port,
