@@ -101,3 +101,21 @@ def test_explained_totals_equal_the_run_on_both_backends(war: Any, register_url:
     assert len(compared) >= 3
     for run, told in compared:
         assert told == pytest.approx(run, abs=0.01)
+
+
+def test_an_exchange_import_after_the_run_does_not_hide_its_model(
+    war: Any, tmp_path: Path
+) -> None:
+    # Imports match link-only and record a run of their own, with no model in it.
+    from musterroll.register.matching import _start_run
+
+    engine = open_register(war.copy_register(tmp_path / "r.db"))
+    person = _biggest_persons(war, 1)[0]
+    try:
+        before = explain_person(engine, person)
+        with engine.begin() as conn:
+            _start_run(conn, "exchange EX-test")
+        after = explain_person(engine, person)
+    finally:
+        engine.dispose()
+    assert after["pairs"] == before["pairs"] and after["pairs"]

@@ -288,13 +288,20 @@ def write_persons_csv(engine: Engine, path: Path) -> int:
     return len(frame)
 
 
+# The engines of runs that trained and saved a model. The runs table also holds the
+# link-only matching of exchange and repatriation imports ("link-only") and the truth's
+# linkage ("oracle"), whose settings are no model.
+MODEL_ENGINES = ("duckdb", "spark")
+
+
 def last_run(engine: Engine) -> tuple[int, LinkSettings] | None:
-    """The newest finished link run: its id and its settings (trained parameters and all),
-    or None before the first run."""
+    """The newest finished model run (`musterroll link`): its id and its settings
+    (trained parameters and all), or None before the first run."""
+    r = runs_table.c
     with engine.connect() as conn:
         row = conn.execute(
-            select(runs_table.c.id, runs_table.c.settings)
-            .where(runs_table.c.finished_at.is_not(None))
-            .order_by(runs_table.c.id.desc()).limit(1)
+            select(r.id, r.settings)
+            .where(r.finished_at.is_not(None), r.engine.in_(MODEL_ENGINES))
+            .order_by(r.id.desc()).limit(1)
         ).first()
     return None if row is None else (int(row[0]), LinkSettings.from_dict(row[1]))
