@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -79,3 +81,24 @@ def open_register_or_fail(ctx: typer.Context) -> Engine:
         return open_register(settings(ctx).db_url)
     except RegisterError as exc:
         raise fail(str(exc)) from exc
+
+
+T = TypeVar("T")
+
+
+def on_register(ctx: typer.Context, work: Callable[[Engine], T], *,
+                errors: tuple[type[Exception], ...] = (ValueError,)) -> T:
+    """Open the register, run `work` on it and close it; `errors` end the command cleanly
+    with their message (exit 2)."""
+    engine = open_register_or_fail(ctx)
+    try:
+        return work(engine)
+    except errors as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def echo_json(data: Any) -> None:
+    """Print `data` as indented JSON on stdout, dates and other values as text."""
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

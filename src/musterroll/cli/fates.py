@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from musterroll.cli.app import app, err, fail, open_register_or_fail, settings
+from musterroll.cli.app import (
+    app,
+    echo_json,
+    err,
+    fail,
+    on_register,
+    open_register_or_fail,
+    settings,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+class _Report(Protocol):
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+R = TypeVar("R", bound=_Report)
+# (bytes done, bytes in all, rows): what the importers report as they read.
+ImportProgress = Callable[[int, int, int], None]
 
 
 # --- register: evidence -> statuses, counts, exchanges, repatriations, claims -----------
@@ -50,15 +72,9 @@ def fates_show_command(
     """Show a person's status history, each change with its evidence, and conflicts."""
     from musterroll.register.cases import person_case
 
-    engine = open_register_or_fail(ctx)
-    try:
-        case = person_case(engine, person_id)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
+    case = on_register(ctx, lambda engine: person_case(engine, person_id))
     if as_json:
-        typer.echo(json.dumps(case, ensure_ascii=False, indent=2, default=str))
+        echo_json(case)
         return
     table = Table(title=f"person {person_id}: {case['status']}/{case['substatus'] or '-'}")
     for name in ("on_date", "known_on", "status", "substatus", "kind", "source", "record_id"):
@@ -80,13 +96,9 @@ def fates_conflicts_command(
     """List the conflicts waiting for review, with both pieces of evidence."""
     from musterroll.register.cases import list_conflicts
 
-    engine = open_register_or_fail(ctx)
-    try:
-        rows = list_conflicts(engine, limit=limit)
-    finally:
-        engine.dispose()
+    rows = on_register(ctx, lambda engine: list_conflicts(engine, limit=limit), errors=())
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        echo_json(rows)
         return
     for row in rows:
         typer.echo(f"person {row['person_id']}: {row['kind']}: {row['message']}")
@@ -141,11 +153,24 @@ def status_command(
         typer.echo(f"{group}: " + ", ".join(f"{k} {v}" for k, v in values.items() if v))
 
 
-def _ingest_bar():
+def _import_with_bar(ctx: typer.Context, path: Path,
+                     run: Callable[[Engine, ImportProgress], R], as_json: bool) -> R | None:
+    """Run an import of `path` on the register with a progress bar; with --json print its
+    report and return None, else return the report for the caller to summarise."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                    console=err, transient=True)
+    def work(engine: Engine) -> R:
+        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                      console=err, transient=True) as bar:
+            task = bar.add_task(path.name, total=None)
+            return run(engine, lambda done, total, _rows: bar.update(task, completed=done,
+                                                                     total=total))
+
+    report = on_register(ctx, work)
+    if as_json:
+        echo_json(report.as_dict())
+        return None
+    return report
 
 
 exchange_app = typer.Typer(help="Prisoner exchanges: import a side's list.",
@@ -167,20 +192,10 @@ def exchange_import_command(
     """Match an exchange list to the register (link-only), mark the released, report."""
     from musterroll.register.exchange import import_exchange
 
-    engine = open_register_or_fail(ctx)
-    try:
-        with _ingest_bar() as bar:
-            task = bar.add_task(path.name, total=None)
-            report = import_exchange(
-                engine, path, exchange_date=day, side=side, exchange_id=exchange_id,
-                mapping=mapping, progress=lambda done, total, _rows: bar.update(
-                    task, completed=done, total=total))
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
-    if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    report = _import_with_bar(ctx, path, lambda engine, progress: import_exchange(
+        engine, path, exchange_date=day, side=side, exchange_id=exchange_id, mapping=mapping,
+        progress=progress), as_json)
+    if report is None:
         return
     err.print(f"{report.exchange_id} ({report.side}, {report.exchange_date}): {report.rows} "
               f"rows, {report.matched} matched, {report.created} new persons, "
@@ -215,20 +230,10 @@ def repatriation_import_command(
     """Match identification reports to persons, bag by bag and batch by batch."""
     from musterroll.register.repatriation import import_repatriation
 
-    engine = open_register_or_fail(ctx)
-    try:
-        with _ingest_bar() as bar:
-            task = bar.add_task(path.name, total=None)
-            report = import_repatriation(
-                engine, path, source=source, mapping=mapping, default_status=default_status,
-                progress=lambda done, total, _rows: bar.update(task, completed=done,
-                                                               total=total))
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
-    if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    report = _import_with_bar(ctx, path, lambda engine, progress: import_repatriation(
+        engine, path, source=source, mapping=mapping, default_status=default_status,
+        progress=progress), as_json)
+    if report is None:
         return
     err.print(f"{report.rows} reports: {report.matched} matched, {report.created} new persons;"
               f" {report.bags} bags of {report.persons} persons in {len(report.batches)} "
@@ -313,7 +318,7 @@ def claims_list_command(
         remove_hook()
         engine.dispose()
     if as_json:
-        typer.echo(json.dumps(claims, ensure_ascii=False, indent=2, default=str))
+        echo_json(claims)
         return
     table = Table(title="claims beside the register's documented counts")
     for name in ("said_on", "who", "metric", "claim", "register as of", "estimate"):

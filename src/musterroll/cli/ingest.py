@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from musterroll.cli.app import app, err, fail, open_register_or_fail, settings
+from musterroll.cli.app import (
+    app,
+    echo_json,
+    err,
+    fail,
+    on_register,
+    open_register_or_fail,
+    settings,
+)
 
 # --- register store and ingest (musterroll.store, musterroll.sources) ---------------------
 
@@ -83,7 +90,7 @@ def ingest_command(
             err.print(line, highlight=False, markup=False)
     if as_json:
         result = summaries[0].as_dict() if manifest is None else total_ingests(summaries)
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        echo_json(result)
 
 
 @app.command("records")
@@ -109,7 +116,7 @@ def records_command(
     finally:
         engine.dispose()
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        echo_json(rows)
         return
     table = Table(title=f"records{f' of {source}' if source else ''} (at most {limit})")
     columns = ("source", "row", "surname", "given_name", "patronymic", "birth_date",
@@ -131,13 +138,10 @@ def quarantine_command(
     """Show quarantined rows: which list and row, why, and the row as it came."""
     from musterroll.store import list_quarantine
 
-    engine = open_register_or_fail(ctx)
-    try:
-        rows = list_quarantine(engine, source=source, limit=limit)
-    finally:
-        engine.dispose()
+    rows = on_register(ctx, lambda engine: list_quarantine(engine, source=source, limit=limit),
+                       errors=())
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
+        echo_json(rows)
         return
     table = Table(title=f"quarantined rows (at most {limit})")
     for name in ("source", "file_version", "row", "column", "reason", "verbatim"):

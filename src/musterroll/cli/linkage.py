@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from musterroll.cli.app import app, err, fail, open_register_or_fail
+from musterroll.cli.app import app, echo_json, err, fail, on_register, open_register_or_fail
 
 
 # --- linkage: records -> persons, review, explanations, export (musterroll.linkage) -------
@@ -81,13 +81,7 @@ def export_persons_command(
     """Write the current persons: one row per record with its person id."""
     from musterroll.linkage.register import write_persons_csv
 
-    engine = open_register_or_fail(ctx)
-    try:
-        written = write_persons_csv(engine, out)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
+    written = on_register(ctx, lambda engine: write_persons_csv(engine, out))
     err.print(f"{written:,} records written to {out}", highlight=False)
 
 
@@ -160,7 +154,7 @@ def review_command(
         items = open_items(engine, limit=limit)
         if list_only:
             if as_json:
-                typer.echo(json.dumps(items, ensure_ascii=False, indent=2, default=str))
+                echo_json(items)
             else:
                 for item in items:
                     ids = ", ".join(str(r["id"]) for r in item["records"])
@@ -193,15 +187,10 @@ def explain_command(
     """Show which records make a person and the match weight of each comparison."""
     from musterroll.linkage.explain import ExplainError, explain_person
 
-    engine = open_register_or_fail(ctx)
-    try:
-        found = explain_person(engine, person_id)
-    except ExplainError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
+    found = on_register(ctx, lambda engine: explain_person(engine, person_id),
+                        errors=(ExplainError,))
     if as_json:
-        typer.echo(json.dumps(found, ensure_ascii=False, indent=2, default=str))
+        echo_json(found)
         return
     console = Console()
     records = Table(title=f"person {person_id}: {len(found['records'])} records")

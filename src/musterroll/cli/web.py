@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from musterroll.cli.app import app, err, fail, open_register_or_fail, settings
+from musterroll.cli.app import app, err, fail, on_register, settings
 
 if TYPE_CHECKING:
     import uvicorn
@@ -125,11 +125,6 @@ def users_add_command(
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    engine = open_register_or_fail(ctx)
-    try:
-        user_id = add_user(engine, name, role, password)
-    except UserError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
+    user_id = on_register(ctx, lambda engine: add_user(engine, name, role, password),
+                          errors=(UserError,))
     err.print(f"user {name!r} ({role}) created with id {user_id}", highlight=False)
