@@ -229,6 +229,27 @@ def test_a_familys_report_makes_a_register_entry_more_likely(
         missing - family)
 
 
+def test_the_militarys_missing_notices_do_not_follow_the_families(
+        war: tuple[Path, SimulationSummary], manifest: dict[str, Any]) -> None:
+    # The unit reports who did not come back whatever the family does: unlike the
+    # register of the missing, a notice is about as likely with a family's report as
+    # without one, and only soldiers who went missing are on it.
+    root = war[0]
+    family = set(_truth_of(root, "family_reports"))
+    notices = set(_truth_of(root, "official_missing_notices"))
+    persons = _persons(root)
+    with (root / "truth" / "events.csv").open(encoding="utf-8") as fh:
+        missing = {e["person_id"] for e in csv.DictReader(fh) if e["event"] == "missing"}
+    assert len(notices) > 100 and notices <= missing
+    assert all(persons[pid]["fate"] != "alive" for pid in notices)
+    with_report = len(notices & family) / len(missing & family)
+    without = len(notices - family) / len(missing - family)
+    assert 0.75 < with_report / without < 1.33
+    rows = _list(root, manifest, "official_missing_notices")
+    assert {r["status"] for r in rows} == {"missing"}
+    assert all(r["event_date"] < r["reported_date"] for r in rows)
+
+
 def test_some_prisoners_die_in_captivity(tmp_path: Path) -> None:
     summary = simulate_war(tmp_path, seed=5, people=60_000)
     assert summary.fates["captured_died"] > 0

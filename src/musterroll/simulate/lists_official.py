@@ -1,5 +1,6 @@
-"""Official lists: the death notices (precise, with a lag) and the register of the missing
-(everyone ever entered, with the state of the search)."""
+"""Official lists: the military's notices of death and of disappearance (precise, with a
+lag) and the register of the missing (everyone ever entered, with the state of the
+search)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,43 @@ def official_death_notices(world: World) -> SourceList:
     for col in ("surname", "given_name", "patronymic", "settlement", "event_place"):
         dirt.set_apostrophes(rng, columns[col], "ʼ'", [0.9, 0.1])
     out = SourceList("official_death_notices", "official", "csv", "uk", columns, idx,
+                     encoding="utf-8", delimiter=",", extra={"date_format": "%Y-%m-%d"})
+    return out.ordered(columns["surname"].astype(str), reported)
+
+
+def official_missing_notices(world: World) -> SourceList:
+    """Notices of service members missing in action, from the command's own loss reports.
+
+    The military notifies a family of a disappearance as it notifies a death: the unit
+    reports who did not come back from a fight, whatever the family does, so this list is
+    independent of the families' reports (unlike the register of the missing, whose
+    entries come mostly from families' statements). Civilians are not on it. Coverage is
+    lower in the chaotic first months; a notice comes days to weeks after the loss, and
+    one whose soldier was found before it went out is never issued. Same file layout as
+    the death notices, status "missing", the event date the day contact was lost.
+    """
+    rng, f, p, n = world.rng("official_missing_notices"), world.fates, world.people, world.names
+    idx = np.flatnonzero((f.missing >= 0) & ~p.civilian)
+    prob = 0.8 * world.year_factor(f.missing[idx], {2022: 0.8})
+    reported = f.missing[idx] + lag(rng, len(idx), 10, 0.8, least=2)
+    found = f.found[idx]
+    keep = chosen(rng, prob) & (reported <= world.as_of) & ((found < 0) | (reported < found))
+    idx, reported = idx[keep], reported[keep]
+    columns = {
+        "surname": n.surname(idx), "given_name": n.given(idx), "patronymic": n.patronymic(idx),
+        "sex": SEX_EN[p.sex[idx]],
+        "birth_date": dates(p.birth[idx], "iso", np.ones(len(idx), bool)),
+        "oblast": n.oblast_styled(idx, rng, {"full": 1.0}), "settlement": n.settlement(idx),
+        "unit": n.unit(idx), "rank": n.rank(idx),
+        "service_number": service_numbers(p.service[idx]),
+        "status": np.full(len(idx), "missing", dtype=object),
+        "event_date": dates(f.missing[idx], "iso"), "event_place": n.place(idx),
+        "reported_date": dates(reported, "iso"),
+    }
+    for col in ("surname", "given_name", "patronymic", "settlement", "event_place"):
+        dirt.set_apostrophes(rng, columns[col], "ʼ'", [0.9, 0.1])
+    dirt.add_typos(rng, columns["surname"], 0.01)
+    out = SourceList("official_missing_notices", "official", "csv", "uk", columns, idx,
                      encoding="utf-8", delimiter=",", extra={"date_format": "%Y-%m-%d"})
     return out.ordered(columns["surname"].astype(str), reported)
 

@@ -65,6 +65,7 @@ def build_lists(world: World) -> list[SourceList]:
     obits = lists_open.obituaries(world, official.person)
     return [
         official,
+        lists_official.official_missing_notices(world),
         lists_official.missing_persons_register(world, family.person),
         family,
         prisoners,
