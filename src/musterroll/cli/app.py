@@ -65,8 +65,12 @@ def settings(ctx: typer.Context) -> Settings:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print an error for the user and return the exit to raise."""
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print an error for the user and return the exit to raise.
+
+    The message stays on one line, however narrow the terminal: an error names a file, a
+    row and a field, and a path broken across lines can be neither copied nor grepped.
+    """
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
