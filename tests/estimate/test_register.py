@@ -351,39 +351,46 @@ def test_sex_strata_do_not_come_from_the_one_list_with_a_sex_column(engine):
     assert not any("holds every one" in w for w in strata.warnings)
 
 
-# The casualty scope: the killed and everyone ever missing, captured by any record.
+# The casualty scope: the killed and everyone ever missing but the found alive, in two
+# groups: the killed captured by the records that state the death, the others by any.
 LCMCR_QUICK = ["--classes", "5", "--chains", "2", "--burnin", "500", "--samples", "100",
                "--thinning", "5"]
 
 
 def _casualties(engine: Engine) -> tuple[set[int], set[int], int]:
-    """(persons in the casualty scope, those with a linked record, their linked records),
-    in plain SQL from the derived statuses."""
+    """(persons in the casualty scope, those with a capturing record, those records), in
+    plain SQL from the derived statuses."""
     scope = ("f.valid_to IS NULL AND (f.status IN ('killed', 'missing', 'released', "
-             "'found_alive', 'search_ended') OR f.missing_ever)")
+             "'search_ended') OR (f.missing_ever AND f.status <> 'found_alive'))")
+    captures = ("(f.status <> 'killed' OR r.status IN ('killed', 'identified', "
+                "'remains_recovered', 'declared_dead'))")
+    joined = (" FROM fate_statuses f JOIN person_records m ON m.person_id = f.person_id"
+              f" JOIN records r ON r.id = m.record_id WHERE {scope} AND {captures}")
     with engine.connect() as conn:
         everyone = {r[0] for r in conn.execute(text(
             f"SELECT f.person_id FROM fate_statuses f WHERE {scope}"))}
-        listed = {r[0] for r in conn.execute(text(
-            "SELECT DISTINCT f.person_id FROM fate_statuses f"
-            f" JOIN person_records m ON m.person_id = f.person_id WHERE {scope}"))}
-        records = conn.execute(text(
-            "SELECT count(*) FROM fate_statuses f"
-            f" JOIN person_records m ON m.person_id = f.person_id WHERE {scope}")).scalar_one()
+        listed = {r[0] for r in conn.execute(text(f"SELECT DISTINCT f.person_id{joined}"))}
+        records = conn.execute(text(f"SELECT count(*){joined}")).scalar_one()
     return everyone, listed, int(records)
 
 
-def test_the_casualty_scope_is_the_killed_and_the_ever_missing_on_any_list(engine, war):
+def test_the_casualty_scope_is_the_killed_and_the_ever_missing_in_two_groups(engine, war):
     histories = capture_tables(engine, status="casualty")
     everyone, listed, records = _casualties(engine)
     assert histories.metric == "casualties" and histories.statuses == ("casualty",)
     assert histories.observed == len(listed) > 200
     assert histories.observed + histories.outside == len(everyone)
     assert set(histories.records["person_id"]) == listed
-    assert len(histories.records) == records  # every record of a casualty captures
-    # Every list that records a loss is a list of the scope, exchanges and families one each.
-    assert {"official_death_notices", "missing_persons_register", "family_report",
-            "exchange", "adversary_prisoner_list"} <= set(histories.lists)
+    assert len(histories.records) == records
+    groups = {t.stratum: t for t in histories.tables}
+    assert set(groups) == {"group=killed", "group=missing_or_captive"}
+    # The killed group is the death toll's table; the other group has every list that
+    # records a loss, exchanges and families one each, and no list of the dead's status.
+    killed_toll = capture_tables(engine, status="killed")
+    assert groups["group=killed"].observed == killed_toll.observed
+    assert set(groups["group=killed"].lists) == set(killed_toll.lists)
+    assert {"official_missing_notices", "missing_persons_register", "family_report",
+            "exchange", "adversary_prisoner_list"} <= set(groups["group=missing_or_captive"].lists)
     assert any("found alive" in w for w in histories.warnings)
     assert not any("remains never found" in w for w in histories.warnings)
     with engine.connect() as conn:
@@ -424,7 +431,7 @@ def test_the_casualty_scope_is_estimated_alone_and_not_by_derived_status(engine)
     periods = capture_tables(engine, status="casualty", by="period")
     assert sum(t.observed for t in periods.tables) == capture_tables(
         engine, status="casualty").observed
-    assert all(t.stratum and t.stratum.startswith("period=") for t in periods.tables)
+    assert all(t.stratum and t.stratum.startswith("group/period=") for t in periods.tables)
 
 
 def test_the_command_estimates_casualties_as_json_and_the_hook_serves_them_apart(war, tmp_path):

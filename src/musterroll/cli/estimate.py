@@ -28,8 +28,9 @@ def estimate_cmd(
     status: str = typer.Option(
         "killed", "--status",
         help="Register: derived status(es) in scope, comma-separated: killed (the death "
-        "toll), missing, released, found_alive; or casualty alone (killed or ever missing, "
-        "captured or found; any record captures; use --method lcmcr).",
+        "toll), missing, released, found_alive; or casualty alone (killed, missing, captive "
+        "or released, not found alive; estimated in two groups, the killed on the lists of "
+        "the dead and the others on every list; use --method lcmcr).",
     ),
     by: str = typer.Option(
         None, "--by", help="Register: strata by status, oblast, period (year) or sex."
