@@ -18,6 +18,8 @@ def test_small_cells_are_suppressed_on_the_page_and_in_json(client: TestClient) 
     data = client.get("/api/dashboard").json()
     assert data["counts"]["captured"] is None  # one person: suppressed
     assert data["counts"]["killed"] == 14 and data["counts"]["missing_now"] == 8
+    # All casualties: the killed and the missing, and the captive and released besides.
+    assert data["counts"]["casualties"] >= 14 + 8
     assert all(v is None or v == 0 or v >= 5
                for values in data["series"]["metrics"].values() for v in values)
     assert "&lt;5" in client.get("/").text
@@ -28,6 +30,8 @@ def test_the_page_and_its_json_twin_show_the_same_counts(client: TestClient) -> 
     html = client.get("/?lang=en").text
     assert f'<div class="figure">{data["counts"]["killed"]}</div>' in html
     assert "Killed" in html
+    assert f'<div class="figure">{data["counts"]["casualties"]}</div>' in html
+    assert "Killed, missing, captive or released (not found alive)" in html
 
 
 def test_without_an_estimate_the_dashboard_says_so(client: TestClient) -> None:

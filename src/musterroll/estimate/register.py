@@ -61,7 +61,6 @@ __all__ = [
     "CASUALTY",
     "CASUALTY_CAVEAT",
     "CASUALTY_GROUPS",
-    "CASUALTY_STATUSES",
     "EVIDENCE",
     "GROUPED_KINDS",
     "LIST_CHOICES",
@@ -81,17 +80,13 @@ EVIDENCE: dict[str, frozenset[str]] = {
     "released": frozenset({"released"}),
     "found_alive": frozenset({"found_alive"}),
 }
-# The scope of all losses (``capture_tables(status="casualty")``): persons whose derived
-# status is one of these, or who were ever missing (``missing_ever``), but not those
-# found alive.
+# The scope of all losses (``capture_tables(status="casualty")``), as the documented
+# count `casualties` counts it (``register.counts.casualty``).
 CASUALTY = "casualty"
-CASUALTY_STATUSES: frozenset[str] = frozenset({"killed", "missing", "released", "search_ended"})
 # The casualty scope's two groups (always its strata): the recorded dead, captured by the
 # records that state the death, and everyone else in scope, captured by any record.
 CASUALTY_GROUPS: tuple[str, str] = ("killed", "missing_or_captive")
 # Derived status (or the casualty scope) -> the metric its estimate is stored under.
-# "casualties" is no documented count of `register.counts` (yet): its estimate carries its
-# own documented count (`observed`), never added to or mixed with another metric.
 METRIC_OF_STATUS: dict[str, str] = {
     "killed": "killed", "missing": "missing_now", "released": "released",
     "found_alive": "found_alive", CASUALTY: "casualties",
@@ -331,6 +326,7 @@ def _read_persons(
     engine: Engine, statuses: tuple[str, ...], day: str | None
 ) -> tuple[pd.DataFrame, int | None, list[str]]:
     """Persons whose derived status (as known on `day`) is in `statuses`."""
+    from musterroll.register.counts import casualty
     from musterroll.register.light import is_stale
     from musterroll.store.fates_models import fate_runs_table
     from musterroll.store.linkage_models import person_records_table, runs_table
@@ -354,9 +350,7 @@ def _read_persons(
         st = fate_statuses
         when = st.c.valid_to.is_(None) if day is None else and_(
             st.c.valid_from <= day, or_(st.c.valid_to.is_(None), st.c.valid_to > day))
-        scope = (or_(st.c.status.in_(sorted(CASUALTY_STATUSES)),
-                     and_(st.c.missing_ever, st.c.status != "found_alive"))
-                 if statuses == (CASUALTY,) else st.c.status.in_(statuses))
+        scope = (casualty(st.c) if statuses == (CASUALTY,) else st.c.status.in_(statuses))
         rows = conn.execute(
             select(st.c.person_id, st.c.status, st.c.oblast, st.c.death_date,
                    st.c.missing_date, st.c.released_date)

@@ -17,7 +17,8 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 from musterroll.register.light import conflicts as fate_conflicts_table
 from musterroll.register.light import statuses as fate_statuses_table
 
-__all__ = ["BY", "METRICS", "count_statuses", "estimate_hook", "set_estimate_hook"]
+__all__ = ["BY", "METRICS", "casualty", "count_statuses", "estimate_hook",
+           "set_estimate_hook"]
 
 # --by choices -> the SQL expression grouped on.
 BY: tuple[str, ...] = ("oblast", "month", "source", "status")
@@ -25,6 +26,7 @@ BY: tuple[str, ...] = ("oblast", "month", "source", "status")
 METRICS: tuple[str, ...] = (
     "killed", "killed_identified", "killed_reported", "missing_now", "missing_ever",
     "captured", "released", "identified", "found_alive", "declared_dead", "search_ended",
+    "casualties",
 )  # fmt: skip
 
 _estimate: Callable[[str, str], dict[str, Any] | None] | None = None
@@ -42,6 +44,14 @@ def set_estimate_hook(hook: Callable[[str, str], dict[str, Any] | None] | None) 
 def estimate_hook(metric: str, as_of: str) -> dict[str, Any] | None:
     """Return the registered estimate for `metric` as of `as_of`, or None."""
     return None if _estimate is None else _estimate(metric, as_of)
+
+
+def casualty(s: Any) -> Any:
+    """Whether a person is a casualty: killed, missing, captive or released, or ever
+    missing, but not found alive (days missing, then found: no loss). The scope of the
+    count `casualties` and of the estimate of it (``estimate.register``)."""
+    lost = s.status.in_(("killed", "missing", "released", "search_ended"))
+    return or_(lost, and_(s.missing_ever, s.status != "found_alive"))
 
 
 def _flag(condition: Any) -> Any:
@@ -65,6 +75,7 @@ def _columns() -> list[Any]:
         _flag(s.status == "found_alive").label("found_alive"),
         _flag(s.declared_dead).label("declared_dead"),
         _flag(s.status == "search_ended").label("search_ended"),
+        _flag(casualty(s)).label("casualties"),
         _flag(and_(s.remains_recovered, s.identified_date.is_(None)))
         .label("remains_unidentified"),
         _flag(s.conflicts > 0).label("persons_with_conflicts"),

@@ -22,9 +22,11 @@ from musterroll.store.fates_models import claims_table, fate_runs_table, fate_st
 __all__ = ["PUBLIC_METRICS", "build_dashboard", "suppress"]
 
 # The public metrics, in the order of the issue: killed, missing now and ever entered,
-# captivity confirmed, released, identified.
+# captivity confirmed, released, identified; then all casualties, whose estimate the
+# estimation stage stores too.
 PUBLIC_METRICS: tuple[str, ...] = (
     "killed", "missing_now", "missing_ever", "captured", "released", "identified",
+    "casualties",
 )  # fmt: skip
 
 _cache: dict[tuple[Any, ...], dict[str, Any]] = {}
