@@ -35,12 +35,13 @@ demo: install
 	$(BIN)/musterroll evaluate linkage --truth $(DEMO_DIR)/war --persons $(DEMO_DIR)/persons.csv
 	$(BIN)/musterroll --db $(DB) status
 	$(BIN)/musterroll --db $(DB) estimate --seed 7 --save
+	$(BIN)/musterroll --db $(DB) estimate --status casualty --method lcmcr --seed 7 --save
 	@echo
 	@echo "demo: simulated a war of 20,000 people into $(DEMO_DIR)/war (lists, truth, manifest),"
 	@echo "      ingested every list into the register $(DEMO_DIR)/register.db (log: $(DEMO_DIR)/ingest.log),"
 	@echo "      linked the records into persons, scored the linkage against the truth,"
 	@echo "      derived each person's status with the documented counts above,"
-	@echo "      and estimated the killed no list has seen (stored for the dashboard)."
+	@echo "      and estimated the killed and all casualties no list has seen (stored for the dashboard)."
 	@if [ "$(DEMO_SERVE)" = "no" ]; then \
 	  echo "      Serve it: $(BIN)/musterroll --db $(DB) serve   (http://127.0.0.1:$(DEMO_PORT)/)"; \
 	elif [ -t 1 ]; then \

@@ -445,6 +445,8 @@ def test_the_command_estimates_casualties_as_json_and_the_hook_serves_them_apart
     data = json.loads(result.stdout)
     assert data["metric"] == "casualties" and data["statuses"] == ["casualty"]
     assert data["method"] == "lcmcr"
+    # The total names the lists of both groups, not the first group's alone.
+    assert {"official_death_notices", "official_missing_notices"} <= set(data["lists"])
     assert data["lower"] <= data["estimate"] <= data["upper"]
     assert data["estimate"] >= data["observed"]
     e = open_register(url)

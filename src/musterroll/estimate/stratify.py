@@ -30,7 +30,8 @@ def combine_strata(estimates: Sequence[Estimate], *, seed: int | None) -> Estima
         seed: the master seed the strata's seeds were derived from.
     Returns:
         Estimate with stratum "all", the strata attached, their warnings prefixed with the
-        stratum, and the summed draws.
+        stratum, the summed draws, and every list of any stratum (strata may have
+        different lists: the casualty scope's groups do).
     Raises:
         ValueError: when the estimates mix methods or levels, or there are none.
     """
@@ -57,7 +58,7 @@ def combine_strata(estimates: Sequence[Estimate], *, seed: int | None) -> Estima
         diagnostics={"strata": len(estimates), "combination": _HOW[method]},
         settings=dict(first.settings),
         seed=seed,
-        lists=first.lists,
+        lists=tuple(dict.fromkeys(name for e in estimates for name in e.lists)),
         stratum="all",
         strata=list(estimates),
         source=first.source,
