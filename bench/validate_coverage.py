@@ -1,23 +1,26 @@
 """Simulation check of issue 7 (`make validate`): do 95% intervals cover the true totals?
 
-Two scopes, each against its own true total in `truth/persons.csv` (`fate`):
+Two scopes, each against the true total of what it estimates (`truth/persons.csv`
+`fate`), and a second target beside it:
 
-- **killed** (the register's death toll, `capture_tables(status="killed")`): the truly
-  dead, fates killed, missing_killed, missing_killed_identified and captured_died, on the
-  lists that state a death (official_death_notices, burial_register,
-  identification_reports, obituaries, memorial_book; each a list). In scope: the dead on
-  at least one of them (a prisoner an obituary wrongly reports killed is not: the
-  register's derived status keeps him captured). Targets: all the dead, and "the dead a
-  list of the dead could record" (all but missing_killed, whose remains were never found).
-- **casualty** (`capture_tables(status="casualty")`: derived status killed, missing,
-  released, found_alive or search_ended, or ever missing): every fate but alive --
-  killed, missing_killed, missing_killed_identified, captured, captured_released,
-  captured_died, found_alive. Every list captures (any row of the person): the five
-  lists of the dead, missing_persons_register, family_reports, adversary_prisoner_list,
-  adversary_registry_latin, and the exchange lists as one list (`exchange`), as the
-  register makes them. A secondary target leaves out found_alive (missing for days, then
-  found: they rarely reach a list). Default method lcmcr: with 10 lists the log-linear
-  search can only fit independence (`--casualty-method loglinear` runs it, max_order 1).
+- **killed** (the register's death toll, `capture_tables(status="killed")`): the dead whose
+  death a list of the dead could record by the as-of day -- fates killed,
+  missing_killed_identified and captured_died -- on the lists that state a death
+  (official_death_notices, burial_register, identification_reports, obituaries,
+  memorial_book; each a list). In scope: the dead on at least one of them (a prisoner an
+  obituary wrongly reports killed is not: the register's derived status keeps him
+  captured). Second target: all the dead, with missing_killed (remains never found,
+  identified by no one: no list of the dead can hold them, so this scope cannot estimate
+  them, and says so in its caveat `MISSING_DEAD`).
+- **casualty** (`capture_tables(status="casualty")`): every fate but alive and
+  found_alive -- the dead, the missing dead among them, the captive and the released --
+  in the register's two groups: a person on a list of the dead is `killed`, captured by
+  those lists alone; anyone else on a list is `missing_or_captive`, captured by every list
+  (the missing notices, the missing register, family_reports, the adversary's two lists,
+  the exchanges as one list, `exchange`, as the register makes them). The two groups are
+  estimated apart and their draws summed (`estimate_strata`). Second target: with the
+  found alive (missing for days, then found: no loss, and mostly on no list). Default
+  method lcmcr: the second group's 7 or so lists are too many for the log-linear search.
 
 Per war: simulate (`musterroll simulate --seed S --people N`), build each scope's capture
 table from the truth linkage (`truth/rows.csv`), estimate seeded, check coverage; per fate,
@@ -59,6 +62,10 @@ DEATH_LISTS = (
     "memorial_book",
 )  # fmt: skip
 SCOPES = ("killed", "casualty")
+# Each scope's second target beside its own true total, and what it is.
+SECOND = {"killed": ("all_dead", "all the dead, the missing dead whose death no list "
+                     "states included"),
+          "casualty": ("with_found_alive", "casualties and the found alive")}
 
 
 def _rows(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -90,10 +97,17 @@ def truth_table(folder: Path) -> tuple[CaptureTable, int, int]:
     return _table(rows, list(DEATH_LISTS), f"truth of {folder.name}"), len(dead), stateable
 
 
-def casualty_table(folder: Path) -> tuple[CaptureTable, int, int, dict[str, Any]]:
-    """The capture table of every casualty over every list, the true number of casualties,
-    the same without found_alive, and per fate: true and seen persons, and for
-    missing_killed the Lincoln-Petersen estimate of its two lists over its truth."""
+def casualty_table(folder: Path) -> tuple[list[CaptureTable], int, int, dict[str, Any]]:
+    """The casualty scope's two capture tables, as the register makes them, the true
+    number of casualties (every fate but alive and found_alive), the same with the found
+    alive, and per fate: true and seen persons, and for missing_killed the
+    Lincoln-Petersen estimate of the missing register and families' reports over its truth.
+
+    The groups follow what the lists show, as the register's derived status does: a person
+    on a list of the dead is in `killed` and captured by those lists alone; anyone else on a
+    list is in `missing_or_captive`, captured by every list (the found alive too: no list
+    says they were found, so the register holds them missing).
+    """
     persons, rows = _rows(folder)
     fate = persons.set_index("person_id")["fate"]
     lost = fate[fate.isin(CASUALTY_FATES)]
@@ -108,9 +122,15 @@ def casualty_table(folder: Path) -> tuple[CaptureTable, int, int, dict[str, Any]
     lp = len(a) * len(b) / len(a & b) if a & b else float("nan")
     per_fate["missing_killed"]["lincoln_petersen_over_true"] = round(lp / truth_mk, 3) \
         if truth_mk else None
-    lists = sorted(rows["list"].unique().tolist())
-    table = _table(rows, lists, f"truth of {folder.name}, casualties")
-    return table, len(lost), int((lost != "found_alive").sum()), per_fate
+    on_death_list = rows["list"].isin(DEATH_LISTS)
+    dead = set(rows.loc[on_death_list, "person_id"])
+    killed = rows[on_death_list]
+    other = rows[~rows["person_id"].isin(dead)]
+    tables = [_table(killed, list(DEATH_LISTS), f"truth of {folder.name}, group=killed"),
+              _table(other, sorted(other["list"].unique().tolist()),
+                     f"truth of {folder.name}, group=missing_or_captive")]
+    true_total = int((lost != "found_alive").sum())
+    return tables, true_total, len(lost), per_fate
 
 
 def linked_tables(folder: Path, scopes: tuple[str, ...]) -> dict[str, Any]:
@@ -165,17 +185,19 @@ def one_war(seed: int, people: int, *, linked: bool, methods: dict[str, str]
         for scope, method in methods.items():
             t0 = time.perf_counter()
             if scope == "killed":
-                table, true_total, stateable = truth_table(folder)
-                targets[scope] = {"true": true_total, "stateable": stateable}
+                table, all_dead, stateable = truth_table(folder)
+                targets[scope] = {"true": stateable, "all_dead": all_dead}
                 extra: dict[str, Any] = {}
             else:
-                table, true_total, no_found, per_fate = casualty_table(folder)
-                targets[scope] = {"true": true_total, "no_found_alive": no_found}
+                tables, true_total, with_found, per_fate = casualty_table(folder)
+                targets[scope] = {"true": true_total, "with_found_alive": with_found}
                 extra = {"per_fate": per_fate}
-            result = estimate_strata([table], method, seed=seed, **_settings(method, table))
+            tables = [table] if scope == "killed" else tables
+            result = estimate_strata(tables, method, seed=seed,
+                                     **_settings(method, tables[0]))
             row[scope] = {"method": method, **targets[scope], **_check(result, targets[scope]),
-                          "lists": list(table.lists),
-                          "list_totals": table.list_totals().tolist(), **extra,
+                          "lists": [list(t.lists) for t in tables],
+                          "list_totals": [t.list_totals().tolist() for t in tables], **extra,
                           "seconds": round(time.perf_counter() - t0, 1)}
         if linked:
             for scope, (tables, outside) in linked_tables(folder, tuple(methods)).items():
@@ -192,7 +214,7 @@ def _line(scope: str, r: dict[str, Any]) -> str:
     extra = (f" | linked {linked['observed']} -> {linked['estimate']:.0f} "
              f"[{linked['lower']:.0f}, {linked['upper']:.0f}] "
              f"{'covers' if linked['covers_true'] else 'MISSES'}") if linked else ""
-    second = "stateable" if scope == "killed" else "no_found_alive"
+    second = SECOND[scope][0]
     return (f"{scope} ({r['method']}): true {r['true']:5d}, documented {r['observed']:5d}, "
             f"{second} {r[second]:5d}, estimate {r['estimate']:7.0f} "
             f"[{r['lower']:7.0f}, {r['upper']:7.0f}] "
@@ -213,9 +235,7 @@ def summary(scope: str, rows: list[dict[str, Any]]) -> list[str]:
            f"{ratio.min():.3f}-{ratio.max():.3f}); documented / truth median "
            f"{np.median([r['observed'] / r['true'] for r in rs]):.3f}; median interval "
            f"width {width:.0f}"]
-    second, label = (("stateable", "the dead a list of the dead could record (all but "
-                      "missing_killed)") if scope == "killed"
-                     else ("no_found_alive", "casualties but the found alive"))
+    second, label = SECOND[scope]
     hits = sum(r[f"covers_{second}"] for r in rs)
     out.append(f"  against {label}: covers in {hits} of {n} ({hits / n:.0%}); estimate / "
                f"that median {np.median([r['estimate'] / r[second] for r in rs]):.3f}")
