@@ -129,7 +129,8 @@ def has_undecodable(text: str) -> bool:
 
 
 def escape_undecodable(text: str) -> str:
-    """Replace each undecodable byte in `text` by ``\\xNN`` (other lone surrogates ``\\uXXXX``)."""
+    """Replace each undecodable byte in `text` by ``\\xNN`` (other lone surrogates by
+    ``\\u`` and four hex digits)."""
     return _SURROGATE_RE.sub(_escape_one, text)
 
 
