@@ -57,11 +57,7 @@ app.add_typer(fates_app, name="fates")
 @fates_app.command("derive")
 def fates_derive_command(ctx: typer.Context) -> None:
     """Turn new records into evidence events and derive every person's status anew."""
-    engine = open_register_or_fail(ctx)
-    try:
-        _derive_with_progress(engine)
-    finally:
-        engine.dispose()
+    on_register(ctx, _derive_with_progress, errors=())
 
 
 @fates_app.command("show")
@@ -265,18 +261,16 @@ def claims_add_command(
     """Record a public claim of a figure."""
     from musterroll.register.claims import ClaimError, add_claim, ensure_preset_claims
 
-    engine = open_register_or_fail(ctx)
     claim = {"who": who, "said_on": said_on, "metric": metric, "scope": scope,
              "value": value, "where": where, "qualifier": qualifier,
              "source_url": source_url, "note": note}
-    try:
+
+    def work(engine: Engine) -> int:
         with engine.begin() as conn:
             ensure_preset_claims(conn)
-            claim_id = add_claim(conn, claim)
-    except ClaimError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
+            return add_claim(conn, claim)
+
+    claim_id = on_register(ctx, work, errors=(ClaimError,))
     err.print(f"claim {claim_id} recorded", highlight=False)
 
 
@@ -287,15 +281,12 @@ def claims_import_command(
     """Record every claim of a file (all or none)."""
     from musterroll.register.claims import ClaimError, ensure_preset_claims, import_claims
 
-    engine = open_register_or_fail(ctx)
-    try:
+    def work(engine: Engine) -> int:
         with engine.begin() as conn:
             ensure_preset_claims(conn)
-            added = import_claims(conn, path)
-    except ClaimError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
+            return import_claims(conn, path)
+
+    added = on_register(ctx, work, errors=(ClaimError,))
     err.print(f"{added} claims recorded from {path}", highlight=False)
 
 
@@ -349,8 +340,7 @@ def fates_add_event_command(
     from musterroll.register import derive_statuses, is_stale
     from musterroll.register.workflow import add_event
 
-    engine = open_register_or_fail(ctx)
-    try:
+    def work(engine: Engine) -> int:
         fresh = not is_stale(engine)
         event_id = add_event(engine, person_id=person_id, kind=kind, event_date=day,
                              note=note, retracts=retracts, level=level)
@@ -358,8 +348,7 @@ def fates_add_event_command(
             derive_statuses(engine, persons=[person_id])
         else:
             _derive_with_progress(engine)
-    except ValueError as exc:
-        raise fail(str(exc)) from exc
-    finally:
-        engine.dispose()
+        return event_id
+
+    event_id = on_register(ctx, work)
     err.print(f"event {event_id} added to person {person_id}", highlight=False)
