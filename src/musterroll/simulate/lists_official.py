@@ -15,6 +15,27 @@ from musterroll.simulate.world import SourceList, World, chosen, lag
 SEX_EN = np.array(["M", "F"], dtype=object)
 
 
+def _notice_columns(world: World, rng: np.random.Generator, idx: np.ndarray, status: str,
+                    event_days: np.ndarray, reported: np.ndarray) -> dict[str, np.ndarray]:
+    """The columns the military's notices share (canonical English headers, ISO dates,
+    mostly the Unicode apostrophe ʼ), for persons `idx` with one status."""
+    n, p = world.names, world.people
+    columns = {
+        "surname": n.surname(idx), "given_name": n.given(idx), "patronymic": n.patronymic(idx),
+        "sex": SEX_EN[p.sex[idx]],
+        "birth_date": dates(p.birth[idx], "iso", np.ones(len(idx), bool)),
+        "oblast": n.oblast_styled(idx, rng, {"full": 1.0}), "settlement": n.settlement(idx),
+        "unit": n.unit(idx), "rank": n.rank(idx),
+        "service_number": service_numbers(p.service[idx]),
+        "status": np.full(len(idx), status, dtype=object),
+        "event_date": dates(event_days, "iso"), "event_place": n.place(idx),
+        "reported_date": dates(reported, "iso"),
+    }
+    for col in ("surname", "given_name", "patronymic", "settlement", "event_place"):
+        dirt.set_apostrophes(rng, columns[col], "ʼ'", [0.9, 0.1])
+    return columns
+
+
 def official_death_notices(world: World) -> SourceList:
     """Death notices of service members whose death is confirmed (body or DNA).
 
@@ -37,20 +58,8 @@ def official_death_notices(world: World) -> SourceList:
     reported = np.concatenate([reported, reported[again] + lag(rng, len(again), 60, 0.8, 7)])
     note = np.where(np.arange(len(idx)) >= first, "уточнення", "").astype(object)
     idx, reported, note = (a[reported <= world.as_of] for a in (idx, reported, note))
-    n = world.names
-    columns = {
-        "surname": n.surname(idx), "given_name": n.given(idx), "patronymic": n.patronymic(idx),
-        "sex": SEX_EN[p.sex[idx]],
-        "birth_date": dates(p.birth[idx], "iso", np.ones(len(idx), bool)),
-        "oblast": n.oblast_styled(idx, rng, {"full": 1.0}), "settlement": n.settlement(idx),
-        "unit": n.unit(idx),
-        "rank": n.rank(idx), "service_number": service_numbers(p.service[idx]),
-        "status": np.full(len(idx), "killed", dtype=object),
-        "event_date": dates(f.killed[idx], "iso"), "event_place": n.place(idx),
-        "reported_date": dates(reported, "iso"), "note": note,
-    }
-    for col in ("surname", "given_name", "patronymic", "settlement", "event_place"):
-        dirt.set_apostrophes(rng, columns[col], "ʼ'", [0.9, 0.1])
+    columns = _notice_columns(world, rng, idx, "killed", f.killed[idx], reported)
+    columns["note"] = note
     out = SourceList("official_death_notices", "official", "csv", "uk", columns, idx,
                      encoding="utf-8", delimiter=",", extra={"date_format": "%Y-%m-%d"})
     return out.ordered(columns["surname"].astype(str), reported)
@@ -67,26 +76,14 @@ def official_missing_notices(world: World) -> SourceList:
     one whose soldier was found before it went out is never issued. Same file layout as
     the death notices, status "missing", the event date the day contact was lost.
     """
-    rng, f, p, n = world.rng("official_missing_notices"), world.fates, world.people, world.names
+    rng, f, p = world.rng("official_missing_notices"), world.fates, world.people
     idx = np.flatnonzero((f.missing >= 0) & ~p.civilian)
     prob = 0.8 * world.year_factor(f.missing[idx], {2022: 0.8})
     reported = f.missing[idx] + lag(rng, len(idx), 10, 0.8, least=2)
     found = f.found[idx]
     keep = chosen(rng, prob) & (reported <= world.as_of) & ((found < 0) | (reported < found))
     idx, reported = idx[keep], reported[keep]
-    columns = {
-        "surname": n.surname(idx), "given_name": n.given(idx), "patronymic": n.patronymic(idx),
-        "sex": SEX_EN[p.sex[idx]],
-        "birth_date": dates(p.birth[idx], "iso", np.ones(len(idx), bool)),
-        "oblast": n.oblast_styled(idx, rng, {"full": 1.0}), "settlement": n.settlement(idx),
-        "unit": n.unit(idx), "rank": n.rank(idx),
-        "service_number": service_numbers(p.service[idx]),
-        "status": np.full(len(idx), "missing", dtype=object),
-        "event_date": dates(f.missing[idx], "iso"), "event_place": n.place(idx),
-        "reported_date": dates(reported, "iso"),
-    }
-    for col in ("surname", "given_name", "patronymic", "settlement", "event_place"):
-        dirt.set_apostrophes(rng, columns[col], "ʼ'", [0.9, 0.1])
+    columns = _notice_columns(world, rng, idx, "missing", f.missing[idx], reported)
     dirt.add_typos(rng, columns["surname"], 0.01)
     out = SourceList("official_missing_notices", "official", "csv", "uk", columns, idx,
                      encoding="utf-8", delimiter=",", extra={"date_format": "%Y-%m-%d"})
