@@ -246,8 +246,32 @@ def test_the_militarys_missing_notices_do_not_follow_the_families(
     without = len(notices - family) / len(missing - family)
     assert 0.75 < with_report / without < 1.33
     rows = _list(root, manifest, "official_missing_notices")
-    assert {r["status"] for r in rows} == {"missing"}
+    assert {r["status"] for r in rows} == {"missing", "found_alive"}
     assert all(r["event_date"] < r["reported_date"] for r in rows)
+
+
+def test_lists_say_who_was_found_alive_and_why_a_search_ended(
+        war: tuple[Path, SimulationSummary], manifest: dict[str, Any]) -> None:
+    # The command notifies a finding after the missing notice; the register of the
+    # missing names the ground a search ended on. Both must match the true fate.
+    root = war[0]
+    persons = _persons(root)
+    notices = list(zip(_truth_of(root, "official_missing_notices"),
+                       _list(root, manifest, "official_missing_notices"), strict=True))
+    found = [pid for pid, row in notices if row["status"] == "found_alive"]
+    missing = {pid for pid, row in notices if row["status"] == "missing"}
+    assert found and set(found) <= missing
+    assert {persons[pid]["fate"] for pid in found} == {"found_alive"}
+    fates_by_ground: dict[str, set[str]] = {}
+    for pid, row in zip(_truth_of(root, "missing_persons_register"),
+                        _list(root, manifest, "missing_persons_register"), strict=True):
+        ground = row["Підстава припинення розшуку"] or ""
+        assert bool(ground) == (row["Стан розшуку"] == "розшук припинено")
+        fates_by_ground.setdefault(ground, set()).add(persons[pid]["fate"])
+    assert fates_by_ground["місцезнаходження особи встановлено"] == {"found_alive"}
+    assert fates_by_ground["повернуто з полону"] == {"captured_released"}
+    assert fates_by_ground["ідентифіковано останки"] <= {"missing_killed_identified",
+                                                          "captured_died"}
 
 
 def test_some_prisoners_die_in_captivity(tmp_path: Path) -> None:

@@ -13,12 +13,17 @@ from musterroll.simulate.render import dates
 from musterroll.simulate.world import SourceList, World, chosen, lag
 
 SEX_EN = np.array(["M", "F"], dtype=object)
+# Why the register of the missing closed a search, in the order of the fates' dates:
+# found alive, back from captivity, remains identified.
+_SEARCH_ENDED_GROUNDS = ("місцезнаходження особи встановлено", "повернуто з полону",
+                         "ідентифіковано останки")
 
 
-def _notice_columns(world: World, rng: np.random.Generator, idx: np.ndarray, status: str,
-                    event_days: np.ndarray, reported: np.ndarray) -> dict[str, np.ndarray]:
+def _notice_columns(world: World, rng: np.random.Generator, idx: np.ndarray,
+                    status: str | np.ndarray, event_days: np.ndarray, reported: np.ndarray
+                    ) -> dict[str, np.ndarray]:
     """The columns the military's notices share (canonical English headers, ISO dates,
-    mostly the Unicode apostrophe ʼ), for persons `idx` with one status."""
+    mostly the Unicode apostrophe ʼ), for persons `idx` with one status or one per row."""
     n, p = world.names, world.people
     columns = {
         "surname": n.surname(idx), "given_name": n.given(idx), "patronymic": n.patronymic(idx),
@@ -73,8 +78,10 @@ def official_missing_notices(world: World) -> SourceList:
     independent of the families' reports (unlike the register of the missing, whose
     entries come mostly from families' statements). Civilians are not on it. Coverage is
     lower in the chaotic first months; a notice comes days to weeks after the loss, and
-    one whose soldier was found before it went out is never issued. Same file layout as
-    the death notices, status "missing", the event date the day contact was lost.
+    one whose soldier was found before it went out is never issued. When a soldier with a
+    notice is found, the command mostly notifies that too, days later: a second row,
+    status "found_alive", dated the day he was found. Same file layout as the death
+    notices, status "missing", the event date the day contact was lost.
     """
     rng, f, p = world.rng("official_missing_notices"), world.fates, world.people
     idx = np.flatnonzero((f.missing >= 0) & ~p.civilian)
@@ -83,18 +90,37 @@ def official_missing_notices(world: World) -> SourceList:
     found = f.found[idx]
     keep = chosen(rng, prob) & (reported <= world.as_of) & ((found < 0) | (reported < found))
     idx, reported = idx[keep], reported[keep]
-    columns = _notice_columns(world, rng, idx, "missing", f.missing[idx], reported)
+    idx, status, event_days, reported = _with_found_notices(world, rng, idx, reported)
+    columns = _notice_columns(world, rng, idx, status, event_days, reported)
     dirt.add_typos(rng, columns["surname"], 0.01)
     out = SourceList("official_missing_notices", "official", "csv", "uk", columns, idx,
                      encoding="utf-8", delimiter=",", extra={"date_format": "%Y-%m-%d"})
     return out.ordered(columns["surname"].astype(str), reported)
 
 
+def _with_found_notices(world: World, rng: np.random.Generator, idx: np.ndarray,
+                        reported: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The missing notices of persons `idx` (issued on days `reported`) and, after them,
+    the notices that some of them were found: person, status, event day and day issued
+    of every row."""
+    f = world.fates
+    found = idx[(f.found[idx] >= 0) & chosen(rng, np.full(len(idx), 0.9))]
+    found_reported = f.found[found] + lag(rng, len(found), 4, 0.7, least=1)
+    found = found[found_reported <= world.as_of]
+    found_reported = found_reported[found_reported <= world.as_of]
+    status = np.array(["missing"] * len(idx) + ["found_alive"] * len(found), dtype=object)
+    event_days = np.concatenate([f.missing[idx], f.found[found]])
+    return np.concatenate([idx, found]), status, event_days, np.concatenate(
+        [reported, found_reported])
+
+
 def missing_persons_register(world: World, on_family: np.ndarray) -> SourceList:
     """The register of persons missing under special circumstances, exported in cp1251.
 
     Everyone ever entered stays in it ("ever entered" is not "missing now"): a search that
-    ended (found, released, identified) shows as ended, if the register has heard. Entries
+    ended shows as ended, if the register has heard, with its ground (found alive, back
+    from captivity, remains identified), as the register records why an entry is closed.
+    Entries
     come mostly from families' statements, so a family's report makes an entry more likely
     (dependence between lists); homes under occupation are entered less often; someone
     found within days is rarely entered.
@@ -113,6 +139,9 @@ def missing_persons_register(world: World, on_family: np.ndarray) -> SourceList:
     resolved = np.max(np.stack([f.found[idx], f.released[idx], f.identified[idx]]), axis=0)
     heard = resolved + lag(rng, len(idx), 30, 0.7)
     ended = (resolved >= 0) & (heard <= cut) & chosen(rng, np.full(len(idx), 0.85))
+    # The ground is the fact that resolved the case: the last of the three dates.
+    ground = np.array(_SEARCH_ENDED_GROUNDS, dtype=object)[np.argmax(
+        np.stack([f.found[idx], f.released[idx], f.identified[idx]]), axis=0)]
     sought = np.array(["зниклий безвісти", "зникла безвісти"], dtype=object)[p.sex[idx]]
     columns = {
         "Прізвище": n.surname(idx), "Ім'я": n.given(idx), "По батькові": n.patronymic(idx),
@@ -123,6 +152,7 @@ def missing_persons_register(world: World, on_family: np.ndarray) -> SourceList:
         "Статус": sought, "Дата внесення": dates(entered, "dmy"),
         "Стан розшуку": np.where(ended, "розшук припинено", "розшукується").astype(object),
         "Дата припинення розшуку": dates(np.where(ended, heard, -1), "dmy"),
+        "Підстава припинення розшуку": np.where(ended, ground, "").astype(object),
     }
     for col in ("Прізвище", "Ім'я", "По батькові", "Населений пункт", "Місце зникнення"):
         dirt.set_apostrophes(rng, columns[col], "'’", [0.7, 0.3])
