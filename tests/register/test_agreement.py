@@ -22,7 +22,7 @@ from .conftest import War
 CANNOT_AGREE = {
     # missing in action and dead, remains not identified: the lists say "missing" only
     "killed",
-    # found alive: no list says so; the register of the missing only ends its search
+    # found alive with no list saying so (most are found within days, before a notice)
     "found_alive",
     # remains came home but are not identified yet: no list names the person
     "remains_recovered",
@@ -59,7 +59,7 @@ def _derived(war: War) -> pd.DataFrame:
 @pytest.mark.parametrize(("fate", "allowed"), [
     # Missing and dead, not identified: the register keeps them missing, as it must.
     ("missing_killed", {"missing", "killed"}),
-    # Missing then found alive: no list says so; the search may have ended.
+    # Missing then found alive: found by a list, or held missing when no list says so.
     ("found_alive", {"missing", "search_ended", "found_alive"}),
 ])
 def test_a_case_that_cannot_agree_gets_the_status_its_evidence_supports(

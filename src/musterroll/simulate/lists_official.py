@@ -79,9 +79,9 @@ def official_missing_notices(world: World) -> SourceList:
     entries come mostly from families' statements). Civilians are not on it. Coverage is
     lower in the chaotic first months; a notice comes days to weeks after the loss, and
     one whose soldier was found before it went out is never issued. When a soldier with a
-    notice is found, the command mostly notifies that too, days later: a second row,
-    status "found_alive", dated the day he was found. Same file layout as the death
-    notices, status "missing", the event date the day contact was lost.
+    notice is found, the command mostly hears it days later and updates his row: status
+    "found_alive", dated the day he was found. Same file layout as the death notices,
+    status "missing", the event date the day contact was lost.
     """
     rng, f, p = world.rng("official_missing_notices"), world.fates, world.people
     idx = np.flatnonzero((f.missing >= 0) & ~p.civilian)
@@ -90,7 +90,7 @@ def official_missing_notices(world: World) -> SourceList:
     found = f.found[idx]
     keep = chosen(rng, prob) & (reported <= world.as_of) & ((found < 0) | (reported < found))
     idx, reported = idx[keep], reported[keep]
-    idx, status, event_days, reported = _with_found_notices(world, rng, idx, reported)
+    status, event_days, reported = _found_notices(world, rng, idx, reported)
     columns = _notice_columns(world, rng, idx, status, event_days, reported)
     dirt.add_typos(rng, columns["surname"], 0.01)
     out = SourceList("official_missing_notices", "official", "csv", "uk", columns, idx,
@@ -98,20 +98,18 @@ def official_missing_notices(world: World) -> SourceList:
     return out.ordered(columns["surname"].astype(str), reported)
 
 
-def _with_found_notices(world: World, rng: np.random.Generator, idx: np.ndarray,
-                        reported: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The missing notices of persons `idx` (issued on days `reported`) and, after them,
-    the notices that some of them were found: person, status, event day and day issued
-    of every row."""
+def _found_notices(world: World, rng: np.random.Generator, idx: np.ndarray,
+                   reported: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Status, event day and day issued of the missing notices of persons `idx` (issued
+    on days `reported`), a notice updated when the command has heard its soldier was
+    found: the list keeps one row per soldier, as its publisher deduplicates it."""
     f = world.fates
-    found = idx[(f.found[idx] >= 0) & chosen(rng, np.full(len(idx), 0.9))]
-    found_reported = f.found[found] + lag(rng, len(found), 4, 0.7, least=1)
-    found = found[found_reported <= world.as_of]
-    found_reported = found_reported[found_reported <= world.as_of]
-    status = np.array(["missing"] * len(idx) + ["found_alive"] * len(found), dtype=object)
-    event_days = np.concatenate([f.missing[idx], f.found[found]])
-    return np.concatenate([idx, found]), status, event_days, np.concatenate(
-        [reported, found_reported])
+    found_reported = f.found[idx] + lag(rng, len(idx), 4, 0.7, least=1)
+    heard = ((f.found[idx] >= 0) & chosen(rng, np.full(len(idx), 0.9))
+             & (found_reported <= world.as_of))
+    status = np.where(heard, "found_alive", "missing").astype(object)
+    return (status, np.where(heard, f.found[idx], f.missing[idx]),
+            np.where(heard, found_reported, reported))
 
 
 def missing_persons_register(world: World, on_family: np.ndarray) -> SourceList:
