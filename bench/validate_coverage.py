@@ -18,9 +18,13 @@ Two scopes, each against the true total of what it estimates (`truth/persons.csv
   those lists alone; anyone else on a list is `missing_or_captive`, captured by every list
   (the missing notices, the missing register, family_reports, the adversary's two lists,
   the exchanges as one list, `exchange`, as the register makes them). The two groups are
-  estimated apart and their draws summed (`estimate_strata`). Second target: with the
-  found alive (missing for days, then found: no loss, and mostly on no list). Default
-  method lcmcr: the second group's 7 or so lists are too many for the log-linear search.
+  estimated apart and their draws summed (`estimate_strata`). A found alive person some
+  list reports found (the military's updated notice, the ground the missing register
+  closed a search on: `found_on_lists`) is out of scope, as the register derives him
+  found_alive; one no list reports found stays in, as the register holds him missing.
+  Second target: with the found alive (missing for days, then found: no loss, and
+  mostly on no list). Default method lcmcr: the second group's 7 or so lists are too
+  many for the log-linear search.
 
 Per war: simulate (`musterroll simulate --seed S --people N`), build each scope's capture
 table from the truth linkage (`truth/rows.csv`), estimate seeded, check coverage; per fate,
@@ -97,6 +101,26 @@ def truth_table(folder: Path) -> tuple[CaptureTable, int, int]:
     return _table(rows, list(DEATH_LISTS), f"truth of {folder.name}"), len(dead), stateable
 
 
+def found_on_lists(folder: Path, rows: pd.DataFrame) -> set[str]:
+    """The persons some list reports found alive, whom the register therefore derives
+    found_alive and leaves out of the casualty scope: a found notice of the military, or
+    a search the register of the missing closed on the ground that the person was found."""
+    lists = folder / "lists"
+    notices = pd.read_csv(lists / "official_missing_notices.csv", usecols=["status"],
+                          dtype=str)
+    register = pd.read_csv(lists / "missing_persons_register.csv", sep=";",
+                           encoding="cp1251", usecols=["Підстава припинення розшуку"],
+                           dtype=str)
+    found = {"official_missing_notices": notices["status"].eq("found_alive"),
+             "missing_persons_register":
+                 register["Підстава припинення розшуку"].str.startswith("місцезнаходження")}
+    hit = pd.Series(False, index=rows.index)
+    for name, says_found in found.items():
+        rows_found = set(np.flatnonzero(says_found.to_numpy()) + 1)  # rows count from 1
+        hit |= rows["source"].eq(name) & rows["row"].isin(rows_found)
+    return set(rows.loc[hit, "person_id"])
+
+
 def casualty_table(folder: Path) -> tuple[list[CaptureTable], int, int, dict[str, Any]]:
     """The casualty scope's two capture tables, as the register makes them, the true
     number of casualties (every fate but alive and found_alive), the same with the found
@@ -105,14 +129,15 @@ def casualty_table(folder: Path) -> tuple[list[CaptureTable], int, int, dict[str
 
     The groups follow what the lists show, as the register's derived status does: a person
     on a list of the dead is in `killed` and captured by those lists alone; anyone else on a
-    list is in `missing_or_captive`, captured by every list (the found alive too: no list
-    says they were found, so the register holds them missing).
+    list is in `missing_or_captive`, captured by every list -- the found alive too, unless a
+    list reports them found (`found_on_lists`): otherwise the register holds them missing.
     """
     persons, rows = _rows(folder)
     fate = persons.set_index("person_id")["fate"]
     lost = fate[fate.isin(CASUALTY_FATES)]
-    rows = rows[rows["person_id"].isin(lost.index)]
-    seen = set(rows["person_id"])
+    seen = set(rows.loc[rows["person_id"].isin(lost.index), "person_id"])
+    found = found_on_lists(folder, rows)
+    rows = rows[rows["person_id"].isin(lost.index) & ~rows["person_id"].isin(found)]
     per_fate = {f: {"true": int((lost == f).sum()),
                     "seen": int(((lost == f) & lost.index.isin(seen)).sum())} for f in FATES}
     mk = rows[rows["person_id"].map(fate) == "missing_killed"]
