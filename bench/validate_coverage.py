@@ -20,8 +20,9 @@ Two scopes, each against the true total of what it estimates (`truth/persons.csv
   the exchanges as one list, `exchange`, as the register makes them). The two groups are
   estimated apart and their draws summed (`estimate_strata`). A found alive person some
   list reports found (the military's updated notice, the ground the missing register
-  closed a search on: `found_on_lists`) is out of scope, as the register derives him
-  found_alive; one no list reports found stays in, as the register holds him missing.
+  closed a search on, the outcome of a family's report: `found_on_lists`) is out of
+  scope, as the register derives him found_alive; one no list reports found stays in,
+  as the register holds him missing.
   Second target: with the found alive (missing for days, then found: no loss, and
   mostly on no list). Default method lcmcr: the second group's 7 or so lists are too
   many for the log-linear search.
@@ -103,17 +104,20 @@ def truth_table(folder: Path) -> tuple[CaptureTable, int, int]:
 
 def found_on_lists(folder: Path, rows: pd.DataFrame) -> set[str]:
     """The persons some list reports found alive, whom the register therefore derives
-    found_alive and leaves out of the casualty scope: a found notice of the military, or
-    a search the register of the missing closed on the ground that the person was found."""
+    found_alive and leaves out of the casualty scope: a found notice of the military, a
+    search the register of the missing closed on the ground that the person was found, a
+    family's report the hotline closed as found."""
     lists = folder / "lists"
     notices = pd.read_csv(lists / "official_missing_notices.csv", usecols=["status"],
                           dtype=str)
     register = pd.read_csv(lists / "missing_persons_register.csv", sep=";",
                            encoding="cp1251", usecols=["Підстава припинення розшуку"],
                            dtype=str)
+    family = pd.read_excel(lists / "family_reports.xlsx", usecols=["Результат"], dtype=str)
+    ground = register["Підстава припинення розшуку"]
     found = {"official_missing_notices": notices["status"].eq("found_alive"),
-             "missing_persons_register":
-                 register["Підстава припинення розшуку"].str.startswith("місцезнаходження")}
+             "missing_persons_register": ground.str.startswith("місцезнаходження", na=False),
+             "family_reports": family["Результат"].str.startswith("знайш", na=False)}
     hit = pd.Series(False, index=rows.index)
     for name, says_found in found.items():
         rows_found = set(np.flatnonzero(says_found.to_numpy()) + 1)  # rows count from 1

@@ -47,3 +47,16 @@ def test_a_search_closed_without_a_ground_is_only_ended() -> None:
         "Підстава припинення розшуку": ""}), kind="official")
     assert [e.kind for e in events] == ["reported_missing", "search_ended"]
     assert events[-1].detail is None
+
+
+def test_a_hotline_report_closed_as_found_says_found_alive_at_the_reports_level() -> None:
+    row = {"status": "missing", "event_date": "2023-03-02", "reported_date": "2023-03-05",
+           "extra": json.dumps({"Результат": "знайшовся", "Дата закриття": "21.03.2023"},
+                               ensure_ascii=False)}
+    events = events_for_record(row, kind="family_report")
+    assert [(e.kind, e.event_date, e.level) for e in events] == [
+        ("reported_missing", "2023-03-02", LEVELS["reported"]),
+        ("found_alive", "2023-03-21", LEVELS["reported"])]
+    row["extra"] = json.dumps({"Результат": "", "Дата закриття": ""})
+    assert [e.kind for e in events_for_record(row, kind="family_report")] == [
+        "reported_missing"]

@@ -254,7 +254,8 @@ def test_lists_say_who_was_found_alive_and_why_a_search_ended(
         war: tuple[Path, SimulationSummary], manifest: dict[str, Any]) -> None:
     # The command updates a missing notice when its soldier is found (one row per
     # soldier: the list is deduplicated); the register of the missing names the ground a
-    # search ended on. Both must match the true fate.
+    # search ended on; a hotline closes a family's report as found. All must match the
+    # true fate.
     root = war[0]
     persons = _persons(root)
     notices = list(zip(_truth_of(root, "official_missing_notices"),
@@ -272,6 +273,10 @@ def test_lists_say_who_was_found_alive_and_why_a_search_ended(
     assert fates_by_ground["повернуто з полону"] == {"captured_released"}
     assert fates_by_ground["ідентифіковано останки"] <= {"missing_killed_identified",
                                                           "captured_died"}
+    closed = [pid for pid, row in zip(_truth_of(root, "family_reports"),
+                                      _list(root, manifest, "family_reports"), strict=True)
+              if row["Результат"]]
+    assert closed and {persons[pid]["fate"] for pid in closed} == {"found_alive"}
 
 
 def test_some_prisoners_die_in_captivity(tmp_path: Path) -> None:

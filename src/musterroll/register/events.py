@@ -3,7 +3,8 @@
 A record becomes one event (its status at its dates), sometimes two: an identification
 report also says when the remains came home (``batch_date``), and the register of the
 missing says when a search ended and on what ground (``Стан розшуку`` / ``Дата
-припинення розшуку`` / ``Підстава припинення розшуку``): a person found is found alive.
+припинення розшуку`` / ``Підстава припинення розшуку``), and a hotline the outcome of a
+family's report (``Результат`` / ``Дата закриття``): a person found is found alive.
 ``events_for_record`` is the pure mapping; ``materialise_record_events`` writes the events
 of records that have none yet (idempotent, append-only).
 """
@@ -55,14 +56,20 @@ OWN_SIDE = "ua"  # the side whose register this is: its exchange lists are "own"
 # Words of the register of the missing that say its search ended (folded to lower case).
 _SEARCH_STATE_KEYS = ("стан розшуку", "search_state")
 _SEARCH_ENDED_WORDS = ("розшук припинено", "припинено", "ended", "розыск прекращен")
-_SEARCH_ENDED_DATE_KEYS = ("дата припинення розшуку", "search_ended_date")
-_SEARCH_GROUND_KEYS = ("підстава припинення розшуку", "search_ended_ground")
-# Grounds that say the person was found alive. The register is the one list that tells
-# of them; a return or a death has lists of its own (exchanges, identification reports)
-# whose records state it, so those grounds are kept in the event's detail only.
+# Why a case was closed, by whoever keeps the list: the register of the missing (the
+# ground a search ended on) or a hotline (the outcome of a family's report), and when.
+_CLOSED_GROUND_KEYS = ("підстава припинення розшуку", "search_ended_ground", "результат",
+                       "outcome")
+_CLOSED_DATE_KEYS = ("дата припинення розшуку", "search_ended_date", "дата закриття",
+                     "closed_date")
+# Grounds that say the person was found alive: the one fate only the keepers of the lists
+# of the missing tell. A return or a death has lists of its own (exchanges,
+# identification reports) whose records state it, so those grounds stay in the detail.
 _FOUND_ALIVE_GROUNDS = ("місцезнаходження особи встановлено", "особу знайдено",
-                        "found alive", "местонахождение лица установлено")
-_EXTRA_HINTS = ("batch_date", "розшуку", "search_state", "Розшуку", "search_ended")
+                        "знайшовся", "знайшлася", "found alive",
+                        "местонахождение лица установлено", "нашелся", "нашлась")
+_EXTRA_HINTS = ("batch_date", "розшуку", "search_state", "Розшуку", "search_ended",
+                "Результат", "outcome")
 
 
 @dataclass(frozen=True)
@@ -177,23 +184,24 @@ def events_for_record(record: Mapping[str, Any], meta: Mapping[str, Any] | None 
                                   record.get("reported_date"), LEVELS["official"],
                                   {"remains_id": extra.get("remains_id"),
                                    "batch_id": extra.get("batch_id")}))
-    out.extend(_search_ended(extra, level_for(kind, None, meta.get("side"))))
+    out.extend(_closed_case(extra, level_for(kind, None, meta.get("side"))))
     return out
 
 
-def _search_ended(extra: Mapping[str, Any], level: int) -> list[EventDraft]:
-    """The events of a search the register of the missing closed: the end, with its
-    ground in the detail, and the finding when the ground says the person was found."""
-    state = _extra_value(extra, _SEARCH_STATE_KEYS)
-    if not (isinstance(state, str) and state.strip().lower() in _SEARCH_ENDED_WORDS):
-        return []
-    ended = _date_or_none(_extra_value(extra, _SEARCH_ENDED_DATE_KEYS))
-    ground = _extra_value(extra, _SEARCH_GROUND_KEYS)
+def _closed_case(extra: Mapping[str, Any], level: int) -> list[EventDraft]:
+    """The events of a case its keeper closed: the finding, when the ground says the person
+    was found alive; and the end of the search, with its ground in the detail, when the
+    register of the missing says it ended."""
+    ground = _extra_value(extra, _CLOSED_GROUND_KEYS)
     ground = ground.strip() if isinstance(ground, str) and ground.strip() else None
-    out = [EventDraft("search_ended", ended, ended, level,
-                      {"ground": ground} if ground else None)]
+    closed = _date_or_none(_extra_value(extra, _CLOSED_DATE_KEYS))
+    out = []
     if ground and ground.lower() in _FOUND_ALIVE_GROUNDS:
-        out.insert(0, EventDraft("found_alive", ended, ended, level))
+        out.append(EventDraft("found_alive", closed, closed, level))
+    state = _extra_value(extra, _SEARCH_STATE_KEYS)
+    if isinstance(state, str) and state.strip().lower() in _SEARCH_ENDED_WORDS:
+        out.append(EventDraft("search_ended", closed, closed, level,
+                              {"ground": ground} if ground else None))
     return out
 
 

@@ -68,6 +68,22 @@ def _notes(rng: np.random.Generator, captured: np.ndarray) -> np.ndarray:
     return out
 
 
+def _outcomes(world: World, rng: np.random.Generator, idx: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The outcome a hotline writes when a family tells it the person was found (most
+    do, within days; the hotline then closes every report of that person), and its day."""
+    f = world.fates
+    persons = np.unique(idx[f.found[idx] >= 0])
+    told = f.found[persons] + lag(rng, len(persons), 3, 0.8)
+    told[~chosen(rng, np.full(len(persons), 0.7)) | (told > world.as_of)] = -1
+    day = np.full(len(idx), -1)
+    rows = np.isin(idx, persons)
+    day[rows] = told[np.searchsorted(persons, idx[rows])]
+    outcome = np.where(day >= 0, np.where(world.people.sex[idx] == 1, "знайшлася",
+                                          "знайшовся"), "").astype(object)
+    return outcome, dates(day, "dmy")
+
+
 def _russian_speakers(world: World, rng: np.random.Generator, idx: np.ndarray
                       ) -> np.ndarray:
     """Rows written by Russian-speaking relatives (more in the east and south), who write
@@ -83,6 +99,8 @@ def family_reports(world: World) -> SourceList:
     Ukrainian headers; the report date is an Excel date cell, other dates are typed text
     (so partial dates survive). Diminutives in 12% of rows, a typo in a few percent of
     names, partial birth dates, mixed apostrophes, Latin look-alikes, impossible dates.
+    When a family says the person was found, the hotline closes the reports: outcome
+    "знайшовся" and the day it closed them.
     """
     rng, p, n, f = world.rng(NAME), world.people, world.names, world.fates
     idx, day = _reports(world, rng)
@@ -130,6 +148,7 @@ def family_reports(world: World) -> SourceList:
     dirt.blank(rng, columns["Прізвище"], 0.001)
     typed = dirt.pick(rng, m, 0.3)  # "с. Петрівка", "м. Суми" as some families write
     columns["Населений пункт"][typed] = n.settlement_typed(idx[typed], rng, 1.0)
+    columns["Результат"], columns["Дата закриття"] = _outcomes(world, rng, idx)
     out = SourceList(NAME, "family_report", "xlsx", "uk", columns, idx,
                      extra={"date_format": "%d.%m.%Y", "default_status": "missing"},
                      excel_dates=frozenset({"Дата звернення"}))
