@@ -93,3 +93,10 @@ def test_features_have_every_column_and_mark_deduplicated_lists() -> None:
     assert features.loc[1, "surname_norm"] == "петренко"
     assert features["sex_key"].tolist() == ["m", "f"]
     assert features["birth_year"].tolist() == [1990, 1985]
+
+
+def test_a_row_its_publisher_marks_as_a_correction_is_not_held_to_deduplication() -> None:
+    table = _records(surname=["Коваль", "Коваль", "Коваль"], given_name=["Іван"] * 3,
+                     note=[None, "Уточнення", "поранений"])
+    features = build_features(table, dedup_kinds=["official"])
+    assert features["dedup"].tolist() == [True, False, True]

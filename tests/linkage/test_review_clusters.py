@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from musterroll.linkage.register import read_decisions, read_membership
 from musterroll.linkage.review import ReviewError, decide_item, decide_pair, open_items
 from musterroll.linkage.run import link_register
 from musterroll.linkage.settings import Thresholds
-from musterroll.sources import ingest_manifest
+from musterroll.sources import ingest_file, ingest_manifest
 from musterroll.store import init_register, open_register, read_audit
 
 NO_DECISIONS = pd.DataFrame(columns=["record_id_l", "record_id_r", "decision"])
@@ -142,11 +143,23 @@ def test_a_split_binds_the_next_runs_and_the_person_does_not_come_back(
     assert audit[0]["detail"]["groups"] == [sorted(rest), [alone]]
 
 
+def _list_one_man_twice(engine: Any, war: Any, path: Path) -> None:
+    """Ingest an official list (deduplicated, so its two rows are held to be two people)
+    that holds the first death notice's soldier twice, in the notice's own words."""
+    with (war.folder / "lists" / "official_death_notices.csv").open(encoding="utf-8") as fh:
+        header, first = list(csv.reader(fh))[:2]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, first, first])
+    ingest_file(engine, path, source="unit_roll", kind="official", language="uk")
+
+
 def test_a_same_decision_on_persons_a_constraint_kept_apart_makes_them_one(
     war: Any, tmp_path: Path
 ) -> None:
     engine = open_register(war.copy_register(tmp_path / "r.db"))
     try:
+        _list_one_man_twice(engine, war, tmp_path / "unit_roll.csv")
+        link_register(engine, settings=war.trained)
         item = _cluster_item(engine, "constraint:")
         ids = [record["id"] for record in item["records"]]
         assert len(set(_persons(engine, ids))) >= 2  # the constraint kept them apart

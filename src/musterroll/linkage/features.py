@@ -259,6 +259,17 @@ def _name_parts(table: pa.Table) -> pd.DataFrame:
     return parts
 
 
+# Notes by which a publisher marks a row as a correction re-issued for a person it has
+# listed before (the simulated death notices' "уточнення"): its lists are deduplicated
+# but for these rows, which may join that person's earlier row.
+CORRECTION_NOTES = ("уточнення", "уточнение", "correction")
+
+
+def _is_correction(notes: pd.Series) -> np.ndarray:
+    folded = notes.map(lambda v: v.strip().lower() if isinstance(v, str) else "")
+    return folded.isin(CORRECTION_NOTES).to_numpy()
+
+
 def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",)) -> pd.DataFrame:
     """Return the linkage features of every record, one row per record, in input order.
 
@@ -266,7 +277,8 @@ def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",
         table: records as ``musterroll.store.read_records`` returns them (record_id,
             source, kind, row and the canonical fields).
         dedup_kinds: source kinds whose lists the publisher deduplicates (two records of
-            one such list are two people).
+            one such list are two people), but for rows it marks as corrections
+            (``CORRECTION_NOTES``).
     Returns:
         A DataFrame with the columns of ``FEATURE_COLUMNS``; ``unique_id`` is record_id.
         Missing values are None (numbers: pandas nullable Int64).
@@ -284,7 +296,8 @@ def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",
         "source": _column(table, "source"),
         "kind": kinds,
         "row": np.asarray(table.column("row").to_numpy(), dtype=np.int64),
-        "dedup": kinds.isin(list(dedup_kinds)).to_numpy(),
+        "dedup": kinds.isin(list(dedup_kinds)).to_numpy()
+        & ~_is_correction(_column(table, "note")),
     })
     out = pd.concat([out, keys.reset_index(drop=True)], axis=1)
     for name in ("birth_year", "birth_month", "birth_day"):

@@ -47,7 +47,7 @@ __all__ = [
 # Record fields linkage reads (the rest of the record stays in the register).
 LINK_COLUMNS: tuple[str, ...] = (
     "surname", "given_name", "patronymic", "full_name", "sex", "birth_date", "oblast",
-    "settlement", "unit", "service_number", "status", "event_date", "event_place",
+    "settlement", "unit", "service_number", "status", "event_date", "event_place", "note",
 )  # fmt: skip
 
 _RECORDS_SQL = (
