@@ -36,6 +36,9 @@ BLOCKING_RULES: tuple[str, ...] = (
     # Same surname skeleton and given name (or its initial) and birth year.
     "l.surname_translit = r.surname_translit AND l.given_initial = r.given_initial"
     " AND l.birth_year = r.birth_year",
+    # ... or the same given name in another form (Kolya for Mykola: other initials).
+    "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
+    " AND l.birth_year = r.birth_year",
     # ... and where either record has no birth date at all (obituaries, families).
     "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
     " AND (l.birth_year IS NULL OR r.birth_year IS NULL)",
