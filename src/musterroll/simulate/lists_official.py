@@ -118,10 +118,9 @@ def missing_persons_register(world: World, on_family: np.ndarray) -> SourceList:
     Everyone ever entered stays in it ("ever entered" is not "missing now"): a search that
     ended shows as ended, if the register has heard, with its ground (found alive, back
     from captivity, remains identified), as the register records why an entry is closed.
-    Entries
-    come mostly from families' statements, so a family's report makes an entry more likely
-    (dependence between lists); homes under occupation are entered less often; someone
-    found within days is rarely entered.
+    Entries come mostly from families' statements, so a family's report makes an entry
+    more likely (dependence between lists); homes under occupation are entered less
+    often; someone found within days is rarely entered.
 
     Args:
         on_family: person indices on the families' reports.
@@ -134,12 +133,12 @@ def missing_persons_register(world: World, on_family: np.ndarray) -> SourceList:
     cut = world.published("missing_persons_register")
     keep = chosen(rng, prob) & (entered <= cut) & ((found < 0) | (entered < found))
     idx, entered = idx[keep], entered[keep]
-    resolved = np.max(np.stack([f.found[idx], f.released[idx], f.identified[idx]]), axis=0)
+    outcomes = np.stack([f.found[idx], f.released[idx], f.identified[idx]])
+    resolved = outcomes.max(axis=0)
     heard = resolved + lag(rng, len(idx), 30, 0.7)
     ended = (resolved >= 0) & (heard <= cut) & chosen(rng, np.full(len(idx), 0.85))
     # The ground is the fact that resolved the case: the last of the three dates.
-    ground = np.array(_SEARCH_ENDED_GROUNDS, dtype=object)[np.argmax(
-        np.stack([f.found[idx], f.released[idx], f.identified[idx]]), axis=0)]
+    ground = np.array(_SEARCH_ENDED_GROUNDS, dtype=object)[outcomes.argmax(axis=0)]
     sought = np.array(["зниклий безвісти", "зникла безвісти"], dtype=object)[p.sex[idx]]
     columns = {
         "Прізвище": n.surname(idx), "Ім'я": n.given(idx), "По батькові": n.patronymic(idx),
