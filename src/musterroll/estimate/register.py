@@ -107,10 +107,10 @@ MISSING_DEAD = (
 # bench/validate_coverage.py (make validate) measures what this caveat says.
 CASUALTY_CAVEAT = (
     "the casualty estimate counts the killed, the missing, the captive and the released, "
-    "not those found alive; but the register holds as missing anyone found alive whom no "
-    "list reports found, and the estimate counts them and others like them: on simulated "
-    "wars it is about 1.6% above the true total, whose 95% interval covers the truth in 33 "
-    "of 50 and lies above it in the other 17 (see src/musterroll/estimate/README.md)"
+    "not those found alive; a person found alive whom no list reports found is held "
+    "missing and counted. On 50 simulated wars of 4,000 people its 95% interval covered "
+    "the true total in 48; on wars of 20,000 people the estimate lay about 1% above the "
+    "truth (see src/musterroll/estimate/README.md)"
 )
 _PERIOD_DATE = {"killed": "death_date", "missing": "missing_date",
                 "released": "released_date", "found_alive": "missing_date",
