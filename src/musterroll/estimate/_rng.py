@@ -100,7 +100,7 @@ _KN, _WN, _FN = _ziggurat_tables()
 _ZIG_R = 3.442619855899
 
 
-@numba.njit(cache=True, error_model="numpy", fastmath=FAST)
+@numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
 def normal(s: np.ndarray) -> float:
     """A standard normal draw: the ziggurat (Marsaglia and Tsang 2000).
 
@@ -129,7 +129,7 @@ def normal(s: np.ndarray) -> float:
             return x
 
 
-@numba.njit(cache=True, error_model="numpy", fastmath=FAST)
+@numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
 def _gamma_ge1(s: np.ndarray, shape: float) -> float:
     """Gamma(shape, 1) for shape >= 1 (Marsaglia and Tsang 2000)."""
     d = shape - 1.0 / 3.0
