@@ -121,10 +121,12 @@ def export_persons_command(
 
 def _show_item(item: dict[str, Any], number: int, total: int) -> None:
     """Print an item's records side by side, numbered, and the scored pairs between them."""
+    from musterroll.linkage.queue import describe_reason
+
     what = ("pair" if item["kind"] == "pair"
             else f"person of {len(item['records'])} records")
     table = Table(title=f"item {number} of {total} (id {item['id']}): {what}, weakest weight "
-                        f"{item['match_weight']:.1f} ({item['reason']})")
+                        f"{item['match_weight']:.1f} ({describe_reason(item['reason'])})")
     table.add_column("field")
     for n, record in enumerate(item["records"], 1):
         table.add_column(f"{n}: record {record['id']}")
@@ -181,6 +183,7 @@ def review_command(
 ) -> None:
     """Work through the review queue: pairs (same / different / unsure) and whole persons
     (same / split into groups / unsure), each with a note."""
+    from musterroll.linkage.queue import describe_reason
     from musterroll.linkage.review import ReviewError, decide_item, open_items
 
     engine = open_register_or_fail(ctx)
@@ -193,7 +196,8 @@ def review_command(
                 for item in items:
                     ids = ", ".join(str(r["id"]) for r in item["records"])
                     err.print(f"item {item['id']} ({item['kind']}) records {ids}: weight "
-                              f"{item['match_weight']:.1f}, {item['reason']}", highlight=False)
+                              f"{item['match_weight']:.1f}, {describe_reason(item['reason'])}",
+                              highlight=False)
             return
         for number, item in enumerate(items, 1):
             _show_item(item, number, len(items))
