@@ -73,8 +73,14 @@ BLOCKING_RULES: tuple[str, ...] = (
     " AND l.settlement_key = r.settlement_key",
     "l.given_group = r.given_group AND l.unit_key = r.unit_key"
     " AND l.surname_initial = r.surname_initial",
-    # The surname typed in the given-name column and the given name in the surname's.
+    # The surname typed in the given-name column and the given name in the surname's
+    # (both ways round: a rule on l and r sees each pair in one order only).
     "l.surname_translit = r.given_translit AND l.given_translit = r.surname_translit",
+    "l.surname_translit = r.given_translit AND l.birth_year = r.birth_year",
+    "l.given_translit = r.surname_translit AND l.birth_year = r.birth_year",
+    # Both names mistyped or swapped: the birth date and where the person lives.
+    "l.birth_date = r.birth_date AND l.settlement_key = r.settlement_key",
+    "l.birth_date = r.birth_date AND l.postcode_key = r.postcode_key",
     # A wrong or missing birth date: where the person lives.
     "l.surname_phonetic = r.surname_phonetic AND l.given_initial = r.given_initial"
     " AND l.settlement_key = r.settlement_key",
