@@ -8,6 +8,8 @@ The surface other stages use:
 - `comparison_levels_sql(kind)`, `level_case_sql(kind)`, `splink_comparison(kind)`: the
   levels exact / transliteration / equivalent / phonetic / fuzzy / different as SQL for
   DuckDB and Spark, and `compare(a, b, kind)`, their Python twin;
+- `nominative_name(surname, given_name, patronymic)`: a name written in a grammatical
+  case ("Бондарчука Василя Івановича") in the nominative; the key functions apply it;
 - `romanise(text)`, `clean_text`, `detect_language`, and the given-name groups.
 """
 
@@ -15,6 +17,7 @@ from musterroll.names.compare import LEVEL_RANK, Comparison, compare, compare_ke
 from musterroll.names.frame import name_keys_frame, parse_full_names
 from musterroll.names.given_names import NameGroup, load_groups, resolve_given_group
 from musterroll.names.keys import normal_key, phonetic_key, skeleton_key
+from musterroll.names.morphology import nominative_name
 from musterroll.names.parse import ParsedName, parse_full_name
 from musterroll.names.patronymics import Patronymic, read_patronymic
 from musterroll.names.record import KEY_COLUMNS, name_keys, normalise_sex
@@ -64,6 +67,7 @@ __all__ = [
     "normal_key",
     "normalise_apostrophes",
     "normalise_sex",
+    "nominative_name",
     "parse_full_name",
     "parse_full_names",
     "phonetic_key",
