@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from musterroll.names.given_names import given_name_groups, group_by_id
+from musterroll.names.given_names import all_groups_of_skeleton, group_by_id
 from musterroll.names.keys import fuzzy_limit, levenshtein, skeleton_key
 from musterroll.names.patronymics import read_patronymic
 from musterroll.names.record import given_keys, normalise_sex, patronymic_keys, surname_keys
@@ -137,7 +137,8 @@ def _sex_conflict(a: Keys, b: Keys, kind: Kind, sexes: tuple[str | None, str | N
         # A given name's sex is its group's (Ярослав/Ярослава), unless it has two groups.
         if a["given_group_alt"] or b["given_group_alt"]:
             return False
-        found = [group_by_id()[g].sex if g else s for g, s in zip(
+        # An English group's sex is unknown: the record's, if given, stands in.
+        found = [(group_by_id()[g].sex if g else None) or s for g, s in zip(
             (a["given_group"], b["given_group"]), sexes, strict=True)]
         return None not in found and found[0] != found[1]
     column = f"{kind}_sex"
@@ -145,10 +146,11 @@ def _sex_conflict(a: Keys, b: Keys, kind: Kind, sexes: tuple[str | None, str | N
 
 
 def guess_kind(a: str, b: str) -> Kind:
-    """Return the kind of two single names: patronymic, given (both in the data), surname."""
+    """Return the kind of two single names: patronymic, given (both in the data or among
+    English names), surname."""
     if read_patronymic(a) and read_patronymic(b):
         return "patronymic"
-    if given_name_groups(a) and given_name_groups(b):
+    if all_groups_of_skeleton(skeleton_key(a)) and all_groups_of_skeleton(skeleton_key(b)):
         return "given"
     return "surname"
 
