@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from musterroll.names.compare import LEVEL_RANK, compare
+from musterroll.names.compare import LEVEL_RANK, compare, is_swapped
 from musterroll.names.given_names import group_by_id
 from musterroll.names.morphology import nominative_name
 from musterroll.names.parse import parse_full_name
@@ -55,6 +55,18 @@ def _nominative_parts(text: str) -> tuple[str | None, str | None, str | None]:
     return nominative_name(parsed.surname, parsed.given_name, parsed.patronymic)
 
 
+def _mark_swapped(
+    parts: dict[str, dict[str, Any]], left: tuple[str | None, ...], right: tuple[str | None, ...]
+) -> None:
+    """Set surname and given name to `swapped` when they agree only crosswise."""
+    levels = [parts[field]["level"] for field in ("surname", "given_name")]
+    if "null" in levels or min(LEVEL_RANK[x] for x in levels) >= LEVEL_RANK["equivalent"]:
+        return
+    if is_swapped(name_keys(*left), name_keys(*right)):
+        for field in ("surname", "given_name"):
+            parts[field]["level"] = "swapped"
+
+
 def compare_names(a: str, b: str, *, kind: str = "auto") -> dict[str, Any]:
     """Compare two names; full names (several words) part by part.
 
@@ -62,7 +74,8 @@ def compare_names(a: str, b: str, *, kind: str = "auto") -> dict[str, Any]:
         a, b: two names. One word each is compared as `kind` ("auto" guesses it);
             several words are parsed, put in the nominative case ("Бондарчука Василя
             Івановича" is Бондарчук Василь Іванович) and compared surname to surname,
-            and so on.
+            and so on; a surname and given name read in each other's places are
+            `swapped` (as strong as `equivalent`).
         kind: "auto", "surname", "given" or "patronymic" for single names.
     Returns:
         {"a", "b", "level", "score"}; for full names also "parts" (per part: level,
@@ -78,6 +91,7 @@ def compare_names(a: str, b: str, *, kind: str = "auto") -> dict[str, Any]:
         found = compare(x, y, part_kind)  # type: ignore[arg-type]
         parts[field] = {"level": found.level, "score": found.score,
                         "sex_conflict": found.sex_conflict}
+    _mark_swapped(parts, left, right)
     present = [p for p in parts.values() if p["level"] != "null"]
     if not present:
         return {"a": a, "b": b, "level": "null", "score": 0.0, "parts": parts}
