@@ -148,9 +148,11 @@ def _in_nominative(
     of nominative names at the cost of two factorisations.
     """
     oblique = _maybe_oblique_rows(patronymics, is_patronymic=True)
-    no_patronymic = patronymics.isna().to_numpy()
-    if no_patronymic.any():
-        oblique |= no_patronymic & _maybe_oblique_rows(given, is_patronymic=False)
+    no_patronymic = np.flatnonzero(patronymics.isna().to_numpy())
+    if len(no_patronymic):
+        # The given name decides only where there is no patronymic: test those alone.
+        oblique[no_patronymic] = _maybe_oblique_rows(
+            given.iloc[no_patronymic], is_patronymic=False)
     rows = np.flatnonzero(oblique)
     if not len(rows):
         return surnames, given, patronymics

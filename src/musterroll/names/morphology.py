@@ -124,19 +124,23 @@ def _knows(word: str, language: Language, role: str) -> bool:
     return any(r.known and r.role == role for r in _readings(word.split()[0], language))
 
 
-def _language(
-    surname: str | None, given_name: str | None, patronymic: str | None
-) -> Language:
-    """Ukrainian or Russian: letters only one alphabet has; else the dictionary that knows
-    more of the parts in their roles (Кирилла is a Russian given name, not a Ukrainian
-    one); else Ukrainian (the lists are mostly Ukrainian)."""
-    parts = ((surname, "Surn"), (given_name, "Name"), (patronymic, "Patr"))
-    letters = set("".join(word for word, _ in parts if word).lower())
+def _letter_language(words: list[str]) -> Language | None:
+    """The language that letters only one alphabet has show, if any."""
+    letters = set("".join(words).lower())
     if letters & _UKRAINIAN_ONLY:
         return "uk"
     if letters & _RUSSIAN_ONLY:
         return "ru"
-    # The deciding part (the patronymic, else the given name) counts double.
+    return None
+
+
+def _language(
+    surname: str | None, given_name: str | None, patronymic: str | None
+) -> Language:
+    """Ukrainian or Russian, for a name whose letters do not say: the dictionary that knows
+    more of the parts in their roles (Кирилла is a Russian given name, not a Ukrainian
+    one), the deciding part counting double; else Ukrainian (most lists are)."""
+    parts = ((surname, "Surn"), (given_name, "Name"), (patronymic, "Patr"))
     decider = 2 if patronymic else 1
     known = {
         language: sum((1 + (i == decider)) * _knows(word, language, role)
@@ -153,6 +157,10 @@ def _cases(word: str, language: Language, role: str) -> frozenset[tuple[str, str
     if not found or any(case == "nomn" for case, _ in found):
         return None
     return frozenset(found)
+
+
+def _can_be_nominative(word: str, language: Language, role: str) -> bool:
+    return any(r.role == role and r.case == "nomn" for r in _readings(word, language))
 
 
 def _is_plain_patronymic(word: str) -> bool:
@@ -179,20 +187,27 @@ def name_context(
     if not _is_cyrillic(decider) or not all(map(_is_cyrillic, words)):
         return None
     assert decider is not None  # _is_cyrillic is False for None
+    head = decider.split()[0]  # "Анна Марія": the first name decides
+    if len(head) < 2:
+        return None  # an initial
     if patronymic:
-        if _is_plain_patronymic(patronymic):
+        if _is_plain_patronymic(head):
             return None
-    elif groups_of_skeleton(skeleton_key(decider)):
+    elif groups_of_skeleton(skeleton_key(head)):
         return None  # a listed given name is a nominative form
-    language = _language(surname, given_name, patronymic)
     role = "Patr" if patronymic else "Name"
-    cases = _cases(decider, language, role)
-    if cases is None:
-        # A Russian patronymic in a list without a Russian letter, or the other way round.
-        language = "ru" if language == "uk" else "uk"
-        cases = _cases(decider, language, role)
-    if cases is None:
+    hinted = _letter_language(words)
+    languages: tuple[Language, ...] = (hinted,) if hinted else ("uk", "ru")
+    # A word that can be a nominative in either language is taken as written: most
+    # names are, and this settles them with one analysis.
+    if any(_can_be_nominative(head, language, role) for language in languages):
         return None
+    found = {lang: c for lang in languages if (c := _cases(head, lang, role)) is not None}
+    if not found:
+        return None
+    language = next(iter(found)) if len(found) == 1 else _language(
+        surname, given_name, patronymic)
+    cases = found[language]
     if patronymic and given_name:
         # Петру is a man's dative or a woman's accusative; Миколайовичу settles it, and
         # the given name may narrow the case further (or be unknown: then it cannot).
