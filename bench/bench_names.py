@@ -12,7 +12,9 @@ independent test; pairs of records are labelled by the true persons' names). Wit
 the simulator's tables) in the genitive, dative and instrumental with pymorphy3 and
 prints how many compare "equivalent" or better to their nominative (as full names through
 `compare_names`, and part by part through the key columns), and how often random pairs
-of different people stay "different". Run::
+of different people stay "different"; and, for the same people with surname and given
+name swapped (in the same script and romanised), how often the `swapped` level and
+blocking rule find them and how often two different people look swapped. Run::
 
     .venv/bin/python bench/bench_names.py [--rows 1000000] [--seed 4] [--check]
         [--simulated 3000] [--cases 300]
@@ -324,6 +326,43 @@ def case_metrics(people: int, seed: int) -> dict[str, Any]:
     return out
 
 
+def swap_metrics(people: int, seed: int) -> dict[str, Any]:
+    """Surname and given name typed in each other's columns: how often the `swapped`
+    level and the swapped blocking rule find the pair (the swapped copy in the same
+    script, and romanised), and how often two different people look swapped."""
+    from musterroll.names import is_swapped
+
+    module = _inflected_names_module()
+    persons = module.people(people, seed)
+    frame = pd.DataFrame([(p.surname, p.given_name, p.patronymic) for p in persons],
+                         columns=["surname", "given_name", "patronymic"])
+    copies = {
+        "same_script": frame.rename(columns={"surname": "given_name", "given_name": "surname"}),
+        "romanised": frame.rename(columns={"surname": "given_name", "given_name": "surname"})
+        .map(lambda v: romanise(v) if isinstance(v, str) else v),
+    }
+    keys = name_keys_frame(frame).to_dict("records")
+    out: dict[str, Any] = {"people": len(persons)}
+    for name, copy in copies.items():
+        pairs = list(zip(keys, name_keys_frame(copy).to_dict("records"), strict=True))
+        levels = [(compare_keys(a, b, "surname", swapped=True),
+                   compare_keys(a, b, "given", swapped=True)) for a, b in pairs]
+        n = len(pairs)
+        out[name] = {
+            "swapped_level": round(sum(x == ("swapped", "swapped") for x in levels) / n, 4),
+            "blocked": round(sum(is_swapped(a, b) for a, b in pairs) / n, 4),
+            "surname_different_without_swapped": round(
+                sum(compare_keys(a, b, "surname") == "different" for a, b in pairs) / n, 4),
+        }
+    rng = random.Random(seed)
+    drawn = [(rng.randrange(len(keys)), rng.randrange(len(keys))) for _ in range(20000)]
+    drawn = [(i, j) for i, j in drawn if persons[i].full_name != persons[j].full_name]
+    out["different_people_pairs"] = len(drawn)
+    out["different_people_swapped"] = round(
+        sum(is_swapped(keys[i], keys[j]) for i, j in drawn) / len(drawn), 5)
+    return out
+
+
 def main() -> int:
     """Run the benchmark; with --check, exit 1 when over the target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -341,6 +380,7 @@ def main() -> int:
         report["simulated"] = simulated_metrics(args.simulated, args.seed)
     if args.cases:
         report["cases"] = case_metrics(args.cases, args.seed)
+        report["swapped"] = swap_metrics(args.cases, args.seed)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 1 if args.check and result["seconds"] > TARGET_SECONDS else 0
 
