@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from musterroll.names import comparison_levels_sql
+from musterroll.names import comparison_levels_sql, swapped_blocking_rule_sql
 
 __all__ = [
     "BLOCKING_RULES",
@@ -44,6 +44,9 @@ BLOCKING_RULES: tuple[str, ...] = (
     # ... or the same given name in another form (Kolya for Mykola: other initials).
     "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
     " AND l.birth_year = r.birth_year",
+    # ... or a nickname the name's second group holds (Bill: Robert or William).
+    "l.surname_translit = r.surname_translit AND l.given_group = r.given_group_alt",
+    "l.surname_translit = r.surname_translit AND l.given_group_alt = r.given_group",
     # ... and where either record has no birth date at all (obituaries, families), by the
     # name's group or, for names outside the project's tables, its skeleton.
     "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
@@ -75,7 +78,7 @@ BLOCKING_RULES: tuple[str, ...] = (
     " AND l.surname_initial = r.surname_initial",
     # The surname typed in the given-name column and the given name in the surname's
     # (both ways round: a rule on l and r sees each pair in one order only).
-    "l.surname_translit = r.given_translit AND l.given_translit = r.surname_translit",
+    swapped_blocking_rule_sql(),
     "l.surname_translit = r.given_translit AND l.birth_year = r.birth_year",
     "l.given_translit = r.surname_translit AND l.birth_year = r.birth_year",
     # Both names mistyped or swapped: the birth date and where the person lives.
@@ -240,11 +243,12 @@ def default_comparisons() -> list[dict[str, Any]]:
         the first level of each is the null level, the last ("different") is ELSE.
     """
     return [
-        _comparison("surname", comparison_levels_sql("surname"),
-                    "surname across scripts (musterroll.names), exact and transliteration"
-                    " levels adjusted for the surname's frequency",
+        _comparison("surname", comparison_levels_sql("surname", swapped=True),
+                    "surname across scripts and grammatical cases (musterroll.names), exact"
+                    " and transliteration levels adjusted for the surname's frequency; a"
+                    " level for surname and given name typed in each other's columns",
                     tf_columns={"exact": "surname_norm", "transliteration": "surname_translit"}),
-        _comparison("given", comparison_levels_sql("given"),
+        _comparison("given", comparison_levels_sql("given", swapped=True),
                     "given name across scripts and diminutives (musterroll.names), adjusted"
                     " for the name's frequency",
                     tf_columns={"exact": "given_norm", "transliteration": "given_translit"}),
