@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from musterroll.sources.values import (
     Doubtful,
@@ -181,3 +185,25 @@ def test_document_numbers_lose_gaps_and_case_and_need_a_digit() -> None:
     with pytest.raises(ValueError, match="'немає'"):
         parse_document_number("немає")
     assert parse_postcode(" sw1a  1aa ") == "SW1A 1AA"
+
+
+UA_GENITIVE = ["січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
+               "вересня", "жовтня", "листопада", "грудня"]  # fmt: skip
+RU_GENITIVE = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+               "сентября", "октября", "ноября", "декабря"]  # fmt: skip
+EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December"]  # fmt: skip
+
+
+@given(day=st.dates(min_value=date(1000, 1, 1), max_value=date(2999, 12, 31)))
+def test_every_real_date_reads_back_in_every_written_form(day: date) -> None:
+    d, m, y = day.day, day.month, day.year
+    forms = [
+        f"{d:02d}.{m:02d}.{y}", f"{d}/{m}/{y}", day.isoformat(), f"{y}{m:02d}{d:02d}",
+        f"{d} {UA_GENITIVE[m - 1]} {y} р.", f"{d} {RU_GENITIVE[m - 1]} {y} г.",
+        f"{EN_MONTHS[m - 1]} {d}, {y}", f"{d} {EN_MONTHS[m - 1][:3]} {y}",
+    ]  # fmt: skip
+    for text in forms:
+        assert parse_date(text) == day.isoformat(), text
+    month = day.isoformat()[:7]
+    assert parse_date(f"{m:02d}.{y}") == parse_date(f"{EN_MONTHS[m - 1]} {y}") == month
