@@ -124,6 +124,16 @@ def test_a_bad_value_costs_the_field_not_the_person(register: Engine, tmp_path: 
     assert [sample["row"] for sample in summary.warning_samples] == [1, 2]
 
 
+def test_an_unreadable_status_does_not_take_the_lists_default(
+    register: Engine, tmp_path: Path
+) -> None:
+    rows = [["Бойко", "Ігор", "", "1992", "на лікуванні", ""], UA_ROWS[2][:4] + ["", ""]]
+    path = write_csv(tmp_path / "l.csv", UA_HEADER, rows)
+    summary = ingest_file(register, path, source="s", default_status="released")
+    assert (summary.accepted, summary.warnings) == (2, 1)
+    assert [r["status"] for r in read_records(register).to_pylist()] == [None, "released"]
+
+
 def test_implausible_rows_are_accepted_with_warnings(register: Engine, tmp_path: Path) -> None:
     rows = [
         ["Бойко", "Ігор", "", "01.01.2001", "загинув", "2000"],

@@ -245,11 +245,13 @@ class Normaliser:
         columns = list(zip(*matrix, strict=True)) if width else []
         empty: list[Any] = [None] * len(good)
         values = [self._field_values(name, columns, empty) for name in CANONICAL_FIELDS]
-        flagged = self._flagged(columns, values)
-        dropped = self._unnamed(good, values, out)
         if self.default_status is not None:
+            # Before unreadable values are emptied: an unreadable status word is not "no
+            # status", and must not become the list's default.
             index = _INDEX["status"]
             values[index] = [self.default_status if v is None else v for v in values[index]]
+        flagged = self._flagged(columns, values)
+        dropped = self._unnamed(good, values, out)
         self._fill_names(values)
         warnings = self._plausibility(good, values, out, dropped, flagged)
         extras = self._extra_json(columns, len(good))
