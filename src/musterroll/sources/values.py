@@ -53,6 +53,8 @@ _MY_RE = re.compile(r"(\d{1,2})[./-](\d{4})")
 _YM_RE = re.compile(r"(\d{4})[./-](\d{1,2})")
 # "1990", "1990 р.", "1990р", "1990 г.", "1990 year" (the suffix means "year" in UA/RU).
 _Y_RE = re.compile(r"(\d{4})\s*(?:р|рік|року|г|год|года|y|year)?\.?")
+# The same suffix after a full or partial date: "12.03.1985 р.", "03.1985 г.".
+_YEAR_SUFFIX_RE = re.compile(r"(?<=\d)\s*(?:р|рік|року|г|год|года)\.?$")
 # Excel's day numbers: five digits (1927-05-19 to 2173-10-14), a fraction is the time.
 _SERIAL_RE = re.compile(r"([1-9]\d{4})(?:\.\d+)?")
 _EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
@@ -146,9 +148,10 @@ def parse_date(text: str) -> str | None:
     Raises:
         ValueError: none of the forms above, or not a real calendar date.
     """
-    value = text.strip()
-    if not value:
+    written = text.strip()
+    if not written:
         return None
+    value = _YEAR_SUFFIX_RE.sub("", written)
     if m := _DMY_RE.fullmatch(value):
         return _full(int(m[3]), int(m[2]), int(m[1]), value)
     if m := _YMD_RE.fullmatch(value):
@@ -165,7 +168,7 @@ def parse_date(text: str) -> str | None:
         return (_EXCEL_EPOCH + timedelta(days=int(m[1]))).isoformat()
     if not value.isdigit() and (worded := _worded_date(value)) is not None:
         return worded
-    raise ValueError(f"expected {DATE_FORMATS_HELP}, found {value!r}")
+    raise ValueError(f"expected {DATE_FORMATS_HELP}, found {written!r}")
 
 
 def parse_phone(text: str) -> str | Doubtful | None:
