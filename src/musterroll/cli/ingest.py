@@ -43,6 +43,9 @@ def ingest_command(
     kind: str | None = typer.Option(None, "--kind", help="official, family_report, adversary, "
                                     "exchange, repatriation, burial or open_source."),
     mapping: Path | None = typer.Option(None, "--mapping", help="YAML: header -> field."),
+    maps: list[str] | None = typer.Option(None, "--map", help="COLUMN=field: map a header "
+                                          "the vocabulary does not know (repeatable; "
+                                          "COLUMN=ignore keeps it as an extra)."),
     manifest: Path | None = typer.Option(None, "--manifest", help="A simulator manifest.json: "
                                          "ingest every list in it."),
     file_format: str | None = typer.Option(None, "--format", help="csv, xlsx, json, jsonl, "
@@ -62,6 +65,10 @@ def ingest_command(
 
     if (manifest is None) == (path is None) or (path is not None and not source):
         raise fail("give either PATH with --source NAME, or --manifest FILE")
+    if manifest is not None and (maps or mapping):
+        raise fail("--map and --mapping apply to one file; in a manifest give each list's "
+                   "\"mapping\" or \"map\"")
+    columns = _column_mapping(mapping, maps or [])
     engine = open_register_or_fail(ctx)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                    TextColumn("{task.fields[rows]:,} rows"), console=err, transient=True)
@@ -77,7 +84,7 @@ def ingest_command(
             else:
                 assert path is not None and source is not None
                 summaries = [ingest_file(
-                    engine, path, source=source, kind=kind, mapping=mapping, format=file_format,
+                    engine, path, source=source, kind=kind, mapping=columns, format=file_format,
                     encoding=encoding, delimiter=delimiter, default_status=default_status,
                     progress=progress_for(source, path),
                 )]
@@ -91,6 +98,17 @@ def ingest_command(
     if as_json:
         result = summaries[0].as_dict() if manifest is None else total_ingests(summaries)
         echo_json(result)
+
+
+def _column_mapping(mapping: Path | None, maps: list[str]) -> dict[str, str | None]:
+    """Return the mapping file's header -> field with each --map item over it."""
+    from musterroll.sources import MappingError, load_mapping
+    from musterroll.sources.mapping import merge_mappings, parse_map_options
+
+    try:
+        return merge_mappings(load_mapping(mapping), parse_map_options(maps))
+    except MappingError as exc:
+        raise fail(str(exc)) from exc
 
 
 @app.command("records")

@@ -48,6 +48,8 @@ __all__ = [
 LINK_COLUMNS: tuple[str, ...] = (
     "surname", "given_name", "patronymic", "full_name", "sex", "birth_date", "oblast",
     "settlement", "unit", "service_number", "status", "event_date", "event_place", "note",
+    "birth_place", "rank", "address", "postcode", "phone", "email", "occupation",
+    "document_number",
 )  # fmt: skip
 
 _RECORDS_SQL = (
