@@ -95,6 +95,8 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.service_head = r.service_head AND l.surname_initial = r.surname_initial",
     "l.service_tail = r.service_tail AND l.surname_initial = r.surname_initial",
     "l.document_key = r.document_key",
+    "l.document_head = r.document_head AND l.surname_initial = r.surname_initial",
+    "l.document_tail = r.document_tail AND l.surname_initial = r.surname_initial",
     "l.phone_key = r.phone_key",
     "l.email_key = r.email_key",
     "l.unit_key = r.unit_key AND l.surname_phonetic = r.surname_phonetic",
@@ -248,7 +250,9 @@ def default_comparisons() -> list[dict[str, Any]]:
                     " and transliteration levels adjusted for the surname's frequency; a"
                     " level for surname and given name typed in each other's columns",
                     tf_columns={"exact": "surname_norm", "transliteration": "surname_translit"}),
-        _comparison("given", comparison_levels_sql("given", swapped=True),
+        # The swap is one event weighed once, in the surname: a swapped pair's given names
+        # compare "different" or better on their own.
+        _comparison("given", comparison_levels_sql("given"),
                     "given name across scripts and diminutives (musterroll.names), adjusted"
                     " for the name's frequency",
                     tf_columns={"exact": "given_norm", "transliteration": "given_translit"}),
