@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from musterroll.cli import app
 
 TOL = 1e-9
-INPUTS = ["freqs", "mutation", "pairs/pedigrees.json", "pairs/genotypes.csv", "mp/cases.json"]
+INPUTS = ["freqs", "mutation", "pairs/pedigrees.json", "pairs/genotypes.csv", "mp/cases.json",
+          "dvi/example1_input.json", "dvi/example2_input.json", "dvi/planecrash_input.json"]
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +97,17 @@ def test_the_sex_specific_variant_is_written_and_differs_from_one_rate(answers: 
     sexed = {k: r for k, r in ours.items() if k[1] == "stepwise_sex"}
     assert len(sexed) == 500
     assert any(r["LR"] != ours[(k[0], "stepwise", k[2])]["LR"] for k, r in sexed.items())
+
+
+def test_dvi_answers_are_written_with_dvirs_keys(dna_dir: Path, answers: Path) -> None:
+    import json
+
+    for name in ("example1", "example2", "planecrash"):
+        ours = json.loads((answers / f"dvi/{name}_output.json").read_text())
+        ref = json.loads((dna_dir / f"dvi/{name}_output.json").read_text())
+        for key in ("LRmatrix", "exclusionMatrix", "dviJoint", "dviJoint_nrow", "Bmarginal"):
+            assert key in ours, f"{name}: no {key}"
+        assert ours["dviJoint_nrow"] == ref["dviJoint_nrow"]
 
 
 def test_a_folder_without_inputs_fails_with_a_message(tmp_path: Path) -> None:

@@ -262,10 +262,9 @@ class _Peeler:
             if len(terms) > _MAX_TERMS:
                 dense = _terms_to_matrix(terms) * (1.0 if dense is None else dense)
                 terms = [(np.ones(m.size), np.ones(m.size))]
-        if dense is not None and len(terms) > 1:
-            dense = dense * _terms_to_matrix(terms)
-        elif dense is not None:
-            dense = dense * np.outer(terms[0][0], terms[0][1])
+        if dense is not None:
+            # No terms left means a child's data are impossible: the factor is zero.
+            dense = dense * _terms_to_matrix(terms) if terms else np.zeros_like(dense)
         return terms, dense
 
     def _line_terms(self, c: int, k: int) -> list[tuple[Vector, Vector]]:
@@ -348,6 +347,8 @@ _MAX_TERMS = 32
 
 
 def _terms_to_matrix(terms: Sequence[tuple[Vector, Vector]]) -> Matrix:
+    if len(terms) == 1:
+        return np.outer(terms[0][0], terms[0][1])
     us = np.stack([u for u, _ in terms], axis=1)
     vs = np.stack([v for _, v in terms], axis=1)
     return us @ vs.T

@@ -30,6 +30,7 @@ from musterroll.kinship.alleles import (
     parse_genotype,
     read_frequencies_json,
 )
+from musterroll.kinship.dvi_io import reproduce_dvi
 from musterroll.kinship.lr import LikelihoodRatio, missing_person_lr, pairwise_lr
 from musterroll.kinship.mutation import MutationModel
 from musterroll.kinship.panel import Panel
@@ -85,6 +86,9 @@ def reproduce(
         written += _reproduce_pairs(in_dir, out_dir, db, stepwise, variants)
     if db is not None and (in_dir / "mp/cases.json").exists():
         written += _reproduce_mp(in_dir, out_dir, db, stepwise, variants)
+    dvi_dir = in_dir / "dvi"
+    for path in sorted(dvi_dir.glob("*_input.json")) if dvi_dir.is_dir() else []:
+        written.append(reproduce_dvi(path, out_dir / "dvi"))
     if not written:
         raise FileNotFoundError(f"{in_dir}: no inputs found (freqs/, pairs/, mp/, dvi/)")
     return written
