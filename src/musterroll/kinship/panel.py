@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from musterroll.kinship.alleles import Genotype, Locus
+from musterroll.kinship.dropout import dropout_evidence
 from musterroll.kinship.likelihood import (
     AllelePair,
     PreparedMarker,
@@ -69,22 +70,52 @@ class Panel:
         return prepare_marker(locus.freqs, self._male[k], self._female[k], pairs,
                               lumpable=self._lumpable[k], full=self._full[k])
 
-    def marker_likelihood(self, ped: Pedigree, k: int, genotypes: Sequence[Genotype]) -> float:
-        """Likelihood at marker k of genotypes given per pedigree member (None = untyped)."""
+    def marker_likelihood(
+        self,
+        ped: Pedigree,
+        k: int,
+        genotypes: Sequence[Genotype],
+        *,
+        dropout: Sequence[float] | None = None,
+        dropin: float = 0.0,
+    ) -> float:
+        """Likelihood at marker k of genotypes given per pedigree member (None = untyped).
+
+        `dropout[i]` is member i's per-allele dropout probability and `dropin` the drop-in
+        probability (`dropout.py`); with none (or zeros) the plain model is used.
+        """
         marker, pairs = self.prepared(k, self.allele_pairs(k, genotypes))
-        evidence = [None if g is None else point_evidence(marker.n, g) for g in pairs]
+        evidence = []
+        for i, g in enumerate(pairs):
+            d = 0.0 if dropout is None else dropout[i]
+            if g is None:
+                evidence.append(None)
+            elif d > 0 or dropin > 0:
+                evidence.append(dropout_evidence(marker.freqs, g, dropout=d, dropin=dropin))
+            else:
+                evidence.append(point_evidence(marker.n, g))
         return peel(ped, marker, evidence)
 
-    def likelihoods(self, ped: Pedigree, profiles: Profiles) -> NDArray[np.float64]:
+    def likelihoods(
+        self,
+        ped: Pedigree,
+        profiles: Profiles,
+        *,
+        dropout: Mapping[str, float] | None = None,
+        dropin: float = 0.0,
+    ) -> NDArray[np.float64]:
         """Likelihood of the typed members' genotypes at each marker of the panel.
 
-        Members of `profiles` not in the pedigree raise PedigreeError; markers a member
-        lacks count as untyped.
+        `dropout` gives per-member dropout probabilities (degraded remains) and `dropin`
+        the drop-in probability of every typed member; both default to none. Members of
+        `profiles` not in the pedigree raise PedigreeError; markers a member lacks count as
+        untyped.
         """
         for member in profiles:
             ped.index(member)
+        rates = None if not dropout else [dropout.get(member, 0.0) for member in ped.ids]
         out = np.empty(len(self.loci))
         for k, locus in enumerate(self.loci):
             genotypes = [profiles.get(member, {}).get(locus.name) for member in ped.ids]
-            out[k] = self.marker_likelihood(ped, k, genotypes)
+            out[k] = self.marker_likelihood(ped, k, genotypes, dropout=rates, dropin=dropin)
         return out
