@@ -85,7 +85,7 @@ class Panel:
         probability (`dropout.py`); with none (or zeros) the plain model is used.
         """
         marker, pairs = self.prepared(k, self.allele_pairs(k, genotypes))
-        evidence = []
+        evidence: list[NDArray[np.float64] | None] = []
         for i, g in enumerate(pairs):
             d = 0.0 if dropout is None else dropout[i]
             if g is None:
