@@ -31,6 +31,7 @@ __all__ = [
     "genotype_index",
     "point_evidence",
     "peel",
+    "peel_member",
     "marker_likelihood",
     "prepare_marker",
     "PreparedMarker",
@@ -150,6 +151,20 @@ def peel(ped: Pedigree, marker: PreparedMarker, evidence: Sequence[Vector | None
     None means no observation (all ones). The result is the likelihood of all observations.
     """
     return _Peeler(ped, marker, evidence).likelihood()
+
+
+def peel_member(
+    ped: Pedigree, marker: PreparedMarker, evidence: Sequence[Vector | None], member: int
+) -> Vector:
+    """Joint probability of all observations and each genotype of `member` (a vector).
+
+    Its sum is `peel`'s likelihood; divided by that sum it is the member's genotype
+    distribution given the others' data. Pedigrees of several unrelated groups are refused.
+    """
+    peeler = _Peeler(ped, marker, evidence)
+    if len(peeler.plan.roots) != 1:
+        raise ValueError("peel_member needs a connected pedigree")
+    return peeler._member_vector(member, exclude=-1)
 
 
 class _Peeler:

@@ -61,14 +61,24 @@ class Panel:
         return [None if g is None else (locus.allele_index(g[0]), locus.allele_index(g[1]))
                 for g in genotypes]
 
+    def matrices(self, k: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Male and female mutation matrices of marker k (identity without a model)."""
+        return self._male[k], self._female[k]
+
+    def full_marker(self, k: int) -> PreparedMarker:
+        """Marker k over its whole allele set (no lumping), cached."""
+        full = self._full[k]
+        if full is None:
+            locus = self.loci[k]
+            full = self._full[k] = PreparedMarker(locus.freqs, self._male[k], self._female[k])
+        return full
+
     def prepared(self, k: int, pairs: Sequence[AllelePair]) -> tuple[PreparedMarker,
                                                                        list[AllelePair]]:
         """Marker k prepared for these genotypes (lumped when exact)."""
         locus = self.loci[k]
-        if self._full[k] is None:
-            self._full[k] = PreparedMarker(locus.freqs, self._male[k], self._female[k])
         return prepare_marker(locus.freqs, self._male[k], self._female[k], pairs,
-                              lumpable=self._lumpable[k], full=self._full[k])
+                              lumpable=self._lumpable[k], full=self.full_marker(k))
 
     def marker_likelihood(
         self,

@@ -1,0 +1,158 @@
+"""Many remains against many families that each miss one person: LR matrix and proposals.
+
+When a family misses one person, the likelihood ratio of "victim v is the family's missing
+person" is, per marker, P(missing person has v's genotype | references) / P(v's genotype
+in the population). The first factor is one peeling per family and marker (the missing
+person's genotype distribution given the references), after which the whole LR matrix is
+a gather and a product over markers: 1,000 x 1,000 pairs cost about as much as 1,000
+families.
+
+With one missing person per family the joint log-likelihood of an assignment is a constant
+plus the sum of log LRs of its pairs, so the most likely assignment (nobody allowed) is a
+maximum-weight matching, found exactly by the Hungarian method (scipy's
+`linear_sum_assignment`), not by enumerating assignments.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+
+from musterroll.kinship.dvi import Family, Victim
+from musterroll.kinship.likelihood import PreparedMarker, peel_member, point_evidence
+from musterroll.kinship.panel import Panel
+
+__all__ = ["Proposal", "family_lr_matrix", "best_assignment", "propose_identifications"]
+
+
+def _missing_distribution(
+    family: Family, panel: Panel, k: int, full: PreparedMarker
+) -> NDArray[np.float64] | None:
+    """P(missing person's genotype | references) at marker k; None if references impossible."""
+    ped = family.pedigree
+    locus = panel.loci[k]
+    genotypes = [family.references.get(m, {}).get(locus.name) for m in ped.ids]
+    pairs = panel.allele_pairs(k, genotypes)
+    evidence = [None if g is None else point_evidence(full.n, g) for g in pairs]
+    joint = peel_member(ped, full, evidence, ped.index(family.missing[0]))
+    total = float(joint.sum())
+    return None if total == 0 else joint / total
+
+
+def _victim_genotype_index(victims: Sequence[Victim], panel: Panel, k: int) -> NDArray[np.intp]:
+    locus = panel.loci[k]
+    full = panel.full_marker(k)
+    out = np.full(len(victims), -1, dtype=np.intp)
+    for i, v in enumerate(victims):
+        g = v.profile.get(locus.name)
+        if g is not None:
+            a, b = locus.allele_index(g[0]), locus.allele_index(g[1])
+            out[i] = full.index[a, b]
+    return out
+
+
+def family_lr_matrix(
+    victims: Sequence[Victim], families: Sequence[Family], panel: Panel
+) -> NDArray[np.float64]:
+    """log10 LR of victim i = family j's missing person (victims x families).
+
+    -inf where a marker excludes the pair; nan where the sexes differ or the family's
+    references are themselves impossible under the model (never a number). Families must
+    miss exactly one person.
+    """
+    for fam in families:
+        if len(fam.missing) != 1:
+            raise ValueError(f"family {fam.id} misses {len(fam.missing)} persons; "
+                             "use the joint DVI search (dvi.py) for it")
+    out = np.zeros((len(victims), len(families)))
+    bad_family = np.zeros(len(families), dtype=bool)
+    with np.errstate(divide="ignore"):
+        for k in range(len(panel.loci)):
+            full = panel.full_marker(k)
+            dist = np.empty((len(families), full.size))
+            for j, fam in enumerate(families):
+                d = _missing_distribution(fam, panel, k, full)
+                if d is None:
+                    bad_family[j] = True
+                    d = np.ones(full.size)
+                dist[j] = d
+            gi = _victim_genotype_index(victims, panel, k)
+            typed = gi >= 0
+            ratio = dist[:, gi[typed]] / full.prior[gi[typed]]
+            out[typed] += np.log10(ratio).T
+    out[:, bad_family] = np.nan
+    out[_sex_conflicts(victims, families)] = np.nan
+    return out
+
+
+def _sex_conflicts(victims: Sequence[Victim], families: Sequence[Family]) -> NDArray[np.bool_]:
+    vs = np.array([v.sex for v in victims])
+    ms = np.array([f.pedigree.sex[f.pedigree.index(f.missing[0])] for f in families])
+    return (vs[:, None] != 0) & (ms[None, :] != 0) & (vs[:, None] != ms[None, :])
+
+
+def best_assignment(log10_lr: NDArray[np.float64]) -> list[int]:
+    """The most likely assignment: for each victim a family index, or -1 for nobody.
+
+    Exact under a flat prior when every family misses one person: maximises the sum of
+    log LRs over pairings, each victim and family used at most once, "nobody" worth 0.
+    """
+    n_v, n_f = log10_lr.shape
+    weights = np.where(np.isfinite(log10_lr), log10_lr, -1e9)
+    # Each victim may instead take its own "nobody" column, of weight 0.
+    nobody = np.full((n_v, n_v), -1e9)
+    np.fill_diagonal(nobody, 0.0)
+    rows, cols = linear_sum_assignment(np.hstack([weights, nobody]), maximize=True)
+    choice = [-1] * n_v
+    for r, c in zip(rows, cols, strict=True):
+        if c < n_f and weights[r, c] > 0:
+            choice[r] = int(c)
+    return choice
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed identification for a forensic reviewer to confirm or reject."""
+
+    victim: str
+    family: str
+    missing: str
+    log10_lr: float
+    posterior: float
+    competitors: int
+
+
+def propose_identifications(
+    victims: Sequence[Victim],
+    families: Sequence[Family],
+    log10_lr: NDArray[np.float64],
+    *,
+    threshold: float = 1e4,
+) -> list[Proposal]:
+    """Pairs of the best assignment whose LR reaches `threshold`, with a posterior.
+
+    The posterior is the victim's, under a flat prior over its own pairings ("nobody"
+    counting as LR 1): LR / (1 + sum of the victim's LRs). `competitors` counts the other
+    victims whose LR for the same family also reaches the threshold: a proposal with
+    competitors is disputed and needs a joint look.
+    """
+    choice = best_assignment(log10_lr)
+    finite = np.where(np.isfinite(log10_lr), log10_lr, -np.inf)
+    proposals = []
+    for i, j in enumerate(choice):
+        if j < 0 or log10_lr[i, j] < math.log10(threshold):
+            continue
+        row = finite[i]
+        top = row.max()
+        denom = 10.0 ** (-top) + np.sum(10.0 ** (row - top))
+        posterior = float(10.0 ** (row[j] - top) / denom)
+        above = np.flatnonzero(finite[:, j] >= math.log10(threshold))
+        proposals.append(Proposal(
+            victims[i].id, families[j].id, families[j].missing[0], float(log10_lr[i, j]),
+            posterior, int(np.sum(above != i))))
+    return proposals

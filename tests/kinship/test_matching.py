@@ -1,0 +1,49 @@
+"""One missing person per family: the fast LR matrix and the exact best assignment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from musterroll.kinship.dvi_io import read_dvi_input
+from musterroll.kinship.matching import (
+    best_assignment,
+    family_lr_matrix,
+    propose_identifications,
+)
+
+
+def _reference(dna_dir: Path, name: str) -> dict:
+    return json.loads((dna_dir / f"dvi/{name}_output.json").read_text())
+
+
+def test_planecrash_lr_matrix_by_genotype_distributions_equals_dvirs(dna_dir: Path) -> None:
+    case, panel, _, _ = read_dvi_input(dna_dir / "dvi/planecrash_input.json")
+    ours = family_lr_matrix(case.victims, case.families, panel)
+    ref = np.array(_reference(dna_dir, "planecrash")["LRmatrix"]["values"], dtype=float)
+    np.testing.assert_array_equal(ref == 0, np.isneginf(ours))
+    pos = ref > 0
+    assert np.max(np.abs(ours[pos] - np.log10(ref[pos]))) < 1e-9
+
+
+def test_planecrash_hungarian_assignment_is_dvirs_best_joint_assignment(
+    dna_dir: Path,
+) -> None:
+    case, panel, _, _ = read_dvi_input(dna_dir / "dvi/planecrash_input.json")
+    choice = best_assignment(family_lr_matrix(case.victims, case.families, panel))
+    ours = {v.id: "*" if j < 0 else case.families[j].missing[0]
+            for v, j in zip(case.victims, choice, strict=True)}
+    best = _reference(dna_dir, "planecrash")["dviJoint"][0]
+    assert ours == {v.id: best[v.id] for v in case.victims}
+
+
+def test_proposals_are_the_undisputed_pairs_above_the_threshold(dna_dir: Path) -> None:
+    case, panel, _, _ = read_dvi_input(dna_dir / "dvi/planecrash_input.json")
+    lr = family_lr_matrix(case.victims, case.families, panel)
+    proposals = propose_identifications(case.victims, case.families, lr, threshold=1e4)
+    undisputed = {(r["Sample"], r["Missing"]) for r in _reference(dna_dir, "planecrash")
+                  ["dviSolve_PM"] if r["Conclusion"] == "Undisputed"}
+    assert {(p.victim, p.missing) for p in proposals} == undisputed
+    assert all(p.competitors == 0 and 0.99 < p.posterior <= 1 for p in proposals)
