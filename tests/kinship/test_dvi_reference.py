@@ -18,7 +18,7 @@ import pytest
 
 from musterroll.kinship.dvi_io import JOINT_ROWS, solve_dvi
 
-FAST = ["example1", "example2", "planecrash"]
+DATASETS = ["example1", "example2", "planecrash", "icmp"]
 
 
 def _matrix(x: dict[str, Any]) -> np.ndarray:
@@ -67,11 +67,6 @@ def _check(name: str, dna_dir: Path) -> None:
                                rtol=0, atol=1e-9)
 
 
-@pytest.mark.parametrize("name", FAST)
+@pytest.mark.parametrize("name", DATASETS)
 def test_dvi_agrees_with_dvir(name: str, dna_dir: Path) -> None:
     _check(name, dna_dir)
-
-
-@pytest.mark.slow
-def test_icmp_agrees_with_dvir(dna_dir: Path) -> None:
-    _check("icmp", dna_dir)

@@ -20,7 +20,8 @@ from musterroll.cli import app
 
 TOL = 1e-9
 INPUTS = ["freqs", "mutation", "pairs/pedigrees.json", "pairs/genotypes.csv", "mp/cases.json",
-          "dvi/example1_input.json", "dvi/example2_input.json", "dvi/planecrash_input.json"]
+          "dvi/example1_input.json", "dvi/example2_input.json", "dvi/planecrash_input.json",
+          "dvi/icmp_input.json"]
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +103,7 @@ def test_the_sex_specific_variant_is_written_and_differs_from_one_rate(answers: 
 def test_dvi_answers_are_written_with_dvirs_keys(dna_dir: Path, answers: Path) -> None:
     import json
 
-    for name in ("example1", "example2", "planecrash"):
+    for name in ("example1", "example2", "planecrash", "icmp"):
         ours = json.loads((answers / f"dvi/{name}_output.json").read_text())
         ref = json.loads((dna_dir / f"dvi/{name}_output.json").read_text())
         for key in ("LRmatrix", "exclusionMatrix", "dviJoint", "dviJoint_nrow", "Bmarginal"):

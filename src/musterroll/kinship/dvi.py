@@ -28,6 +28,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from musterroll.kinship.alleles import Genotype
+from musterroll.kinship.likelihood import (
+    MessageCache,
+    cached_root,
+    peel_cached,
+    plan_roots,
+    point_evidence,
+)
 from musterroll.kinship.panel import Panel
 from musterroll.kinship.pedigree import Pedigree, singleton
 
@@ -104,6 +111,55 @@ def sex_consistent_pairings(
     return out
 
 
+class _FamilySession:
+    """One family's markers prepared once for every victim that may be placed in it.
+
+    Unobserved alleles are lumped over the union of the references' and the candidate
+    victims' alleles (still exact), so that every sub-assignment shares one allele
+    indexing per marker and the peeling messages can be cached across sub-assignments
+    (`likelihood.MessageCache`).
+    """
+
+    def __init__(self, family: Family, victims: Sequence[Victim], panel: Panel) -> None:
+        ped = family.pedigree
+        self.ped = ped
+        self.missing_index = {m: ped.index(m) for m in family.missing}
+        self.markers = []
+        # Pedigrees of several unrelated groups keep peeling's own roots, one per group.
+        roots = plan_roots(ped, tuple(m in family.references for m in ped.ids))
+        if len(roots) == 1:
+            roots = (cached_root(ped, list(self.missing_index.values())),)
+        for k, locus in enumerate(panel.loci):
+            refs = [family.references.get(m, {}).get(locus.name) for m in ped.ids]
+            vics = [v.profile.get(locus.name) for v in victims]
+            marker, pairs = panel.prepared(k, panel.allele_pairs(k, refs + vics))
+            base = [None if g is None else point_evidence(marker.n, g) for g in pairs[:ped.size]]
+            placed = {v.id: (None if g is None else point_evidence(marker.n, g))
+                      for v, g in zip(victims, pairs[ped.size:], strict=True)}
+            sparse = tuple(g is not None for g in pairs[:ped.size])
+            cache = MessageCache(ped, roots, variable=list(self.missing_index.values()))
+            self.markers.append((marker, base, placed, sparse, cache))
+
+    def loglik(self, placed: frozenset[tuple[str, str]]) -> float:
+        """Log-likelihood with victims placed on missing persons ((M, V) pairs)."""
+        total = 0.0
+        for marker, base, evidence_of, sparse, cache in self.markers:
+            evidence = list(base)
+            typed = list(sparse)
+            labels: list[object] = [None] * self.ped.size
+            for missing, victim in placed:
+                i = self.missing_index[missing]
+                evidence[i] = evidence_of[victim]
+                typed[i] = evidence[i] is not None
+                labels[i] = victim
+            cache.labels = labels
+            lik = peel_cached(self.ped, marker, evidence, tuple(typed), cache)
+            if lik == 0:
+                return -math.inf
+            total += math.log(lik)
+        return total
+
+
 @dataclass
 class DviLikelihoods:
     """Log-likelihoods of victims alone and of families per sub-assignment, cached."""
@@ -119,17 +175,21 @@ class DviLikelihoods:
             v.id: _log_sum(self.panel.likelihoods(singleton(v.id, v.sex), {v.id: v.profile}))
             for v in self.case.victims
         }
-        self._victims = {v.id: v for v in self.case.victims}
+        self._sessions: dict[int, _FamilySession] = {}
+
+    def _session(self, k: int) -> _FamilySession:
+        if k not in self._sessions:
+            fam = self.case.families[k]
+            candidates = [v for v in self.case.victims
+                          if any(m in fam.missing for m in self.case.pairings[v.id])]
+            self._sessions[k] = _FamilySession(fam, candidates, self.panel)
+        return self._sessions[k]
 
     def family_loglik(self, k: int, placed: frozenset[tuple[str, str]]) -> float:
         """Log-likelihood of family k with victims placed on missing persons ((M, V) pairs)."""
         key = (k, placed)
         if key not in self._cache:
-            fam = self.case.families[k]
-            profiles = dict(fam.references)
-            for missing, victim in placed:
-                profiles[missing] = self._victims[victim].profile
-            self._cache[key] = _log_sum(self.panel.likelihoods(fam.pedigree, profiles))
+            self._cache[key] = self._session(k).loglik(placed)
         return self._cache[key]
 
     @property

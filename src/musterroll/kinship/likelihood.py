@@ -32,6 +32,10 @@ __all__ = [
     "point_evidence",
     "peel",
     "peel_member",
+    "peel_cached",
+    "plan_roots",
+    "MessageCache",
+    "cached_root",
     "marker_likelihood",
     "prepare_marker",
     "PreparedMarker",
@@ -171,18 +175,27 @@ class _Peeler:
     """Message passing over the tree of members and nuclear families of one pedigree."""
 
     def __init__(
-        self, ped: Pedigree, marker: PreparedMarker, evidence: Sequence[Vector | None]
+        self,
+        ped: Pedigree,
+        marker: PreparedMarker,
+        evidence: Sequence[Vector | None],
+        *,
+        sparse: tuple[bool, ...] | None = None,
+        cache: MessageCache | None = None,
     ) -> None:
         self.ped = ped
         self.m = marker
         self.evidence = evidence
-        self.sparse = tuple(e is not None and np.count_nonzero(e) <= 2 for e in evidence)
+        self.sparse = sparse if sparse is not None else tuple(
+            e is not None and np.count_nonzero(e) <= 2 for e in evidence)
         self.plan = _plan(ped, self.sparse)
+        self.cache = cache
 
     def likelihood(self) -> float:
         """Sum over the genotypes of each connected group of members, multiplied."""
         total = 1.0
-        for root in self.plan.roots:
+        roots = self.plan.roots if self.cache is None else self.cache.roots
+        for root in roots:
             total *= float(self._member_vector(root, exclude=-1).sum())
             if total == 0.0:
                 break
@@ -200,6 +213,15 @@ class _Peeler:
         return vec
 
     def _message(self, k: int, target: int) -> Vector:
+        if self.cache is None:
+            return self._compute_message(k, target)
+        key = self.cache.key(k, target)
+        found = self.cache.messages.get(key)
+        if found is None:
+            found = self.cache.messages[key] = self._compute_message(k, target)
+        return found
+
+    def _compute_message(self, k: int, target: int) -> Vector:
         fam = self.ped.families[k]
         m = self.m
         others = [c for c in fam.children if c != target]
@@ -305,6 +327,97 @@ class _Peeler:
         return out
 
 
+class MessageCache:
+    """Messages of one pedigree and marker kept across calls whose evidence differs.
+
+    A message from a nuclear family to a member depends only on the evidence beyond it, so
+    `labels[i]` names member i's evidence (for instance which victim's profile is placed on
+    a missing person) and a message is reused whenever the labels beyond it repeat. The
+    roots are fixed so that messages keep their direction; `variable` lists the members
+    whose evidence may change (all by default).
+    """
+
+    def __init__(
+        self, ped: Pedigree, roots: tuple[int, ...], variable: Sequence[int] | None = None
+    ) -> None:
+        self.ped = ped
+        self.roots = roots
+        # Only members whose evidence may change need to be in a key.
+        self.variable = set(range(ped.size) if variable is None else variable)
+        self.labels: list[object] = [None] * ped.size
+        self.messages: dict[tuple[object, ...], Vector] = {}
+        self._beyond: dict[tuple[int, int], tuple[int, ...]] = {}
+
+    def key(self, k: int, target: int) -> tuple[object, ...]:
+        """The cache key of family k's message to `target` under the current labels."""
+        beyond = self._beyond.get((k, target))
+        if beyond is None:
+            beyond = self._beyond[(k, target)] = tuple(
+                i for i in _members_beyond(self.ped, k, target) if i in self.variable)
+        return (k, target, *(self.labels[i] for i in beyond))
+
+
+def cached_root(ped: Pedigree, variable: Sequence[int], *, base: float = 4.0) -> int:
+    """A root for cached peeling when the evidence of `variable` members changes.
+
+    A message must be recomputed for every new combination of the variable members beyond
+    it, roughly base ** (their number); the root minimising the sum over the messages
+    peeling uses keeps the variable members in small groups behind each message.
+    """
+    var = set(variable)
+    members = {(k, t): set(_members_beyond(ped, k, t))
+               for k, fam in enumerate(ped.families)
+               for t in (fam.father, fam.mother, *fam.children)}
+
+    def cost(root: int) -> float:
+        total = 0.0
+        for k, fam in enumerate(ped.families):
+            for t in (fam.father, fam.mother, *fam.children):
+                if root == t or root not in members[(k, t)]:
+                    total += base ** len(members[(k, t)] & var)
+                    break
+        return total
+
+    return min(range(ped.size), key=cost)
+
+
+def _members_beyond(ped: Pedigree, k: int, target: int) -> tuple[int, ...]:
+    """Members reached from family k without passing through `target`."""
+    fams_of: list[list[int]] = [[] for _ in range(ped.size)]
+    for j, fam in enumerate(ped.families):
+        for member in (fam.father, fam.mother, *fam.children):
+            fams_of[member].append(j)
+    seen_fams, seen = {k}, {target}
+    stack = [k]
+    while stack:
+        fam = ped.families[stack.pop()]
+        for member in (fam.father, fam.mother, *fam.children):
+            if member in seen:
+                continue
+            seen.add(member)
+            for j in fams_of[member]:
+                if j not in seen_fams:
+                    seen_fams.add(j)
+                    stack.append(j)
+    return tuple(sorted(seen - {target}))
+
+
+def peel_cached(
+    ped: Pedigree,
+    marker: PreparedMarker,
+    evidence: Sequence[Vector | None],
+    sparse: tuple[bool, ...],
+    cache: MessageCache,
+) -> float:
+    """`peel` reusing `cache`'s messages; `cache.labels` must name the current evidence."""
+    return _Peeler(ped, marker, evidence, sparse=sparse, cache=cache).likelihood()
+
+
+def plan_roots(ped: Pedigree, sparse: tuple[bool, ...]) -> tuple[int, ...]:
+    """The roots peeling would choose for this pattern of typed members."""
+    return _plan(ped, sparse).roots
+
+
 class _Plan:
     """What peeling a pedigree needs beyond genotypes: families per member, roots."""
 
@@ -320,8 +433,15 @@ class _Plan:
                 self.parent_of[c] = k
         self.line_of_descent: list[int | None] = [self._line(c) for c in range(ped.size)]
         self.is_bare = [self.fams_of[c] == [self.parent_of[c]] for c in range(ped.size)]
-        self.roots = tuple(min(group, key=self._cost)
-                           for group in _components(ped, self.fams_of))
+        self._roots: tuple[int, ...] | None = None
+
+    @property
+    def roots(self) -> tuple[int, ...]:
+        """One root per connected group, the cheapest to peel towards (computed once)."""
+        if self._roots is None:
+            self._roots = tuple(min(group, key=self._cost)
+                                for group in _components(self.ped, self.fams_of))
+        return self._roots
 
     def _line(self, c: int) -> int | None:
         """The one-child family below an untyped non-founder with no other family, or None."""
