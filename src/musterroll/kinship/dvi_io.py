@@ -4,7 +4,8 @@ The input holds victims (`pm`), reference families (`am`) with `-/-` for untyped
 members, the missing persons, loci with allele frequencies and mutation model parameters
 per sex, the candidate pairings (null: sex-consistent ones) and the truth if known. The
 output has the keys of dvir's reference output: `LRmatrix`, `exclusionMatrix`, `dviJoint`
-(first 200 rows), `dviJoint_nrow`, `Bmarginal`, and CPU seconds of each step.
+(first 200 rows), `dviJoint_nrow`, `Bmarginal`, `dviSolve_AM` and `dviSolve_PM` (the
+conclusions, `conclusions.py`), and CPU seconds of each step.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from musterroll.kinship.alleles import Genotype, Locus, parse_genotype
+from musterroll.kinship.conclusions import solve
 from musterroll.kinship.dvi import (
     NOBODY,
     DviCase,
@@ -154,6 +156,11 @@ def solve_dvi(path: str | Path) -> dict[str, Any]:
     out["Bmarginal"] = _matrix_json(victims, [*missing, NOBODY],
                                     posterior_pairings(table, missing))
     out["family_likelihoods_computed"] = lik.cached
+    t = time.process_time()
+    conclusions = solve(case, panel, nomut)
+    out["dviSolve_s"] = time.process_time() - t
+    out["dviSolve_AM"] = conclusions.am
+    out["dviSolve_PM"] = conclusions.pm
     return out
 
 
