@@ -277,12 +277,20 @@ def _assignments(case: DviCase) -> Iterator[tuple[str, ...]]:
     yield from extend(0)
 
 
-def joint_table(lik: DviLikelihoods, *, max_assignments: int = 10_000_000) -> JointTable:
+def joint_table(
+    lik: DviLikelihoods, *, max_assignments: int = 10_000_000, drop_impossible: bool = False
+) -> JointTable:
     """Every assignment with its log-likelihood, ranked as dvir's `dviJoint` ranks them.
 
-    Raises ValueError when there are more than `max_assignments` assignments.
+    With `drop_impossible`, pairings whose pairwise LR is 0 are left out first: adding
+    victims to a family only adds data, so every assignment holding such a pairing has
+    likelihood 0 and no possible assignment is lost (dvir lists the impossible ones too,
+    last; victims that are possible one by one but not together still appear). Raises
+    ValueError when there are more than `max_assignments` assignments.
     """
     case = lik.case
+    if drop_impossible:
+        case = _possible_pairings(lik)
     victims = tuple(v.id for v in case.victims)
     family_index = {m: case.family_of(m) for m in case.missing}
     rows: list[tuple[str, ...]] = []
@@ -303,6 +311,17 @@ def joint_table(lik: DviLikelihoods, *, max_assignments: int = 10_000_000) -> Jo
         logliks.append(total)
     order = _dvir_order(rows, np.array(logliks))
     return JointTable(victims, tuple(rows[i] for i in order), np.array(logliks)[order])
+
+
+def _possible_pairings(lik: DviLikelihoods) -> DviCase:
+    lrm = lr_matrix(lik)
+    missing = list(lik.case.missing)
+    pairings = {
+        v.id: tuple(m for m in lik.case.pairings[v.id]
+                    if m == NOBODY or lrm[i, missing.index(m)] > 0)
+        for i, v in enumerate(lik.case.victims)
+    }
+    return DviCase(lik.case.victims, lik.case.families, pairings)
 
 
 def _dvir_order(
