@@ -46,3 +46,20 @@ def test_the_poi_as_the_missing_child_of_typed_parents_has_the_trio_lr() -> None
     lr = missing_person_lr(FAMILY, "MP", refs, {"L1": ("1", "3")}, Panel([LOCUS]))
     # P(child 1/3 | parents 1/2 and 3/4) = 1/4, against 2 p1 p3 unrelated.
     assert lr.total == pytest.approx(0.25 / (2 * 0.1 * 0.3))
+
+
+def test_a_father_transmits_through_the_male_matrix_and_a_mother_the_female() -> None:
+    model = MutationModel.build("equal", LOCUS.alleles, rate=0.001, male_rate=0.004)
+    panel = Panel([LOCUS], {"L1": model})
+    a, b = {"L1": ("1", "1")}, {"L1": ("2", "2")}
+    p2 = 0.2
+    # B = 2/2 needs A's allele 1 mutated to 2 and a 2 from the untyped other parent, who
+    # transmits through its own matrix: LR = m_A(1, 2) q_2 / p2^2, q = p M_other.
+    father = pairwise_lr(PO, a, b, panel).total
+    q2_mother = float(LOCUS.freqs @ model.female[:, 1])
+    assert father == pytest.approx(model.male[0, 1] * q2_mother / p2**2, rel=1e-12)
+    mother_ped = Pedigree.from_columns(["FA", "A", "B"], ["0", "0", "FA"], ["0", "0", "A"],
+                                       [1, 2, 1])
+    mother = pairwise_lr(mother_ped, a, b, panel).total
+    q2_father = float(LOCUS.freqs @ model.male[:, 1])
+    assert mother == pytest.approx(model.female[0, 1] * q2_father / p2**2, rel=1e-12)
