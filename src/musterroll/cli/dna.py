@@ -38,3 +38,32 @@ def dna_reproduce(
         raise fail(str(exc)) from exc
     for path in written:
         typer.echo(str(path))
+
+
+@dna_app.command("match")
+def dna_match(
+    remains: Path = typer.Option(..., "--remains", help="CSV: sample,sex,marker,genotype."),
+    families: Path = typer.Option(
+        ..., "--families", help="JSON: pedigrees with references' genotypes and `missing`."
+    ),
+    freqs: Path = typer.Option(..., "--freqs", help="Frequencies: .json or Familias text."),
+    out: Path = typer.Option(..., "--out", help="Folder for lr_matrix.csv, proposals.csv."),
+    threshold: float = typer.Option(1e4, "--threshold", help="Propose pairs with LR >= this."),
+    mutation: str = typer.Option(
+        "stepwise", "--mutation", help="nomut, stepwise (rate 0.002) or stepwise_sex."
+    ),
+) -> None:
+    """LR of every remains against every family missing one person, and proposals."""
+    from musterroll.kinship.alleles import FrequencyError
+    from musterroll.kinship.matching import match_files
+    from musterroll.kinship.mutation import MutationError
+    from musterroll.kinship.pedigree import PedigreeError
+
+    try:
+        written, n = match_files(remains, families, freqs, out, threshold=threshold,
+                                 variant=mutation)
+    except (ValueError, FrequencyError, MutationError, PedigreeError) as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"{n} proposals at LR >= {threshold:g}")
+    for path in written:
+        typer.echo(str(path))

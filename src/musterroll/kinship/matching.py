@@ -15,9 +15,11 @@ maximum-weight matching, found exactly by the Hungarian method (scipy's
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
@@ -27,7 +29,13 @@ from musterroll.kinship.dvi import Family, Victim
 from musterroll.kinship.likelihood import PreparedMarker, peel_member, point_evidence
 from musterroll.kinship.panel import Panel
 
-__all__ = ["Proposal", "family_lr_matrix", "best_assignment", "propose_identifications"]
+__all__ = [
+    "Proposal",
+    "family_lr_matrix",
+    "best_assignment",
+    "propose_identifications",
+    "match_files",
+]
 
 
 def _missing_distribution(
@@ -156,3 +164,50 @@ def propose_identifications(
             victims[i].id, families[j].id, families[j].missing[0], float(log10_lr[i, j]),
             posterior, int(np.sum(above != i))))
     return proposals
+
+
+def match_files(
+    remains: str | Path,
+    families: str | Path,
+    freqs: str | Path,
+    out_dir: str | Path,
+    *,
+    threshold: float = 1e4,
+    variant: str = "stepwise",
+) -> tuple[list[Path], int]:
+    """Read remains, families and frequencies; write the LR matrix and the proposals.
+
+    Markers are those of the frequency database that any remains or reference carries.
+    Returns the files written and the number of proposals.
+    """
+    from musterroll.kinship.files import read_families, read_frequencies, read_remains
+    from musterroll.kinship.reproduce import _DEFAULT_STEPWISE, format_number, variant_models
+
+    victims = read_remains(remains)
+    fams = read_families(families)
+    db = read_frequencies(freqs)
+    used = {m for v in victims for m in v.profile} | {
+        m for f in fams for p in f.references.values() for m in p}
+    unknown = sorted(used - set(db))
+    if unknown:
+        raise ValueError(f"{freqs}: no frequencies for markers {unknown}")
+    loci = [locus for name, locus in db.items() if name in used]
+    panel = Panel(loci, variant_models(variant, loci, _DEFAULT_STEPWISE))
+    lr = family_lr_matrix(victims, fams, panel)
+    proposals = propose_identifications(victims, fams, lr, threshold=threshold)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    matrix_path, proposals_path = out / "lr_matrix.csv", out / "proposals.csv"
+    with matrix_path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["sample", "family", "missing", "log10LR"])
+        for i, v in enumerate(victims):
+            for j, f in enumerate(fams):
+                w.writerow([v.id, f.id, f.missing[0], format_number(float(lr[i, j]))])
+    with proposals_path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["sample", "family", "missing", "log10LR", "posterior", "competitors"])
+        for p in proposals:
+            w.writerow([p.victim, p.family, p.missing, format_number(p.log10_lr),
+                        format_number(p.posterior), p.competitors])
+    return [matrix_path, proposals_path], len(proposals)
