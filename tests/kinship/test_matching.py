@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from musterroll.kinship.dvi_io import read_dvi_input
 from musterroll.kinship.matching import (
     best_assignment,
     family_lr_matrix,
     propose_identifications,
+    top_assignments,
 )
 
 
@@ -47,3 +49,18 @@ def test_proposals_are_the_undisputed_pairs_above_the_threshold(dna_dir: Path) -
                   ["dviSolve_PM"] if r["Conclusion"] == "Undisputed"}
     assert {(p.victim, p.missing) for p in proposals} == undisputed
     assert all(p.competitors == 0 and 0.99 < p.posterior <= 1 for p in proposals)
+
+
+def test_the_200_best_assignments_by_murty_are_dvirs_joint_table(dna_dir: Path) -> None:
+    case, panel, _, _ = read_dvi_input(dna_dir / "dvi/planecrash_input.json")
+    lr = family_lr_matrix(case.victims, case.families, panel)
+    top = top_assignments(lr, 200)
+    ref = _reference(dna_dir, "planecrash")["dviJoint"]
+    best = top[0][0]
+    # dvir's LR column is the best assignment's likelihood over this one's.
+    for (score, _), row in zip(top, ref, strict=True):
+        assert 10 ** (best - score) == pytest.approx(row["LR"], rel=1e-6)
+    names = [m for f in case.families for m in f.missing]
+    ours = {tuple("*" if j < 0 else names[j] for j in choice) for _, choice in top[:150]}
+    theirs = {tuple(row[v.id] for v in case.victims) for row in ref[:150]}
+    assert ours == theirs
