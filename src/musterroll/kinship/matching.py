@@ -172,7 +172,8 @@ def top_assignments(log10_lr: NDArray[np.float64], k: int) -> list[tuple[float, 
     first = _solve_constrained(w, {}, set())
     if first is None:
         return []
-    heap = [(-first[0], 0, {}, frozenset(), first[1])]
+    Node = tuple[float, int, dict[int, int], frozenset[tuple[int, int]], NDArray[np.intp]]
+    heap: list[Node] = [(-first[0], 0, {}, frozenset(), first[1])]
     counter = 1
     out: list[tuple[float, list[int]]] = []
     while heap and len(out) < k:
