@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from musterroll.kinship.mutation import is_always_lumpable, lump_matrix
-from musterroll.kinship.pedigree import Pedigree
+from musterroll.kinship.pedigree import Pedigree, PedigreeLoopError
 
 __all__ = [
     "genotype_index",
@@ -153,8 +153,40 @@ def peel(ped: Pedigree, marker: PreparedMarker, evidence: Sequence[Vector | None
     """Sum the pedigree over untyped genotypes; `evidence[i]` is P(observation | genotype).
 
     None means no observation (all ones). The result is the likelihood of all observations.
+    A pedigree with loops is split at its loop breakers, and the likelihood summed over the
+    breakers' genotypes (each breaker and its founder twin conditioned on the same one).
     """
+    if ped.has_loops:
+        return _peel_looped(ped, marker, evidence)
     return _Peeler(ped, marker, evidence).likelihood()
+
+
+def _peel_looped(ped: Pedigree, marker: PreparedMarker,
+                 evidence: Sequence[Vector | None]) -> float:
+    breakers = ped.loop_breakers()
+    split = ped
+    for b in breakers:
+        split = split.split(b)
+    base = list(evidence) + [None] * len(breakers)
+    total = 0.0
+    # The twin is a founder only by construction: dividing by the prior cancels its
+    # Hardy-Weinberg term, leaving the genotype the breaker passes down.
+    for genotypes in np.ndindex(*([marker.size] * len(breakers))):
+        ev = list(base)
+        weight_ok = True
+        for j, (b, g) in enumerate(zip(breakers, genotypes, strict=True)):
+            own = np.zeros(marker.size)
+            own[g] = 1.0 if evidence[b] is None else float(evidence[b][g])  # type: ignore[index]
+            if own[g] == 0 or marker.prior[g] == 0:
+                weight_ok = False
+                break
+            ev[b] = own
+            twin = np.zeros(marker.size)
+            twin[g] = 1.0 / marker.prior[g]
+            ev[ped.size + j] = twin
+        if weight_ok:
+            total += _Peeler(split, marker, ev).likelihood()
+    return total
 
 
 def peel_member(
@@ -165,6 +197,8 @@ def peel_member(
     Its sum is `peel`'s likelihood; divided by that sum it is the member's genotype
     distribution given the others' data. Pedigrees of several unrelated groups are refused.
     """
+    if ped.has_loops:
+        raise PedigreeLoopError("peel_member does not handle loops; use peel per genotype")
     peeler = _Peeler(ped, marker, evidence)
     if len(peeler.plan.roots) != 1:
         raise ValueError("peel_member needs a connected pedigree")
@@ -409,7 +443,12 @@ def peel_cached(
     sparse: tuple[bool, ...],
     cache: MessageCache,
 ) -> float:
-    """`peel` reusing `cache`'s messages; `cache.labels` must name the current evidence."""
+    """`peel` reusing `cache`'s messages; `cache.labels` must name the current evidence.
+
+    A pedigree with loops is peeled without the cache.
+    """
+    if ped.has_loops:
+        return peel(ped, marker, evidence)
     return _Peeler(ped, marker, evidence, sparse=sparse, cache=cache).likelihood()
 
 

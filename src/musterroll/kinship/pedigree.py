@@ -2,9 +2,10 @@
 
 A pedigree is plain data: member ids, the index of each member's father and mother (-1 for
 a founder) and each member's sex (1 male, 2 female, 0 unknown). Members may be untyped; the
-likelihood sums over their genotypes. Loops (marriages between relatives, or two lines of
-descent joining again) are refused with `PedigreeLoopError`: the peeling in
-`likelihood.py` runs on the tree of nuclear families that a loop-free pedigree forms.
+likelihood sums over their genotypes. The peeling in `likelihood.py` runs on the tree of
+nuclear families that a loop-free pedigree forms; loops (marriages between relatives) are
+broken by splitting members (`loop_breakers`, `split`) and summing over their genotypes.
+Someone who is their own ancestor is refused.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class Pedigree:
     mother: tuple[int, ...]
     sex: tuple[int, ...]
     families: tuple[NuclearFamily, ...] = field(init=False, repr=False, compare=False)
+    has_loops: bool = field(init=False, repr=False, compare=False)
+    """Whether members and nuclear families form a graph with a cycle (a loop)."""
 
     def __post_init__(self) -> None:
         n = len(self.ids)
@@ -64,6 +67,7 @@ class Pedigree:
             self._check_parents(i)
         object.__setattr__(self, "families", self._nuclear_families())
         self._check_no_loop()
+        object.__setattr__(self, "has_loops", _count_cycles(self) > 0)
 
     def _check_parents(self, i: int) -> None:
         fa, mo = self.father[i], self.mother[i]
@@ -87,27 +91,54 @@ class Pedigree:
         return tuple(NuclearFamily(f, m, tuple(c)) for (f, m), c in kids.items())
 
     def _check_no_loop(self) -> None:
-        # Members and nuclear families form a bipartite graph; it is a forest exactly when
-        # the pedigree has no loop (and no one is their own ancestor).
-        parent = list(range(len(self.ids) + len(self.families)))
+        """Refuse anyone who is their own ancestor; loops of marriage are allowed."""
+        state = [0] * len(self.ids)  # 0 unseen, 1 on the path, 2 done
 
-        def root(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
+        def visit(i: int) -> None:
+            state[i] = 1
+            for p in (self.father[i], self.mother[i]):
+                if p >= 0 and state[p] == 1:
+                    raise PedigreeError(f"member {self.ids[p]!r} is their own ancestor")
+                if p >= 0 and state[p] == 0:
+                    visit(p)
+            state[i] = 2
 
-        for k, fam in enumerate(self.families):
-            node = len(self.ids) + k
-            for member in (fam.father, fam.mother, *fam.children):
-                a, b = root(node), root(member)
-                if a == b:
-                    raise PedigreeLoopError(
-                        f"the pedigree has a loop through {self.ids[member]!r} "
-                        f"(family of {self.ids[fam.father]!r} and {self.ids[fam.mother]!r}); "
-                        "loops are not supported: break it by giving a copy of a member"
-                    )
-                parent[a] = b
+        for i in range(len(self.ids)):
+            if state[i] == 0:
+                visit(i)
+
+    def split(self, member: int) -> Pedigree:
+        """A copy where `member` keeps its parents and a new founder twin takes its children.
+
+        The twin is named `<id>*`; conditioning both on one genotype and summing over it
+        gives the likelihood of the original (the classic loop-breaking device).
+        """
+        twin = len(self.ids)
+        father = [twin if f == member else f for f in self.father] + [-1]
+        mother = [twin if m == member else m for m in self.mother] + [-1]
+        return Pedigree(ids=(*self.ids, self.ids[member] + "*"), father=tuple(father),
+                        mother=tuple(mother), sex=(*self.sex, self.sex[member]))
+
+    def loop_breakers(self) -> tuple[int, ...]:
+        """Members whose splitting removes every loop (empty for a loop-free pedigree).
+
+        Greedy: split the member whose splitting removes most cycles, until none is left.
+        Raises PedigreeLoopError if no member helps (should not happen).
+        """
+        breakers: list[int] = []
+        ped: Pedigree = self
+        while _count_cycles(ped) > 0:
+            has_children = {p for fam in ped.families for p in (fam.father, fam.mother)}
+            options = [i for i in range(len(self.ids)) if i in has_children
+                       and i not in breakers]
+            if not options:
+                raise PedigreeLoopError(f"cannot break the loops of {list(self.ids)}")
+            best = min(options, key=lambda i: _count_cycles(ped.split(i)))
+            if _count_cycles(ped.split(best)) >= _count_cycles(ped):
+                raise PedigreeLoopError(f"cannot break the loops of {list(self.ids)}")
+            breakers.append(best)
+            ped = ped.split(best)
+        return tuple(breakers)
 
     @property
     def size(self) -> int:
@@ -165,6 +196,29 @@ class Pedigree:
             [r["id"] for r in rows], [r["fid"] for r in rows],
             [r["mid"] for r in rows], [r["sex"] for r in rows],
         )
+
+
+def _count_cycles(ped: Pedigree) -> int:
+    """Independent cycles of the member-family graph: edges - nodes + components."""
+    n_nodes = len(ped.ids) + len(ped.families)
+    parent = list(range(n_nodes))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    cycles = 0
+    for k, fam in enumerate(ped.families):
+        node = len(ped.ids) + k
+        for member in (fam.father, fam.mother, *fam.children):
+            a, b = root(node), root(member)
+            if a == b:
+                cycles += 1
+            else:
+                parent[a] = b
+    return cycles
 
 
 def singleton(member: str, sex: int = 0) -> Pedigree:
