@@ -15,6 +15,7 @@ from musterroll.kinship.matching import (
     propose_identifications,
     top_assignments,
 )
+from musterroll.kinship.pedigree import singleton
 
 
 def _reference(dna_dir: Path, name: str) -> dict:
@@ -64,3 +65,24 @@ def test_the_200_best_assignments_by_murty_are_dvirs_joint_table(dna_dir: Path) 
     ours = {tuple("*" if j < 0 else names[j] for j in choice) for _, choice in top[:150]}
     theirs = {tuple(row[v.id] for v in case.victims) for row in ref[:150]}
     assert ours == theirs
+
+
+def test_with_dropout_the_matrix_equals_the_peeled_family_with_the_dropout_model(
+    dna_dir: Path,
+) -> None:
+    case, panel, _, _ = read_dvi_input(dna_dir / "dvi/planecrash_input.json")
+    victims, families = case.victims[:3], case.families[:2]
+    rates = {victims[0].id: 0.3, victims[2].id: 0.1}
+    ours = family_lr_matrix(victims, families, panel, dropout=rates, dropin=0.02)
+    for i, v in enumerate(victims):
+        for j, fam in enumerate(families):
+            m = fam.missing[0]
+            d, c = {m: rates.get(v.id, 0.0)}, {m: 0.02}  # the references are clean
+            num = panel.likelihoods(fam.pedigree, {**fam.references, m: v.profile},
+                                    dropout=d, dropin=c)
+            den = (panel.likelihoods(fam.pedigree, fam.references)
+                   * panel.likelihoods(singleton(m), {m: v.profile}, dropout=d, dropin=c))
+            assert ours[i, j] == pytest.approx(float(np.sum(np.log10(num / den))), abs=1e-9)
+    # With neither, the matrix is the plain one to the last bit.
+    zero = family_lr_matrix(victims, families, panel, dropout={v.id: 0.0 for v in victims})
+    np.testing.assert_array_equal(zero, family_lr_matrix(victims, families, panel))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
+from musterroll.kinship.dropout import dropout_evidence
 from musterroll.kinship.dvi import Family, Victim
 from musterroll.kinship.likelihood import PreparedMarker, peel_member, point_evidence
 from musterroll.kinship.panel import Panel
@@ -66,13 +67,22 @@ def _victim_genotype_index(victims: Sequence[Victim], panel: Panel, k: int) -> N
 
 
 def family_lr_matrix(
-    victims: Sequence[Victim], families: Sequence[Family], panel: Panel
+    victims: Sequence[Victim],
+    families: Sequence[Family],
+    panel: Panel,
+    *,
+    dropout: Mapping[str, float] | None = None,
+    dropin: float = 0.0,
 ) -> NDArray[np.float64]:
     """log10 LR of victim i = family j's missing person (victims x families).
 
-    -inf where a marker excludes the pair; nan where the sexes differ or the family's
-    references are themselves impossible under the model (never a number). Families must
-    miss exactly one person.
+    `dropout` gives degraded remains their per-allele dropout probability and `dropin` the
+    drop-in probability of every victim (`dropout.py`; references are taken as clean
+    samples); for those victims the LR per marker
+    is sum_g P(g | references) P(seen | g) / sum_g P(g) P(seen | g), a product with the
+    evidence instead of a lookup. -inf where a marker excludes the pair; nan where the
+    sexes differ or the family's references are themselves impossible under the model
+    (never a number). Families must miss exactly one person.
     """
     for fam in families:
         if len(fam.missing) != 1:
@@ -91,12 +101,28 @@ def family_lr_matrix(
                     d = np.ones(full.size)
                 dist[j] = d
             gi = _victim_genotype_index(victims, panel, k)
-            typed = gi >= 0
+            degraded = _degraded(victims, dropout, dropin)
+            typed = (gi >= 0) & ~degraded
             ratio = dist[:, gi[typed]] / full.prior[gi[typed]]
             out[typed] += np.log10(ratio).T
+            for i in np.flatnonzero((gi >= 0) & degraded).tolist():
+                a, b = full.first[gi[i]], full.second[gi[i]]
+                rate = 0.0 if dropout is None else dropout.get(victims[i].id, 0.0)
+                seen = dropout_evidence(full.freqs, (int(a), int(b)), dropout=rate,
+                                        dropin=dropin)
+                out[i] += np.log10((dist @ seen) / float(full.prior @ seen))
     out[:, bad_family] = np.nan
     out[_sex_conflicts(victims, families)] = np.nan
     return out
+
+
+def _degraded(
+    victims: Sequence[Victim], dropout: Mapping[str, float] | None, dropin: float
+) -> NDArray[np.bool_]:
+    if dropin > 0:
+        return np.ones(len(victims), dtype=bool)
+    rates = dropout or {}
+    return np.array([rates.get(v.id, 0.0) > 0 for v in victims], dtype=bool)
 
 
 def _sex_conflicts(victims: Sequence[Victim], families: Sequence[Family]) -> NDArray[np.bool_]:

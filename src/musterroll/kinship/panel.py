@@ -87,21 +87,22 @@ class Panel:
         genotypes: Sequence[Genotype],
         *,
         dropout: Sequence[float] | None = None,
-        dropin: float = 0.0,
+        dropin: Sequence[float] | None = None,
     ) -> float:
         """Likelihood at marker k of genotypes given per pedigree member (None = untyped).
 
-        `dropout[i]` is member i's per-allele dropout probability and `dropin` the drop-in
-        probability (`dropout.py`); with none (or zeros) the plain model is used.
+        `dropout[i]` and `dropin[i]` are member i's per-allele dropout and drop-in
+        probabilities (`dropout.py`); with none (or zeros) the plain model is used.
         """
         marker, pairs = self.prepared(k, self.allele_pairs(k, genotypes))
         evidence: list[NDArray[np.float64] | None] = []
         for i, g in enumerate(pairs):
             d = 0.0 if dropout is None else dropout[i]
+            c = 0.0 if dropin is None else dropin[i]
             if g is None:
                 evidence.append(None)
-            elif d > 0 or dropin > 0:
-                evidence.append(dropout_evidence(marker.freqs, g, dropout=d, dropin=dropin))
+            elif d > 0 or c > 0:
+                evidence.append(dropout_evidence(marker.freqs, g, dropout=d, dropin=c))
             else:
                 evidence.append(point_evidence(marker.n, g))
         return peel(ped, marker, evidence)
@@ -112,20 +113,22 @@ class Panel:
         profiles: Profiles,
         *,
         dropout: Mapping[str, float] | None = None,
-        dropin: float = 0.0,
+        dropin: Mapping[str, float] | float = 0.0,
     ) -> NDArray[np.float64]:
         """Likelihood of the typed members' genotypes at each marker of the panel.
 
         `dropout` gives per-member dropout probabilities (degraded remains) and `dropin`
-        the drop-in probability of every typed member; both default to none. Members of
-        `profiles` not in the pedigree raise PedigreeError; markers a member lacks count as
-        untyped.
+        per-member drop-in probabilities, or one for every typed member; both default to
+        none. Members of `profiles` not in the pedigree raise PedigreeError; markers a
+        member lacks count as untyped.
         """
         for member in profiles:
             ped.index(member)
         rates = None if not dropout else [dropout.get(member, 0.0) for member in ped.ids]
+        dropins = (None if not dropin else [dropin] * ped.size if isinstance(dropin, float)
+                   else [dropin.get(member, 0.0) for member in ped.ids])
         out = np.empty(len(self.loci))
         for k, locus in enumerate(self.loci):
             genotypes = [profiles.get(member, {}).get(locus.name) for member in ped.ids]
-            out[k] = self.marker_likelihood(ped, k, genotypes, dropout=rates, dropin=dropin)
+            out[k] = self.marker_likelihood(ped, k, genotypes, dropout=rates, dropin=dropins)
         return out
