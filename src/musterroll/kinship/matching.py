@@ -37,6 +37,7 @@ __all__ = [
     "propose_identifications",
     "match_files",
     "top_assignments",
+    "propose_per_sample",
 ]
 
 
@@ -259,6 +260,35 @@ def propose_identifications(
         proposals.append(Proposal(
             victims[i].id, families[j].id, families[j].missing[0], float(log10_lr[i, j]),
             posterior, int(np.sum(above != i))))
+    return proposals
+
+
+def propose_per_sample(
+    victims: Sequence[Victim],
+    families: Sequence[Family],
+    log10_lr: NDArray[np.float64],
+    *,
+    threshold: float = 1e4,
+) -> list[Proposal]:
+    """Each sample's best family when its LR reaches `threshold`, samples judged apart.
+
+    For remains that come in several bags: two bags of one person may both match its
+    family, which the one-to-one assignment (`propose_identifications`) forbids. A
+    proposal's `competitors` counts the sample's other families at or above the threshold
+    (a proposal with competitors is disputed); its posterior is as there.
+    """
+    finite = np.where(np.isfinite(log10_lr), log10_lr, -np.inf)
+    limit = math.log10(threshold)
+    proposals = []
+    for i, v in enumerate(victims):
+        row = finite[i]
+        if row.size == 0 or row.max() < limit:
+            continue
+        j = int(np.argmax(row))
+        top = row[j]
+        posterior = float(1.0 / (10.0 ** (-top) + np.sum(10.0 ** (row - top))))
+        proposals.append(Proposal(v.id, families[j].id, families[j].missing[0], float(top),
+                                  posterior, int(np.sum(row >= limit)) - 1))
     return proposals
 
 
