@@ -1,4 +1,4 @@
-"""Simulated war DNA: identifications by LR agree with the truth (issue 16's demo goal).
+"""Simulated war DNA (simulate.dna): identifications by LR agree with the truth (issue 16's demo goal).
 
 The goal: at least 99% of the remains with typed relatives identified, no false
 identification at the default threshold (LR 1e4). Synthetic frequencies, 22 markers.
