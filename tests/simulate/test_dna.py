@@ -1,6 +1,6 @@
-"""Simulated war DNA (simulate.dna): identifications by LR agree with the truth (issue 16's demo goal).
+"""Simulated war DNA (simulate.dna): identifications by LR agree with the truth.
 
-The goal: at least 99% of the remains with typed relatives identified, no false
+Issue 16's demo goal: at least 99% of the remains with typed relatives identified, no false
 identification at the default threshold (LR 1e4). Synthetic frequencies, 22 markers.
 """
 
