@@ -17,13 +17,54 @@ from musterroll.kinship.alleles import (
     read_familias_frequencies,
     read_frequencies_json,
 )
+from musterroll.kinship.conclusions import Conclusions, solve
+from musterroll.kinship.dropout import dropout_evidence
+from musterroll.kinship.dvi import (
+    DviCase,
+    DviLikelihoods,
+    Family,
+    JointTable,
+    Victim,
+    exclusion_matrix,
+    joint_table,
+    lr_matrix,
+    posterior_pairings,
+    sex_consistent_pairings,
+)
 from musterroll.kinship.likelihood import peel
 from musterroll.kinship.lr import LikelihoodRatio, kinship_lr, missing_person_lr, pairwise_lr
+from musterroll.kinship.matching import (
+    Proposal,
+    best_assignment,
+    family_lr_matrix,
+    propose_identifications,
+    propose_per_sample,
+    top_assignments,
+)
 from musterroll.kinship.mutation import MutationError, MutationModel, mutation_matrix
 from musterroll.kinship.panel import Panel, Profiles
 from musterroll.kinship.pedigree import Pedigree, PedigreeError, PedigreeLoopError, singleton
 
 __all__ = [
+    "Conclusions",
+    "DviCase",
+    "DviLikelihoods",
+    "Family",
+    "JointTable",
+    "Proposal",
+    "Victim",
+    "best_assignment",
+    "dropout_evidence",
+    "exclusion_matrix",
+    "family_lr_matrix",
+    "joint_table",
+    "lr_matrix",
+    "posterior_pairings",
+    "propose_identifications",
+    "propose_per_sample",
+    "sex_consistent_pairings",
+    "solve",
+    "top_assignments",
     "FrequencyError",
     "Genotype",
     "LikelihoodRatio",
