@@ -115,3 +115,17 @@ def test_a_folder_without_inputs_fails_with_a_message(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["dna", "reproduce", str(tmp_path), str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "no inputs found" in result.output
+
+
+def test_an_allele_missing_from_the_database_names_file_pair_and_marker(
+    dna_dir: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "in/pairs").mkdir(parents=True)
+    shutil.copytree(dna_dir / "freqs", tmp_path / "in/freqs")
+    shutil.copyfile(dna_dir / "pairs/pedigrees.json", tmp_path / "in/pairs/pedigrees.json")
+    (tmp_path / "in/pairs/genotypes.csv").write_text(
+        "pair_id,true_rel,marker,A,B\nP1,PO,TH01,9.3/99,6/7\n")
+    result = CliRunner().invoke(app, ["dna", "reproduce", str(tmp_path / "in"),
+                                      str(tmp_path / "out"), "--variants", "nomut"])
+    assert result.exit_code == 2
+    assert "pair P1" in result.output and "TH01" in result.output and "'99'" in result.output

@@ -145,7 +145,11 @@ def _reproduce_pairs(
         panel = Panel(loci, variant_models(variant, loci, stepwise))
         for pid, (rel, a, b) in pairs.items():
             for hyp, ped in peds.items():
-                lr = pairwise_lr(ped, a, b, panel)
+                try:
+                    lr = pairwise_lr(ped, a, b, panel)
+                except FrequencyError as exc:
+                    raise FrequencyError(f"{in_dir / 'pairs/genotypes.csv'}: pair {pid}: "
+                                         f"{exc}") from exc
                 totals.append([pid, rel, variant, hyp, format_number(lr.total),
                                format_number(lr.log10_total)])
                 per_marker += [[pid, variant, m, hyp, format_number(v)]
@@ -189,7 +193,11 @@ def _reproduce_mp(
                 loci = _panel_loci(db, markers, f"{path} case {case_id}")
                 panels[key] = Panel(loci, variant_models(variant, loci, stepwise))
             start = time.process_time()
-            lr: LikelihoodRatio = missing_person_lr(ped, "MP", references, poi, panels[key])
+            try:
+                lr: LikelihoodRatio = missing_person_lr(ped, "MP", references, poi,
+                                                        panels[key])
+            except FrequencyError as exc:
+                raise FrequencyError(f"{path}: case {case_id}: {exc}") from exc
             seconds = time.process_time() - start
             rows.append([case_id, case.get("config", ""), case.get("truth", ""), variant,
                          format_number(lr.total), format_number(lr.log10_total),
