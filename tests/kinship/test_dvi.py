@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from musterroll.kinship.dvi import DviLikelihoods, joint_table
 from musterroll.kinship.dvi_io import read_dvi_input
@@ -43,3 +44,29 @@ def test_a_victim_no_family_wants_is_assigned_nobody() -> None:
     # V1 and V2 both like F1: the matching gives F1 to V1 (5 > 4) and F2 to V2 (1 > 0).
     assert best_assignment(log10_lr) == [0, 1, -1]
     assert best_assignment(np.array([[-np.inf, -1.0]])) == [-1]
+
+
+def test_a_family_with_a_loop_takes_part_in_dvi_with_its_missing_person_lr() -> None:
+    from musterroll.kinship import (
+        DviCase,
+        Family,
+        Locus,
+        Panel,
+        Pedigree,
+        Victim,
+        family_lr_matrix,
+        lr_matrix,
+        missing_person_lr,
+    )
+
+    locus = Locus("L", ("1", "2", "3"), np.array([0.2, 0.5, 0.3]))
+    ped = Pedigree.from_columns(["F", "M1", "M2", "S", "D", "C"], ["0", "0", "0", "F", "F", "S"],
+                                ["0", "0", "0", "M1", "M2", "D"], [1, 2, 2, 1, 2, 1])
+    fam = Family("F1", ped, ("C",), {"S": {"L": ("1", "2")}, "D": {"L": ("1", "3")}})
+    victim = Victim("V1", 1, {"L": ("1", "1")})
+    panel = Panel([locus])
+    ours = lr_matrix(DviLikelihoods(DviCase((victim,), (fam,), {"V1": ("*", "C")}), panel))
+    expected = missing_person_lr(ped, "C", fam.references, victim.profile, panel).total
+    assert ours[0, 0] == pytest.approx(expected, rel=1e-12)
+    with pytest.raises(ValueError, match="loop"):
+        family_lr_matrix([victim], [fam], panel)

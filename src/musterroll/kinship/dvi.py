@@ -125,10 +125,13 @@ class _FamilySession:
         self.ped = ped
         self.missing_index = {m: ped.index(m) for m in family.missing}
         self.markers = []
-        # Pedigrees of several unrelated groups keep peeling's own roots, one per group.
-        roots = plan_roots(ped, tuple(m in family.references for m in ped.ids))
-        if len(roots) == 1:
-            roots = (cached_root(ped, list(self.missing_index.values())),)
+        # Pedigrees of several unrelated groups keep peeling's own roots, one per group; a
+        # pedigree with loops is peeled without the cache (`peel_cached`), roots unused.
+        roots: tuple[int, ...] = (0,)
+        if not ped.has_loops:
+            roots = plan_roots(ped, tuple(m in family.references for m in ped.ids))
+            if len(roots) == 1:
+                roots = (cached_root(ped, list(self.missing_index.values())),)
         for k, locus in enumerate(panel.loci):
             refs = [family.references.get(m, {}).get(locus.name) for m in ped.ids]
             vics = [v.profile.get(locus.name) for v in victims]

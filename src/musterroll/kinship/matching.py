@@ -89,6 +89,9 @@ def family_lr_matrix(
         if len(fam.missing) != 1:
             raise ValueError(f"family {fam.id} misses {len(fam.missing)} persons; "
                              "use the joint DVI search (dvi.py) for it")
+        if fam.pedigree.has_loops:
+            raise ValueError(f"family {fam.id} has a pedigree loop, which the LR matrix "
+                             "does not handle; use the joint DVI search (dvi.py) for it")
     out = np.zeros((len(victims), len(families)))
     bad_family = np.zeros(len(families), dtype=bool)
     with np.errstate(divide="ignore"):
