@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from statistics import median
 from typing import Any
 
 import pandas as pd
@@ -145,6 +146,7 @@ def train_model(table: Any, settings: LinkSettings, *, step: Step | None = None,
         max_pairs=settings.u_max_pairs, seed=settings.seed
     )
     params = read_parameters(linker, settings)
+    sessions: dict[str, list[list[float | None]]] = {}
     for rule in settings.training_rules:
         say("m by expectation maximisation")
         session = make_linker(table, replace(settings, parameters=params), training=True)
@@ -156,8 +158,22 @@ def train_model(table: Any, settings: LinkSettings, *, step: Step | None = None,
         except (SplinkException, ValueError) as exc:
             skipped.append((rule, _first_line(exc)))
             continue
-        params = read_parameters(session, settings)
+        trained = read_parameters(session, settings)["m"]
+        for name, ms in trained.items():
+            if ms != params["m"][name]:  # this session estimated the comparison
+                sessions.setdefault(name, []).append(ms)
+        params["m"] |= {name: _median_levels(runs) for name, runs in sessions.items()}
     return params
+
+
+def _median_levels(runs: list[list[float | None]]) -> list[float | None]:
+    """Each level's median m over the training sessions that estimated it, as Splink
+    combines its sessions."""
+    out: list[float | None] = []
+    for values in zip(*runs, strict=True):
+        known = [v for v in values if isinstance(v, (int, float))]
+        out.append(float(median(known)) if known else None)
+    return out
 
 
 def _first_line(exc: BaseException) -> str:

@@ -404,14 +404,36 @@ def _held(columns: set[str], shares: Mapping[str, float], least: float) -> bool:
                for column in columns)
 
 
+def comparison_inputs(comparison: dict[str, Any]) -> set[str]:
+    """Every feature column a comparison's levels read (EM cannot train it under a rule
+    that blocks on any of them)."""
+    return {column for level in comparison["levels"]
+            for column in _LEFT_COLUMN_RE.findall(level["sql"])}
+
+
+def _trains(rule: str, comparison: dict[str, Any]) -> bool:
+    return not comparison_inputs(comparison) & rule_columns(rule)
+
+
 def _trainable(comparisons: list[dict[str, Any]], rules: list[str]) -> set[str]:
     """Comparisons some rule leaves free to train (EM cannot train what it blocks on)."""
-    out = set()
-    for comparison in comparisons:
-        needed = comparison_columns(comparison)
-        if any(not (needed & rule_columns(rule)) for rule in rules):
-            out.add(comparison["name"])
-    return out
+    return {c["name"] for c in comparisons if any(_trains(rule, c) for rule in rules)}
+
+
+def _fewest_training_rules(comparisons: list[dict[str, Any]], rules: list[str],
+                           least: int = 3) -> list[str]:
+    """The rules, in order, that each train a comparison no earlier rule trains, topped
+    up to `least` rules: every EM session costs a pass over millions of pairs, and each
+    comparison's m is the median over the sessions that trained it."""
+    chosen: list[str] = []
+    covered: set[str] = set()
+    for rule in rules:
+        new = _trainable(comparisons, [rule]) - covered
+        if new:
+            chosen.append(rule)
+            covered |= new
+    extra = [rule for rule in rules if rule not in chosen]
+    return [rule for rule in rules if rule in chosen + extra[: max(0, least - len(chosen))]]
 
 
 def fit_to_data(settings: LinkSettings, shares: Mapping[str, float]) -> LinkSettings:
@@ -436,8 +458,9 @@ def fit_to_data(settings: LinkSettings, shares: Mapping[str, float]) -> LinkSett
     blocking = [r for r in settings.blocking_rules if _held(rule_columns(r), shares, 0.0)]
     dropped = len(settings.blocking_rules) - len(blocking)
     blocking = blocking or _fallback_blocking(comparisons)
-    training = [r for r in settings.training_rules
-                if _held(rule_columns(r), shares, settings.training_min_share)]
+    training = _fewest_training_rules(comparisons, [
+        r for r in settings.training_rules
+        if _held(rule_columns(r), shares, settings.training_min_share)])
     prior = [r for r in settings.deterministic_rules if _held(rule_columns(r), shares, 0.0)]
     fit = {
         "dropped_comparisons": [c["name"] for c in settings.comparisons
