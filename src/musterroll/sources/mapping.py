@@ -81,6 +81,9 @@ def load_mapping(source: Path | dict[str, Any] | None) -> dict[str, str | None]:
         raise MappingError(f"{where}: expected a mapping of header: field, found {data!r:.80}")
     mapping: dict[str, str | None] = {}
     for header, target in data.items():
+        if isinstance(target, list | dict | set):  # issue 19: was a TypeError
+            raise MappingError(f"{where}: column {header!r} maps to {target!r:.80}; expected "
+                               "one canonical field name (or ignore)")
         name = None if target in _IGNORE else str(target).strip()
         if name is not None and name not in CANONICAL_FIELDS:
             raise MappingError(

@@ -8,6 +8,7 @@ the file, row and column).
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, timedelta
 
 from musterroll.names import clean_text
@@ -77,6 +78,12 @@ def _month(year: int, month: int, text: str) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def _ascii_digits(text: str) -> str:
+    """Write the digits of any script (Arabic-Indic, fullwidth, ...) that ``\\d`` matches
+    as 0-9, so that a date is stored in ISO form and compared as one."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def parse_date(text: str) -> str | None:
     """Parse a date that may be partial into ISO text.
 
@@ -92,6 +99,8 @@ def parse_date(text: str) -> str | None:
     value = text.strip()
     if not value:
         return None
+    if not value.isascii():
+        value = _ascii_digits(value)  # issue 19: a year in Arabic-Indic digits
     if m := _DMY_RE.fullmatch(value):
         return _full(int(m[3]), int(m[2]), int(m[1]), value)
     if m := _YMD_RE.fullmatch(value):
