@@ -13,12 +13,18 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
@@ -389,7 +395,7 @@ def test_a_spreadsheet_that_expands_too_far_is_refused_in_one_line(
     assert path.stat().st_size < 3 << 20
     code, _, err = invoke(url, "ingest", str(path), "--source", "x")
     assert code == 2
-    assert_one_line_error(err, str(path), said, "too big")
+    assert assert_one_line_error(err, str(path), said, "too big").count(str(path)) == 1
 
 
 # --- 6. a huge cell ---------------------------------------------------------------------------
@@ -441,25 +447,43 @@ def test_a_fifo_is_named_as_a_fifo_not_as_missing(url: str, tmp_path: Path) -> N
 # --- 8. two ingests at once -------------------------------------------------------------------
 
 
-def test_two_concurrent_ingests_into_one_sqlite_register_both_succeed(
+def test_two_concurrent_ingests_into_one_sqlite_register_wait_their_turn_and_succeed(
     url: str, tmp_path: Path
 ) -> None:
-    paths = [write_csv(tmp_path / f"l{i}.csv", HEADER, rows_of(40_000, start=i * 40_000))
+    paths = [write_csv(tmp_path / f"l{i}.csv", HEADER, rows_of(5_000, start=i * 5_000))
              for i in range(2)]  # fmt: skip
     musterroll = Path(sys.executable).parent / "musterroll"
+    # A third writer holds the register until both ingests have said that they wait.
+    holder = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
     children = [
         subprocess.Popen([str(musterroll), "--db", url, "ingest", str(path), "--source",
                           f"s{i}", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for i, path in enumerate(paths)
     ]  # fmt: skip
-    results = [child.communicate(timeout=600) for child in children]
-    for child, (out, err) in zip(children, results, strict=True):
-        assert child.returncode == 0, err.decode()
-        assert b"Traceback" not in err
-        assert json.loads(out)["accepted"] == 40_000
+    said: list[list[bytes]] = [[], []]
+    readers = [threading.Thread(target=lambda i=i: said[i].extend(children[i].stderr or []))
+               for i in range(2)]  # fmt: skip
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + 300
+    while not all(b"waiting" in b"".join(lines) for lines in said):
+        assert time.monotonic() < deadline, said
+        time.sleep(0.2)
+    holder.execute("ROLLBACK")
+    holder.close()
+    outs = [child.communicate(timeout=600)[0] for child in children]
+    for reader in readers:
+        reader.join()
+    for child, out, lines in zip(children, outs, said, strict=True):
+        err = b"".join(lines).decode()
+        assert child.returncode == 0, err
+        assert "Traceback" not in err
+        assert "another ingest is writing to the register: waiting for it to finish" in err
+        assert json.loads(out)["accepted"] == 5_000
     engine = open_register(url)
     try:
-        assert len(read_records(engine)) == 80_000
+        assert len(read_records(engine)) == 10_000
         assert_nothing_lost(engine, tmp_path)
     finally:
         engine.dispose()
@@ -485,3 +509,138 @@ def test_a_source_named_as_a_formula_is_neutralised_in_export_persons(
     assert invoke(url, "export", "persons", "--out", str(out))[0] == 0
     sources = {row["source"] for row in csv.DictReader(io.StringIO(out.read_text()))}
     assert "'" + formula in sources and formula not in sources
+
+
+# --- property tests: random bytes, CSV shapes, XLSX shapes -------------------------------------
+# The short run is part of `make test`; the slow one runs for MUSTERROLL_FUZZ_MINUTES
+# (10 by default) in `make test-all`. An example that takes more than 30 s is a failure.
+
+_FUZZ_DEADLINE = timedelta(seconds=30)
+_cases = iter(range(10**9))
+
+
+def check_ingest(engine: Engine, path: Path) -> None:
+    """Ingest `path`: a summary that adds up, or one refusing line; never anything else."""
+    source = path.stem
+    try:
+        summary = ingest_file(engine, path, source=source)
+    except IngestError as exc:
+        message = str(exc)
+        assert message.startswith(str(path)) and "\n" not in message, message
+        with engine.connect() as conn:
+            stored = conn.execute(select(func.count()).select_from(files_table)
+                                  .where(files_table.c.path == str(path))).scalar_one()  # fmt: skip
+        assert stored == 0
+        return
+    assert summary.rows == summary.accepted + summary.quarantined
+    assert summary.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    with engine.connect() as conn:
+        records = conn.execute(select(func.count()).where(
+            records_table.c.file_id == summary.file_id)).scalar_one()  # fmt: skip
+        quarantined = conn.execute(select(func.count()).where(
+            quarantine_table.c.file_id == summary.file_id)).scalar_one()  # fmt: skip
+    assert (records, quarantined) == (summary.accepted, summary.quarantined)
+
+
+SUFFIXES = st.sampled_from([".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".txt", ""])
+TEXT = st.text(st.sampled_from(list('абвгґдеєжзиіїйклмнопрстуфхцчшщьюяІЇЄҐ ЁЫЭ"\',;|\t.-=[/]'
+                                    "abcXYZ0123456789١٩") + ["\n", "\r", "\x00", "\ufeff"]),
+               max_size=14)  # fmt: skip
+CSV_CELL = st.one_of(TEXT, st.sampled_from(["01.02.1990", "1990", "загинув", "MIA", ""]))
+ENCODINGS = st.sampled_from(["utf-8", "utf-8-sig", "cp1251", "koi8-u", "utf-16", "utf-16-le"])
+
+
+@st.composite
+def csv_files(draw: st.DrawFn) -> tuple[bytes, str]:
+    """A CSV list of random shape: width, delimiter, encoding, line ends, stray quotes."""
+    width = draw(st.integers(1, 6))
+    header = draw(st.lists(st.sampled_from(HEADER + ["Прізвище", "Ім'я", "x", ""]),
+                           min_size=width, max_size=width))  # fmt: skip
+    rows = draw(st.lists(st.lists(CSV_CELL, min_size=0, max_size=width + 1), max_size=25))
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter,
+                        lineterminator=draw(st.sampled_from(["\r\n", "\n", "\r"])))  # fmt: skip
+    writer.writerow(header)
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    if draw(st.booleans()):  # a stray quote somewhere
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + '"' + text[at:]
+    encoding = draw(ENCODINGS)
+    return text.encode(encoding, errors="replace"), draw(st.sampled_from([".csv", ".txt", ""]))
+
+
+XLSX_VALUE = st.one_of(
+    st.none(), st.integers(-10**12, 10**12), st.floats(allow_nan=False),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20),
+    st.dates(), st.booleans(),
+)  # fmt: skip
+
+
+@st.composite
+def xlsx_files(draw: st.DrawFn) -> bytes:
+    """A workbook of random shape: header, ragged rows of typed cells; maybe truncated."""
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for row in draw(st.lists(st.lists(XLSX_VALUE, max_size=7), max_size=20)):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    if draw(st.integers(0, 9)) == 0:  # truncated in transit (a share: saved files vary)
+        data = data[: len(data) * draw(st.integers(0, 999)) // 1000]
+    return data
+
+
+def _fuzz(engine: Engine, folder: Path, examples: int) -> None:
+    """Run the three properties for `examples` examples each."""
+    options = settings(max_examples=examples, deadline=_FUZZ_DEADLINE, database=None,
+                       suppress_health_check=list(HealthCheck))  # fmt: skip
+
+    def write(data: bytes, suffix: str) -> Path:
+        path = folder / f"case{next(_cases)}{suffix}"
+        path.write_bytes(data)
+        return path
+
+    @options
+    @given(data=st.binary(max_size=3000), suffix=SUFFIXES)
+    def random_bytes(data: bytes, suffix: str) -> None:
+        check_ingest(engine, write(data, suffix))
+
+    @options
+    @given(case=csv_files())
+    def csv_shapes(case: tuple[bytes, str]) -> None:
+        check_ingest(engine, write(*case))
+
+    @options
+    @given(data=xlsx_files())
+    def xlsx_shapes(data: bytes) -> None:
+        check_ingest(engine, write(data, ".xlsx"))
+
+    random_bytes()
+    csv_shapes()
+    xlsx_shapes()
+
+
+def test_random_bytes_csv_and_xlsx_shapes_are_ingested_or_refused_in_one_line(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _fuzz(engine, tmp_path, examples=25)
+
+
+@pytest.mark.slow
+def test_ten_minutes_of_random_input_find_no_traceback_and_no_hang(
+    engine: Engine, tmp_path: Path
+) -> None:
+    minutes = float(os.environ.get("MUSTERROLL_FUZZ_MINUTES", "10"))
+    end = time.monotonic() + minutes * 60
+    rounds = 0
+    while time.monotonic() < end:
+        _fuzz(engine, tmp_path, examples=100)
+        for path in tmp_path.glob("case*"):
+            path.unlink()
+        rounds += 1
+    assert rounds >= 1

@@ -281,26 +281,31 @@ class _Lines:
 
     Remembers the physical lines of the record being read (``taken``), so that a record
     an unbalanced quote ran on through can be read again line by line, and the codecs of
-    lines that had to be re-read (``recoded``), for the row's warning.
+    lines that had to be re-read (``recoded``), for the row's warning. ``lines`` is the
+    iterator to hand to ``csv.reader`` (a generator: cheaper per line than ``__next__``).
     """
 
     def __init__(self, text: io.TextIOWrapper, codec: str) -> None:
-        self.text = text
         self.codec = codec
         self.taken: list[str] = []
         self.recoded: list[str] = []
         self.recoded_rows = 0
+        self.lines = self._read(text)
 
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self.text)
-        if not line.isascii() and (found := redecode_line(line, self.codec)) is not None:
-            line = found[0]
-            self.recoded.append(found[1])
-        self.taken.append(line)
-        return line
+    def _read(self, text: io.TextIOWrapper) -> Iterator[str]:
+        take, codec, recoded = self.taken.append, self.codec, self.recoded
+        # A UTF-8 line needs a second look only once some byte failed to decode.
+        always = codec not in ("utf-8", "utf-8-sig")
+        for line in text:
+            if (
+                (always or ESCAPES_SEEN[0])
+                and not line.isascii()
+                and (found := redecode_line(line, codec)) is not None
+            ):
+                line = found[0]
+                recoded.append(found[1])
+            take(line)
+            yield line
 
 
 def _split_swallowed(taken: list[str], delimiter: str, width: int, good_width: bool) -> bool:
@@ -311,7 +316,8 @@ def _split_swallowed(taken: list[str], delimiter: str, width: int, good_width: b
     """
     if len(taken) < 2 or width < 2:
         return False
-    whole = sum(len(next(csv.reader([line], delimiter=delimiter), [])) == width
+    whole = sum(line.count('"') % 2 == 0
+                and len(next(csv.reader([line], delimiter=delimiter), [])) == width
                 for line in taken[1:])  # fmt: skip
     return whole >= (1 if not good_width else 2)
 
@@ -350,7 +356,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Reader
         else:
             delimiter = _sniff_delimiter(sample.decode(codec, errors="replace"))
     lines = _Lines(text, codec)
-    records = csv.reader(lines, delimiter=delimiter)
+    records = csv.reader(lines.lines, delimiter=delimiter)
     header = [_header_cell(cell) for cell in next(records, [])]
     reader = Reader(path, "csv", codec, delimiter, header, iter(()), raw.tell, 0, [text.close])
     reader.rows = _number_rows(_csv_rows(records, lines, reader), reader)
@@ -476,6 +482,8 @@ def _scan_xml(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit
                     if count > XLSX_LIMITS["rows"]:
                         _too_big(path, f"{info.filename} has more than "
                                        f"{XLSX_LIMITS['rows']:,} rows (Excel's limit)")
+    except ReadError:
+        raise
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
         raise ReadError(f"{path}: not a readable XLSX workbook: {exc}") from exc
 
@@ -529,15 +537,19 @@ def _limited_rows(
 ) -> Generator[tuple[Any, ...], None, None]:
     """Pass a sheet's rows on, refusing more rows, columns or cells than ``XLSX_LIMITS``."""
     cells = 0
-    for count, row in enumerate(rows, 1):
-        cells += len(row)
-        if count > XLSX_LIMITS["rows"]:
-            _too_big(path, f"more than {XLSX_LIMITS['rows']:,} rows (Excel's limit)")
-        if len(row) > XLSX_LIMITS["columns"]:
-            _too_big(path, f"row {count} has more than {XLSX_LIMITS['columns']:,} columns")
-        if cells > XLSX_LIMITS["cells"]:
-            _too_big(path, f"more than {XLSX_LIMITS['cells']:,} cells")
-        yield row
+    try:
+        for count, row in enumerate(rows, 1):
+            cells += len(row)
+            if count > XLSX_LIMITS["rows"]:
+                _too_big(path, f"more than {XLSX_LIMITS['rows']:,} rows (Excel's limit)")
+            if len(row) > XLSX_LIMITS["columns"]:
+                _too_big(path, f"row {count} has more than {XLSX_LIMITS['columns']:,} columns")
+            if cells > XLSX_LIMITS["cells"]:
+                _too_big(path, f"more than {XLSX_LIMITS['cells']:,} cells")
+            yield row
+    finally:
+        # The sheet's generator holds its zip member open: close it however this ends.
+        getattr(rows, "close", lambda: None)()
 
 
 _SURROGATE_PROBLEM = "text with lone surrogate escapes (not valid Unicode)"
