@@ -173,7 +173,29 @@ def make_xlsx_row_bomb(folder: Path, _size: int) -> Path:
     return _xlsx(folder / "row_bomb.xlsx", sheet)
 
 
+def make_xlsx(folder: Path, size: int) -> Path:
+    """A plain list as a workbook: one row per ~100 bytes of `size`, at most Excel's rows."""
+    rows = min(size // 100, 1_048_575)
+    rng = random.Random(19)
+
+    def text(ref: str, value: str) -> bytes:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'.encode()
+
+    def sheet(archive: zipfile.ZipFile) -> None:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as out:
+            out.write(_SHEET_HEAD.replace(b"</row>", text("B1", "given_name")
+                                          + text("C1", "birth_date") + b"</row>"))
+            for n in range(2, rows + 2):
+                out.write(f'<row r="{n}">'.encode() + text(f"A{n}", rng.choice(SURNAMES))
+                          + text(f"B{n}", rng.choice(GIVEN))
+                          + text(f"C{n}", str(rng.randint(1960, 2004))) + b"</row>")
+            out.write(_SHEET_TAIL)
+
+    return _xlsx(folder / "list.xlsx", sheet)
+
+
 CASES: dict[str, Callable[[Path, int], Path]] = {
+    "xlsx": make_xlsx,
     "csv": make_csv, "quote": make_quote, "huge_cell": make_huge_cell, "jsonl": make_jsonl,
     "json": make_json, "binary": make_binary, "xlsx_cell_bomb": make_xlsx_cell_bomb,
     "xlsx_row_bomb": make_xlsx_row_bomb,

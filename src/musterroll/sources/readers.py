@@ -464,18 +464,10 @@ def _scan_xml(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit
                 size += len(block)
                 if size > limit:
                     _too_big(path, f"{info.filename} expands to more than {limit:,} bytes")
-                first, last = block.find(b"<"), block.rfind(b"<")
-                if first < 0:
-                    run += len(block)
-                else:
-                    run += first
-                    if run > longest_run or re.search(rb"[^<]{%d}" % longest_run, block):
-                        run = longest_run + 1
+                run = _longest_text_run(block, run, longest_run)
                 if run > longest_run:
                     _too_big(path, f"a cell in {info.filename} holds more than "
                                    f"{longest_run:,} bytes (Excel allows 32,767 characters)")
-                if first >= 0:
-                    run = len(block) - last - 1
                 if rows:
                     count += len(_ROW_TAG_RE.findall(tail + block))
                     tail = block[-16:]
@@ -486,6 +478,17 @@ def _scan_xml(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit
         raise
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
         raise ReadError(f"{path}: not a readable XLSX workbook: {exc}") from exc
+
+
+def _longest_text_run(block: bytes, run: int, limit: int) -> int:
+    """Return the length of the text run open at the end of `block`, or more than `limit`
+    when a run (carried over as `run` from earlier blocks) exceeds it."""
+    pieces = block.split(b"<")
+    if len(pieces) == 1:
+        return run + len(block)
+    if run + len(pieces[0]) > limit or max(map(len, pieces[1:-1]), default=0) > limit:
+        return limit + 1
+    return len(pieces[-1])
 
 
 def _too_big(path: Path, what: str) -> None:
