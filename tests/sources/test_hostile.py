@@ -171,6 +171,21 @@ def test_a_utf8_row_in_a_cp1251_file_is_read_as_utf8(engine: Engine, tmp_path: P
     assert "Бойко Ігор" in names and not [n for n in names if MOJIBAKE.search(n)]
 
 
+def test_a_cp1251_line_in_a_utf8_json_lines_file_is_read_as_cp1251(
+    engine: Engine, tmp_path: Path
+) -> None:
+    lines = [json.dumps({"surname": s, "given_name": g}, ensure_ascii=False).encode()
+             for s, g, *_ in rows_of(30)]  # fmt: skip
+    lines.insert(1, '{"surname": "Бойко", "given_name": "Ігор"}'.encode("cp1251"))
+    path = tmp_path / "list.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    summary = ingest_file(engine, path, source="jl")
+    assert (summary.encoding, summary.rows, summary.accepted) == ("utf-8", 31, 31)
+    names = names_stored(engine, "jl")
+    assert "Бойко Ігор" in names and not [n for n in names if MOJIBAKE.search(n)]
+    assert "read as cp1251" in summary.warning_samples[0]["warnings"][0]
+
+
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
 def test_utf16_without_a_bom_is_read_as_utf16(engine: Engine, tmp_path: Path, codec: str) -> None:
     path = write_csv(tmp_path / "list.csv", HEADER, rows_of(30), encoding=codec)

@@ -11,12 +11,13 @@ they are counted in ``trailing_blank_rows`` and not numbered. Blank rows between
 rows are numbered and quarantined, so that numbering matches the file.
 
 Hostile or careless files (issue 19) are read without losing a row and without
-exhausting the machine: a file that is not text is refused as "not a list"; a CSV line
-in another encoding than the file's is re-read in its own (with a warning on its row);
-an unbalanced quote that would swallow the rows after it is quarantined alone and the
-rows after it are read line by line; a cell longer than ``FIELD_CAP`` characters is cut
-for the record (with a warning; the verbatim row keeps it whole); a spreadsheet may
-expand to no more than ``XLSX_LIMITS``; JSON nested too deeply is refused.
+exhausting the machine: a file that is not text is refused as "not a list"; a line of
+CSV or JSON Lines in another encoding than the file's is re-read in its own (with a
+warning on its row); an unbalanced quote that would swallow the rows after it is
+quarantined alone and the rows after it are read line by line; a cell longer than
+``FIELD_CAP`` characters is cut for the record (with a warning; the verbatim row keeps
+it whole); a spreadsheet may expand to no more than ``XLSX_LIMITS``; JSON nested too
+deeply is refused.
 """
 
 from __future__ import annotations
@@ -598,6 +599,10 @@ def _open_jsonl(path: Path, encoding: str | None) -> Reader:
             if not line.strip():
                 yield [None]
                 continue
+            warning = None
+            if not line.isascii() and (found := redecode_line(line, codec)) is not None:
+                line = found[0]  # a line in another encoding than the file's
+                warning = f"read as {found[1]}, not {codec} like the rest of the file"
             if has_undecodable(line):
                 shown = escape_undecodable(line)
                 yield RawRow(0, [], json.dumps(shown), f"bytes that are not valid {codec}")
@@ -617,9 +622,11 @@ def _open_jsonl(path: Path, encoding: str | None) -> Reader:
             elif _has_surrogates(cells):
                 yield RawRow(0, [], line, _SURROGATE_PROBLEM)
             elif _is_long(cells):
-                yield _cap_cells(cells, line, header)
+                capped = _cap_cells(cells, line, header)
+                said = "; ".join(filter(None, (warning, capped.warning)))
+                yield capped._replace(warning=said)
             else:
-                yield RawRow(0, cells, line)
+                yield RawRow(0, cells, line, None, warning)
 
     reader.rows = _number_rows(rows(), reader)
     return reader
