@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestError, ingest_file
 from musterroll.store import list_quarantine, read_records
 from musterroll.store.models import quarantine_table, records_table
 
@@ -41,7 +41,13 @@ _counter = iter(range(10**9))
 def ingest_bytes(engine: Engine, folder: Path, data: bytes) -> tuple[int, int, int, int]:
     path = folder / f"list{next(_counter)}.csv"
     path.write_bytes(data)
-    summary = ingest_file(engine, path, source=path.stem)
+    try:
+        summary = ingest_file(engine, path, source=path.stem)
+    except IngestError as exc:
+        # Binary data is refused whole, in one line naming the file, and nothing is written.
+        assert str(exc).startswith(f"{path}: this is not a list") and "\n" not in str(exc)
+        assert list_quarantine(engine, source=path.stem, limit=10) == []
+        return 0, 0, 0, -1
     assert summary.accepted + summary.quarantined == summary.rows
     assert stored(engine, summary.file_id) == (summary.accepted, summary.quarantined)
     reasons = [q["reason"] for q in list_quarantine(engine, source=path.stem, limit=10**6)]

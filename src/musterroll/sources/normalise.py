@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, repeat
 from json.encoder import encode_basestring
-from operator import lt
+from operator import itemgetter, lt
 from typing import Any, NamedTuple
 
 from musterroll.sources.mapping import ColumnMap, map_columns
@@ -77,6 +77,7 @@ _UNNAMED = "no name and no identifier"
 _INDEX = {name: i for i, name in enumerate(CANONICAL_FIELDS)}
 _CACHE_LIMIT = 200_000  # distinct values kept per column; service numbers are all distinct
 _SAMPLES = 20
+_READER_WARNING = itemgetter(4)  # RawRow.warning, fetched in C
 
 
 class _Bad(NamedTuple):
@@ -398,6 +399,9 @@ class Normaliser:
                 x, y = a[i], b[i]
                 if x[: len(y)] < y[: len(x)]:
                     found.setdefault(i, []).append(f"{later} {x} is before {earlier} {y}")
+        # The reader's own warnings: a row read in another encoding, a cell cut (issue 19).
+        for i in compress(range(len(good)), map(_READER_WARNING, good)):
+            found.setdefault(i, []).insert(0, good[i].warning)  # type: ignore[arg-type]
         result: list[str | None] = [None] * len(good)
         for i, messages in found.items():
             result[i] = json.dumps(messages, ensure_ascii=False)

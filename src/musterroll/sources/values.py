@@ -14,6 +14,7 @@ same list may carry the typo in one field and the truth in the others (issue 14)
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -132,6 +133,12 @@ def _worded_date(text: str) -> str | None:
     return _full(int(years[0]), month, int(days[0]), text)
 
 
+def _ascii_digits(text: str) -> str:
+    """Write the digits of any script (Arabic-Indic, fullwidth, ...) that ``\\d`` matches
+    as 0-9, so that a date is stored in ISO form and compared as one."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def parse_date(text: str) -> str | None:
     """Parse a date that may be partial into ISO text.
 
@@ -152,6 +159,8 @@ def parse_date(text: str) -> str | None:
     if not written:
         return None
     value = _YEAR_SUFFIX_RE.sub("", written)
+    if not value.isascii():
+        value = _ascii_digits(value)  # issue 19: a year in Arabic-Indic digits
     if m := _DMY_RE.fullmatch(value):
         return _full(int(m[3]), int(m[2]), int(m[1]), value)
     if m := _YMD_RE.fullmatch(value):
