@@ -18,7 +18,12 @@ from musterroll.names.sql import KINDS, SWAPPABLE, Kind
 
 __all__ = [
     "Comparison", "Level", "compare", "compare_keys", "guess_kind", "is_swapped", "LEVEL_RANK",
+    "MAX_NAME_LENGTH",
 ]
+
+# The longest name part compared: the longest real surnames and given names are a few
+# dozen letters; ingest keeps a longer cell whole in the verbatim row only.
+MAX_NAME_LENGTH = 100
 
 Level = Literal[
     "null", "exact", "transliteration", "equivalent", "swapped", "phonetic", "fuzzy",
@@ -195,8 +200,11 @@ def compare(
     Raises:
         ValueError: for an unknown kind.
     """
+    # No name is longer than this; a longer cell (a pasted paragraph) would make the
+    # edit distance quadratic in its length (issue 19: two 10,000-character names, 31 s).
+    a, b = (a or "")[:MAX_NAME_LENGTH], (b or "")[:MAX_NAME_LENGTH]
     if kind == "auto":
-        kind = guess_kind(a or "", b or "")
+        kind = guess_kind(a, b)
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {KINDS} or 'auto'")
     sexes = (normalise_sex(sex_a), normalise_sex(sex_b))
