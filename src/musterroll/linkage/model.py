@@ -140,7 +140,7 @@ def train_model(table: Any, settings: LinkSettings, *, step: Step | None = None,
     except (SplinkException, ValueError) as exc:
         # No pair any sure rule finds (a small or sparse register): keep the default
         # prior; the run's notes say so.
-        skipped.append(("prior", _first_line(exc)))
+        skipped.append(("prior", _why_skipped(exc)))
     say("u by random sampling")
     linker.training.estimate_u_using_random_sampling(
         max_pairs=settings.u_max_pairs, seed=settings.seed
@@ -156,7 +156,7 @@ def train_model(table: Any, settings: LinkSettings, *, step: Step | None = None,
                 max_pairs=settings.em_max_pairs,
             )
         except (SplinkException, ValueError) as exc:
-            skipped.append((rule, _first_line(exc)))
+            skipped.append((rule, _why_skipped(exc)))
             continue
         trained = read_parameters(session, settings)["m"]
         for name, ms in trained.items():
@@ -176,9 +176,14 @@ def _median_levels(runs: list[list[float | None]]) -> list[float | None]:
     return out
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+def _why_skipped(exc: BaseException) -> str:
+    """Why Splink could not run a training step, in a user's words, not Splink's."""
+    text = str(exc)
+    if "no record pairs" in text:
+        return "no two records agree on this rule's fields"
+    if "below the minimum" in text:
+        return "expectation maximisation drove a probability to zero on these records"
+    return f"the linkage engine could not train on it ({type(exc).__name__})"
 
 
 @dataclass
