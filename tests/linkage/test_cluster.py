@@ -14,13 +14,10 @@ T = Thresholds(keep=0.0, strong=6.0, average=2.0, absent=-10.0, best_link=99.0)
 
 def _input(n: int, edges: list[tuple[int, int, float]], **kw: object) -> ClusterInput:
     frame = pd.DataFrame(edges, columns=["unique_id_l", "unique_id_r", "match_weight"])
-    values = {"dedup_source": [None] * n, "sex": [None] * n, "service": [None] * n}
-    values |= {k: v for k, v in kw.items() if k in values}
+    dedup_source = kw.get("dedup_source", [None] * n)
     return ClusterInput(
         record_ids=np.arange(1, n + 1, dtype=np.int64),
-        dedup_source=np.array(values["dedup_source"], dtype=object),
-        sex=np.array(values["sex"], dtype=object),
-        service=np.array(values["service"], dtype=object), edges=frame,
+        dedup_source=np.array(dedup_source, dtype=object), edges=frame,
         must_link=list(kw.get("must_link", [])),  # type: ignore[call-overload]
         cannot_link=list(kw.get("cannot_link", [])),  # type: ignore[call-overload]
     )
@@ -49,19 +46,21 @@ def test_medium_links_join_when_the_average_link_is_high() -> None:
     assert len(set(result.labels.tolist())) == 1
 
 
-def test_two_sexes_two_service_numbers_or_one_official_list_never_join() -> None:
-    edges = [(1, 2, 30.0), (3, 4, 30.0), (5, 6, 30.0)]
-    data = _input(6, edges, sex=["m", "f", None, None, None, None],
-                  service=[None, None, "А1", "А2", None, None],
-                  dedup_source=[None, None, None, None, "official", "official"])
+def test_only_a_deduplicated_list_is_a_hard_constraint() -> None:
+    # Two records of one official list never join; another sex or service number is
+    # evidence in the weight (scored by the model), not a veto here.
+    edges = [(1, 2, 30.0), (3, 4, 30.0)]
+    data = _input(4, edges, dedup_source=[None, None, "official", "official"])
     result = cluster_records(data, T)
-    assert len(set(result.labels.tolist())) == 6
-    assert sorted(result.refused["reason"]) == ["same_list", "service_number", "sex"]
+    assert _together(result.labels, 1, 2)
+    assert not _together(result.labels, 3, 4)
+    assert result.refused["reason"].tolist() == ["same_list"]
 
 
 def test_a_constraint_also_holds_across_a_chain() -> None:
-    # 1 (male) ~ 2 (unknown) ~ 3 (female): 2 may join one of them, never both.
-    data = _input(3, [(1, 2, 30.0), (2, 3, 25.0)], sex=["m", None, "f"])
+    # 1 ~ 2 ~ 3 where 1 and 3 are two rows of one official list: 2 may join one of them,
+    # never both.
+    data = _input(3, [(1, 2, 30.0), (2, 3, 25.0)], dedup_source=["official", None, "official"])
     result = cluster_records(data, T)
     assert _together(result.labels, 1, 2)
     assert not _together(result.labels, 1, 3)
@@ -80,6 +79,6 @@ def test_a_lone_record_joins_its_one_clear_candidate_but_not_one_of_two() -> Non
     # 1-2 are one person; 3 is a sparse record weakly like them only; 4 is weakly like
     # both 5 and 6 (two different persons) and must stay alone.
     edges = [(1, 2, 20.0), (3, 1, -1.0), (5, 6, -9.0), (4, 5, 0.0), (4, 6, -1.0)]
-    result = cluster_records(_input(6, edges, sex=[None, None, None, None, "m", "f"]), best)
+    result = cluster_records(_input(6, edges), best)
     assert _together(result.labels, 1, 3)
     assert not _together(result.labels, 4, 5) and not _together(result.labels, 4, 6)

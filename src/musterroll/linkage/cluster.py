@@ -14,10 +14,13 @@ Instead (a constrained, greedy agglomerative clustering):
    ``best_link`` and beats every other candidate by ``best_margin`` (a best-link step
    for sparse records such as obituaries).
 
-No join ever makes a cluster that breaks a constraint: two records of one deduplicated
-list (an official list is deduplicated by its publisher), two sexes, two service numbers,
-or a reviewer's cannot-link. Pairs a constraint blocked that were otherwise strong are
-reported, for the review queue.
+No join ever makes a cluster that breaks a hard constraint, and there are only two kinds:
+two records of one deduplicated list (the publisher declares each row a different person:
+``same_list``) and a reviewer's cannot-link (``cannot_link``). Everything else that speaks
+against a pair (another sex, another service number, a typo in either) is evidence in the
+pair's weight, not a veto: a clerk's slip in a service number must not split a soldier in
+two. Pairs a constraint blocked that were otherwise strong are reported, for the review
+queue.
 """
 
 from __future__ import annotations
@@ -39,8 +42,6 @@ class ClusterInput:
 
     record_ids: np.ndarray  # int64, unique
     dedup_source: np.ndarray  # object: source name when the list is deduplicated, else None
-    sex: np.ndarray  # object: "m", "f" or None
-    service: np.ndarray  # object: service number key or None
     edges: pd.DataFrame  # unique_id_l, unique_id_r, match_weight
     must_link: list[tuple[int, int]] = field(default_factory=list)
     cannot_link: list[tuple[int, int]] = field(default_factory=list)
@@ -54,11 +55,6 @@ class Clustering:
     refused: pd.DataFrame  # unique_id_l, unique_id_r, match_weight, reason
 
 
-def _text(value: object) -> str | None:
-    """The value when it is a non-empty string, else None (pandas gives NaN for missing)."""
-    return value if isinstance(value, str) and value else None
-
-
 class _Clusters:
     """Union-find over records, each root holding its cluster's constraint attributes."""
 
@@ -66,8 +62,6 @@ class _Clusters:
         n = len(data.record_ids)
         self.parent = np.arange(n)
         self.size = np.ones(n, dtype=np.int64)
-        self.sex: list[str | None] = [_text(v) for v in data.sex]
-        self.service: list[str | None] = [_text(v) for v in data.service]
         self.sources: list[frozenset[str]] = [
             frozenset([s]) if isinstance(s, str) else frozenset() for s in data.dedup_source
         ]
@@ -94,10 +88,6 @@ class _Clusters:
 
     def conflict(self, a: int, b: int) -> str | None:
         """Why roots `a` and `b` may not join, or None when they may."""
-        if self.sex[a] and self.sex[b] and self.sex[a] != self.sex[b]:
-            return "sex"
-        if self.service[a] and self.service[b] and self.service[a] != self.service[b]:
-            return "service_number"
         if self.sources[a] & self.sources[b]:
             return "same_list"
         if self.cannot:
@@ -113,8 +103,6 @@ class _Clusters:
             a, b = b, a
         self.parent[b] = a
         self.size[a] += self.size[b]
-        self.sex[a] = self.sex[a] or self.sex[b]
-        self.service[a] = self.service[a] or self.service[b]
         self.sources[a] = self.sources[a] | self.sources[b]
         self.members[a].extend(self.members[b])
         self.members[b] = []
@@ -150,14 +138,12 @@ def _clean_components(
     n = len(clusters.parent)
     graph = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
     _, component = connected_components(graph, directed=False)
-    frame = pd.DataFrame({"c": component, "sex": clusters.sex, "service": clusters.service,
+    frame = pd.DataFrame({"c": component,
                           "source": [next(iter(x), None) for x in clusters.sources]})
-    bad = (frame.groupby("c")["sex"].nunique() > 1) | (
-        frame.groupby("c")["service"].nunique() > 1)
+    bad = pd.Series(decided, index=frame.index).groupby(frame["c"]).any()
     sources = frame.dropna(subset=["source"])
     bad |= sources.duplicated(["c", "source"]).groupby(sources["c"]).any().reindex(
         bad.index, fill_value=False)
-    bad |= pd.Series(decided, index=frame.index).groupby(frame["c"]).any()
     return ~bad.to_numpy()[component]
 
 

@@ -52,6 +52,11 @@ __all__ = [
 _BIRTH = ("birth_year", "birth_month", "birth_day", "birth_date")
 _OTHER = ("unit_key", "oblast_key", "settlement_key", "service_key", "sex_key",
           "event_day", "event_place_key", "fate")
+# Identifying columns beyond names and dates, each null where the register has none.
+_CONTACT = ("surname_initial", "service_sorted", "service_head", "service_tail",
+            "document_key", "document_sorted", "birth_place_key", "address_key",
+            "postcode_key", "phone_key", "phone_tail", "email_key", "email_local",
+            "occupation_key")
 _NAME_FALLBACK = ("surname", "given_name", "patronymic")
 
 
@@ -63,6 +68,7 @@ def _names_columns() -> tuple[str, ...]:
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     ("unique_id", "source", "kind", "row", "dedup") + _names_columns() + _BIRTH + _OTHER
+    + _CONTACT
 )
 
 
@@ -108,6 +114,74 @@ def service_key(text: object) -> str | None:
         return None
     key = re.sub(r"[\s\-./]", "", text).upper().translate(_LATIN_TO_CYRILLIC)
     return key or None
+
+
+def identifier_parts(key: object) -> tuple[str | None, str | None, str | None]:
+    """An identifier key's sorted characters, first half and second half.
+
+    Two numbers one digit apart agree on one half, and two digits transposed have the
+    same sorted characters: blocking on a half and comparing the sorted form find typos.
+    """
+    if not isinstance(key, str) or not key:
+        return None, None, None
+    middle = len(key) // 2
+    return "".join(sorted(key)), key[:middle] or None, key[middle:]
+
+
+_WORD_RE = re.compile(r"\w+")
+# Words that say what kind of street a name is, in the languages lists come in: a list
+# writes "вул." where another writes "вулиця" or nothing.
+_STREET_WORDS = frozenset({
+    "вул", "вулиця", "ул", "улица", "пров", "провулок", "пер", "переулок", "просп",
+    "проспект", "пр", "бульв", "бульвар", "пл", "площа", "площадь", "буд", "будинок", "д",
+    "дом", "кв", "квартира", "street", "st", "road", "rd", "avenue", "ave", "lane", "ln",
+    "place", "pl", "drive", "dr", "circuit", "cct", "crescent", "cres", "court", "ct",
+})
+
+
+def address_key(text: object) -> str | None:
+    """An address's words, script-free, without street-kind words, in sorted order.
+
+    Sorted, so that the same parts written in another order (street before house, the
+    two address lines swapped) give one key; a typo stays a small edit distance.
+    """
+    if not isinstance(text, str):
+        return None
+    words = [w for w in _WORD_RE.findall(text.casefold()) if w not in _STREET_WORDS]
+    keys = sorted(skeleton_key(w) or w for w in words)
+    return " ".join(keys) or None
+
+
+def postcode_key(text: object) -> str | None:
+    """A postcode without spaces, upper case."""
+    if not isinstance(text, str):
+        return None
+    return re.sub(r"\W", "", text).upper() or None
+
+
+def phone_parts(text: object) -> tuple[str | None, str | None]:
+    """A phone number's digits (ingest stores E.164) and its last seven digits."""
+    if not isinstance(text, str):
+        return None, None
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 5:
+        return None, None
+    return digits, digits[-7:]
+
+
+def email_parts(text: object) -> tuple[str | None, str | None]:
+    """An e-mail address in lower case and its mailbox name (the part before @)."""
+    if not isinstance(text, str) or "@" not in text:
+        return None, None
+    email = text.strip().casefold()
+    return email, email.split("@", 1)[0] or None
+
+
+def text_key(text: object) -> str | None:
+    """Free text (an occupation) folded: lower case, one space between words."""
+    if not isinstance(text, str):
+        return None
+    return " ".join(_WORD_RE.findall(text.casefold())) or None
 
 
 @lru_cache(maxsize=1)
@@ -311,4 +385,26 @@ def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",
     out["event_day"] = pd.array(_spread(_column(table, "event_date"), event_day), dtype="Int64")
     out["event_place_key"] = _spread(_column(table, "event_place"), settlement_key)
     out["fate"] = _fates(_column(table, "status"), kinds).to_numpy()
+    _add_contact_features(out, table)
     return out[list(FEATURE_COLUMNS)]
+
+
+def _add_contact_features(out: pd.DataFrame, table: pa.Table) -> None:
+    """Identifier halves, places, address, postcode, phone, e-mail and occupation keys."""
+    out["surname_initial"] = out["surname_translit"].str[:1]
+    service = pd.DataFrame(_spread(out["service_key"], identifier_parts),
+                           columns=["sorted", "head", "tail"])
+    for part in ("sorted", "head", "tail"):
+        out[f"service_{part}"] = service[part].to_numpy()
+    out["document_key"] = _spread(_column(table, "document_number"), service_key)
+    out["document_sorted"] = _spread(out["document_key"], lambda key: identifier_parts(key)[0])
+    out["birth_place_key"] = _spread(_column(table, "birth_place"), settlement_key)
+    out["address_key"] = _spread(_column(table, "address"), address_key)
+    out["postcode_key"] = _spread(_column(table, "postcode"), postcode_key)
+    phones = pd.DataFrame(_spread(_column(table, "phone"), phone_parts),
+                          columns=["key", "tail"])
+    out["phone_key"], out["phone_tail"] = phones["key"].to_numpy(), phones["tail"].to_numpy()
+    emails = pd.DataFrame(_spread(_column(table, "email"), email_parts),
+                          columns=["key", "local"])
+    out["email_key"], out["email_local"] = emails["key"].to_numpy(), emails["local"].to_numpy()
+    out["occupation_key"] = _spread(_column(table, "occupation"), text_key)

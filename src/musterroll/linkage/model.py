@@ -22,6 +22,7 @@ from musterroll.linkage.settings import LinkSettings
 __all__ = [
     "ScoredPairs",
     "make_linker",
+    "prior_m",
     "refine_with_decisions",
     "register_features",
     "score_pairs",
@@ -47,6 +48,20 @@ def make_linker(table: Any, settings: LinkSettings) -> Any:
 
 
 _SMALL = 1e-6
+# m of a comparison no training rule could estimate (its columns are in every rule, or
+# every rule failed): most true pairs agree exactly, a few at each looser level, and the
+# "different" level gets the comparison's floor. u is always estimated by sampling.
+_PRIOR_EXACT = 0.85
+_PRIOR_DIFFERENT = 0.05
+
+
+def prior_m(labels: list[str], floor: float) -> list[float | None]:
+    """Prior m values for one comparison's levels (null level None), summing to 1."""
+    middle = len(labels) - 3  # levels between exact and different
+    different = max(floor, _PRIOR_DIFFERENT)
+    share = (1.0 - _PRIOR_EXACT - different) / middle if middle > 0 else 0.0
+    exact = 1.0 - different - share * middle
+    return [None, exact, *[share] * middle, different][: len(labels)]
 
 
 def _settle_levels(
@@ -54,6 +69,8 @@ def _settle_levels(
     fallback: dict[str, list[float]], floor: float,
 ) -> tuple[list[float | None], list[float | None]]:
     """One comparison's m and u with fallbacks filled in, m floored and renormalised."""
+    if all(m is None for m in ms[1:]) and not fallback:
+        ms = prior_m(labels, floor)
     m_out: list[float | None] = [None]
     u_out: list[float | None] = [None]
     for label, m, u in zip(labels[1:], ms[1:], us[1:], strict=True):
@@ -89,8 +106,8 @@ def settle_parameters(params: dict[str, Any], settings: LinkSettings) -> dict[st
     return {"lambda": params["lambda"], "m": m_all, "u": u_all}
 
 
-def train_model(linker: Any, settings: LinkSettings, *, step: Step | None = None
-                ) -> dict[str, Any]:
+def train_model(linker: Any, settings: LinkSettings, *, step: Step | None = None,
+                skipped: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """Estimate lambda, u and m with no labels; return them in the settings' plain form.
 
     Args:
@@ -98,25 +115,45 @@ def train_model(linker: Any, settings: LinkSettings, *, step: Step | None = None
         settings: the training plan (deterministic rules and recall, u sample size,
             seed, EM training rules).
         step: called with the name of each training step (for progress displays).
+        skipped: receives (rule, reason) for each training step Splink could not run.
     Returns:
         {"lambda": float, "m": {...}, "u": {...}} (see ``LinkSettings.parameters``).
     """
+    from splink.internals.exceptions import SplinkException
+
     say = step or (lambda _name: None)
+    skipped = skipped if skipped is not None else []
     training = linker.training
     say("prior")
-    training.estimate_probability_two_random_records_match(
-        list(settings.deterministic_rules), recall=settings.deterministic_recall
-    )
+    try:
+        training.estimate_probability_two_random_records_match(
+            list(settings.deterministic_rules), recall=settings.deterministic_recall
+        )
+    except (SplinkException, ValueError) as exc:
+        # No pair any sure rule finds (a small or sparse register): keep the default
+        # prior; the run's notes say so.
+        skipped.append(("prior", _first_line(exc)))
     say("u by random sampling")
     training.estimate_u_using_random_sampling(
         max_pairs=settings.u_max_pairs, seed=settings.seed
     )
     for rule in settings.training_rules:
         say("m by expectation maximisation")
-        training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=settings.em_max_pairs
-        )
+        try:
+            training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True,
+                max_pairs=settings.em_max_pairs,
+            )
+        except (SplinkException, ValueError) as exc:
+            # A rule that finds no pairs, or on which EM drives an m to 0.0 (Splink 5
+            # refuses it): the other rules train; what none trains keeps its prior.
+            skipped.append((rule, _first_line(exc)))
     return read_parameters(linker, settings)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 @dataclass

@@ -42,9 +42,9 @@ from musterroll.linkage.register import (
     write_run,
 )
 from musterroll.linkage.review import build_queue
-from musterroll.linkage.settings import LinkSettings, default_settings
+from musterroll.linkage.settings import LinkSettings, default_settings, fit_to_data
 
-__all__ = ["LinkResult", "Progress", "link_features", "link_register"]
+__all__ = ["LinkResult", "Progress", "cluster_input", "link_features", "link_register"]
 
 # Called with (step description, share of the run done, 0..1).
 Progress = Callable[[str, float], None]
@@ -85,10 +85,17 @@ class LinkResult:
         return out
 
 
+def column_shares(features: pa.Table) -> dict[str, float]:
+    """The share of records holding a value, for each feature column."""
+    rows = max(features.num_rows, 1)
+    return {name: 1.0 - features.column(name).null_count / rows
+            for name in features.column_names}
+
+
 def _pairs(decisions: pd.DataFrame, word: str) -> list[tuple[int, int]]:
     chosen = decisions[decisions["decision"] == word]
-    return list(zip(chosen["record_id_l"].tolist(), chosen["record_id_r"].tolist(),
-                    strict=True))
+    return list(zip(chosen["record_id_l"].astype(int).tolist(),
+                    chosen["record_id_r"].astype(int).tolist(), strict=True))
 
 
 # What clustering, ids and reports need of each record after scoring.
@@ -119,27 +126,36 @@ def link_features(
     if isinstance(features, pd.DataFrame):
         features = pa.Table.from_pandas(features, preserve_index=False)
     table = register_features(db_api, features)
+    shares = column_shares(features)
     features = features.select(_KEPT_COLUMNS).to_pandas()
     settings = LinkSettings.from_dict(settings.to_dict())
     if settings.parameters is None:
-        trained = train_model(make_linker(table, settings),
-                              settings, step=lambda name: say(f"training: {name}", 0.25))
+        settings = fit_to_data(settings, shares)
+        skipped: list[tuple[str, str]] = []
+        trained = train_model(make_linker(table, settings), settings, skipped=skipped,
+                              step=lambda name: say(f"training: {name}", 0.25))
         settings.parameters = settle_parameters(trained, settings)
+        settings.fit = (settings.fit or {}) | {
+            "skipped_training": [{"rule": rule, "reason": why} for rule, why in skipped]}
         say("training: refining with decisions", 0.4)
         settings.parameters = refine_with_decisions(table, settings, decisions)
     say("scoring pairs", 0.45)
     scored = score_pairs(make_linker(table, settings), settings)
     say("clustering", 0.7)
-    data = ClusterInput(
+    data = cluster_input(features, scored.kept, decisions)
+    return settings, scored.kept, scored.pairs_scored, cluster_records(data, settings.thresholds)
+
+
+def cluster_input(features: pd.DataFrame, edges: pd.DataFrame, decisions: pd.DataFrame
+                  ) -> ClusterInput:
+    """What clustering needs: records, their deduplicated lists, scored pairs, decisions."""
+    return ClusterInput(
         record_ids=features["unique_id"].to_numpy(dtype=np.int64),
         dedup_source=features["source"].where(features["dedup"].astype(bool), None)
         .to_numpy(dtype=object),
-        sex=features["sex_key"].to_numpy(dtype=object),
-        service=features["service_key"].to_numpy(dtype=object),
-        edges=scored.kept, must_link=_pairs(decisions, "same"),
+        edges=edges, must_link=_pairs(decisions, "same"),
         cannot_link=_pairs(decisions, "different"),
     )
-    return settings, scored.kept, scored.pairs_scored, cluster_records(data, settings.thresholds)
 
 
 def link_register(

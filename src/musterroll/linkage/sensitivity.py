@@ -22,11 +22,12 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Engine
 
-from musterroll.linkage.cluster import ClusterInput, cluster_records
+from musterroll.linkage.cluster import cluster_records
 from musterroll.linkage.engines import EngineOptions, open_engine
 from musterroll.linkage.features import build_features
 from musterroll.linkage.model import make_linker, register_features, score_pairs
 from musterroll.linkage.register import last_run, read_decisions, read_link_records
+from musterroll.linkage.run import cluster_input
 from musterroll.linkage.settings import LinkSettings, Thresholds
 
 __all__ = ["DEFAULT_SHIFTS", "SensitivityError", "ThresholdLinkages", "cluster_over_thresholds",
@@ -78,12 +79,6 @@ def _last_run(engine: Engine) -> tuple[int, LinkSettings]:
     return run
 
 
-def _pairs(decisions: pd.DataFrame, word: str) -> list[tuple[int, int]]:
-    chosen = decisions[decisions["decision"] == word]
-    return list(zip(chosen["record_id_l"].astype(int).tolist(),
-                    chosen["record_id_r"].astype(int).tolist(), strict=True))
-
-
 def cluster_over_thresholds(
     engine: Engine,
     shifts: Sequence[float] = DEFAULT_SHIFTS,
@@ -117,15 +112,7 @@ def cluster_over_thresholds(
     kept = score_pairs(make_linker(table, settings), settings).kept
     decisions = read_decisions(engine)
     ids = frame["unique_id"].to_numpy(dtype=np.int64)
-    data = ClusterInput(
-        record_ids=ids,
-        dedup_source=frame["source"].where(frame["dedup"].astype(bool), None)
-        .to_numpy(dtype=object),
-        sex=frame["sex_key"].to_numpy(dtype=object),
-        service=frame["service_key"].to_numpy(dtype=object),
-        edges=kept, must_link=_pairs(decisions, "same"),
-        cannot_link=_pairs(decisions, "different"),
-    )
+    data = cluster_input(frame, kept, decisions)
     memberships, persons = {}, {}
     for shift in sorted({float(s) for s in shifts}):
         labels = cluster_records(data, shifted_thresholds(settings.thresholds, shift)).labels

@@ -14,7 +14,9 @@ blocking rules on ``l.<column>`` / ``r.<column>``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +28,13 @@ __all__ = [
     "Thresholds",
     "default_comparisons",
     "default_settings",
+    "fit_to_data",
+    "rule_columns",
 ]
 
 # Which rule finds which true pairs is measured by musterroll.linkage.blocking.recall;
-# together they miss a small share of true pairs (see bench/bench_linkage.py).
+# together they miss a small share of true pairs (see bench/bench_linkage.py). A rule on a
+# column the register does not hold is dropped for that run (`fit_to_data`).
 BLOCKING_RULES: tuple[str, ...] = (
     # Every rule pins a birth date, a birth year or an event day where it can: without
     # them a common name (Мельник Олександр) makes blocks of a thousand records at 1M.
@@ -39,11 +44,15 @@ BLOCKING_RULES: tuple[str, ...] = (
     # ... or the same given name in another form (Kolya for Mykola: other initials).
     "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
     " AND l.birth_year = r.birth_year",
-    # ... and where either record has no birth date at all (obituaries, families).
+    # ... and where either record has no birth date at all (obituaries, families), by the
+    # name's group or, for names outside the project's tables, its skeleton.
     "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
+    " AND (l.birth_year IS NULL OR r.birth_year IS NULL)",
+    "l.surname_translit = r.surname_translit AND l.given_translit = r.given_translit"
     " AND (l.birth_year IS NULL OR r.birth_year IS NULL)",
     # A mistyped surname or given name: the other name and the whole birth date agree.
     "l.given_group = r.given_group AND l.birth_date = r.birth_date",
+    "l.given_translit = r.given_translit AND l.birth_date = r.birth_date",
     "l.surname_translit = r.surname_translit AND l.birth_date = r.birth_date",
     "l.patronymic_father = r.patronymic_father AND l.birth_date = r.birth_date",
     # Sound keys across scripts (Latin lists) with the birth year.
@@ -56,23 +65,54 @@ BLOCKING_RULES: tuple[str, ...] = (
     " AND l.patronymic_father = r.patronymic_father",
     "l.surname_family = r.surname_family AND l.birth_year = r.birth_year"
     " AND l.birth_month = r.birth_month",
+    # A mistyped surname and no birth date: the given name, the surname's first letter
+    # and the day of the event, the home or the unit.
+    "l.given_group = r.given_group AND l.event_day = r.event_day"
+    " AND l.surname_initial = r.surname_initial",
+    "l.surname_initial = r.surname_initial AND l.event_day = r.event_day"
+    " AND l.settlement_key = r.settlement_key",
+    "l.given_group = r.given_group AND l.unit_key = r.unit_key"
+    " AND l.surname_initial = r.surname_initial",
+    # The surname typed in the given-name column and the given name in the surname's.
+    "l.surname_translit = r.given_translit AND l.given_translit = r.surname_translit",
+    # A wrong or missing birth date: where the person lives.
+    "l.surname_phonetic = r.surname_phonetic AND l.given_initial = r.given_initial"
+    " AND l.settlement_key = r.settlement_key",
+    "l.surname_phonetic = r.surname_phonetic AND l.postcode_key = r.postcode_key",
+    "l.given_translit = r.given_translit AND l.postcode_key = r.postcode_key",
+    "l.address_key = r.address_key AND l.given_initial = r.given_initial",
+    # Identifiers, and identifiers with one typo: an edit leaves one half whole.
     "l.service_key = r.service_key",
+    "l.service_head = r.service_head AND l.surname_initial = r.surname_initial",
+    "l.service_tail = r.service_tail AND l.surname_initial = r.surname_initial",
+    "l.document_key = r.document_key",
+    "l.phone_key = r.phone_key",
+    "l.email_key = r.email_key",
     "l.unit_key = r.unit_key AND l.surname_phonetic = r.surname_phonetic",
 )
 
-# Rules under which EM trains the other comparisons (each leaves out what it blocks on).
+# Rules under which EM may train the other comparisons (each leaves out what it blocks
+# on). `fit_to_data` keeps those whose columns most records hold.
 TRAINING_RULES: tuple[str, ...] = (
     "l.birth_date = r.birth_date AND l.given_group = r.given_group",
     "l.surname_translit = r.surname_translit AND l.birth_date = r.birth_date",
     "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
     " AND l.patronymic_group = r.patronymic_group",
+    "l.birth_date = r.birth_date AND l.given_translit = r.given_translit",
+    "l.surname_translit = r.surname_translit AND l.given_translit = r.given_translit",
+    "l.service_key = r.service_key",
+    "l.document_key = r.document_key",
+    "l.postcode_key = r.postcode_key AND l.birth_year = r.birth_year",
 )
 
 # Rules that surely find matches, for the prior probability that two records match.
 DETERMINISTIC_RULES: tuple[str, ...] = (
     "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
     " AND l.birth_date = r.birth_date",
+    "l.surname_translit = r.surname_translit AND l.given_translit = r.given_translit"
+    " AND l.birth_date = r.birth_date",
     "l.service_key = r.service_key",
+    "l.document_key = r.document_key",
 )
 
 _FULL = "birth_date_l IS NOT NULL AND birth_date_r IS NOT NULL"
@@ -133,6 +173,48 @@ def _simple_levels(column: str, *, fuzzy: bool = False) -> list[tuple[str, str]]
     return levels + [("different", "ELSE")]
 
 
+def _identifier_levels(prefix: str) -> list[tuple[str, str]]:
+    """Exact; one edit or two digits transposed (the same characters, two edits); else.
+
+    A typo in a service or document number is weak evidence against a pair, not a veto.
+    """
+    key = f"{prefix}_key"
+    return [
+        ("null", f"{key}_l IS NULL OR {key}_r IS NULL"),
+        ("exact", f"{key}_l = {key}_r"),
+        ("one_edit", f"levenshtein({key}_l, {key}_r) <= 1"
+         f" OR ({prefix}_sorted_l = {prefix}_sorted_r AND levenshtein({key}_l, {key}_r) = 2)"),
+        ("different", "ELSE"),
+    ]
+
+
+def _text_levels(column: str) -> list[tuple[str, str]]:
+    """Exact; a few edits (a typo, a missing word's letter); else (addresses)."""
+    return [
+        ("null", f"{column}_l IS NULL OR {column}_r IS NULL"),
+        ("exact", f"{column}_l = {column}_r"),
+        ("one_edit", f"levenshtein({column}_l, {column}_r) <= 1"),
+        ("few_edits", f"levenshtein({column}_l, {column}_r) <= 3"),
+        ("different", "ELSE"),
+    ]
+
+
+_PHONE_LEVELS: list[tuple[str, str]] = [
+    ("null", "phone_key_l IS NULL OR phone_key_r IS NULL"),
+    ("exact", "phone_key_l = phone_key_r"),
+    # The same subscriber number under another area or country code.
+    ("same_subscriber", "phone_tail_l = phone_tail_r"),
+    ("different", "ELSE"),
+]
+
+_EMAIL_LEVELS: list[tuple[str, str]] = [
+    ("null", "email_key_l IS NULL OR email_key_r IS NULL"),
+    ("exact", "email_key_l = email_key_r"),
+    ("same_mailbox_name", "email_local_l = email_local_r"),
+    ("different", "ELSE"),
+]
+
+
 def _comparison(name: str, levels: list[tuple[str, str]], description: str,
                 tf_columns: dict[str, str] | None = None) -> dict[str, Any]:
     out = []
@@ -167,10 +249,23 @@ def default_comparisons() -> list[dict[str, Any]]:
         _comparison("unit", _simple_levels("unit_key"), "military unit number"),
         _comparison("oblast", _simple_levels("oblast_key"), "home oblast"),
         _comparison("settlement", _simple_levels("settlement_key", fuzzy=True),
-                    "home settlement"),
-        _comparison("service_number", _simple_levels("service_key", fuzzy=True),
-                    "service number"),
-        _comparison("sex", _simple_levels("sex_key"), "sex (given, or read from the names)"),
+                    "home settlement", tf_columns={"exact": "settlement_key"}),
+        _comparison("birth_place", _simple_levels("birth_place_key", fuzzy=True),
+                    "place of birth", tf_columns={"exact": "birth_place_key"}),
+        _comparison("address", _text_levels("address_key"), "street address"),
+        _comparison("postcode", _simple_levels("postcode_key", fuzzy=True), "postcode",
+                    tf_columns={"exact": "postcode_key"}),
+        _comparison("phone", _PHONE_LEVELS, "phone number (E.164)"),
+        _comparison("email", _EMAIL_LEVELS, "e-mail address"),
+        _comparison("occupation", _simple_levels("occupation_key"), "occupation or trade",
+                    tf_columns={"exact": "occupation_key"}),
+        _comparison("service_number", _identifier_levels("service"),
+                    "service number: exact, one typo or transposition, different"),
+        _comparison("document_number", _identifier_levels("document"),
+                    "document number (passport, ID card, military ticket)"),
+        _comparison("sex", _simple_levels("sex_key"),
+                    "sex (given, or read from the names): a conflict is strong evidence"
+                    " against, not a veto"),
         _comparison("event", _EVENT_LEVELS, "day (and place) of the event the list records"),
         _comparison("fate", _FATE_LEVELS, "what each list says happened (its status group)"),
     ]
@@ -219,22 +314,32 @@ class LinkSettings:
     m_floor: dict[str, float] = field(default_factory=lambda: {
         "surname": 0.005, "given": 0.005, "patronymic": 0.005, "birth_date": 0.005,
         "unit": 0.05, "oblast": 0.05, "settlement": 0.05, "service_number": 0.01,
-        "sex": 0.005, "event": 0.05,
+        "sex": 0.005, "event": 0.05, "birth_place": 0.05, "address": 0.05,
+        "postcode": 0.05, "phone": 0.05, "email": 0.05, "occupation": 0.1,
+        "document_number": 0.01,
     })
     # Values for levels the data cannot train (no pair of records with service numbers
     # on both sides in training): {comparison: {level: [m, u]}}.
     fallback: dict[str, dict[str, list[float]]] = field(default_factory=lambda: {
         "service_number": {"exact": [0.97, 1e-7], "one_edit": [0.02, 1e-6],
                            "different": [0.01, 0.999999]},
+        "document_number": {"exact": [0.97, 1e-7], "one_edit": [0.02, 1e-6],
+                            "different": [0.01, 0.999999]},
     })
     # Comparisons whose m is held at its `fallback` values while EM trains the others.
     # Service numbers are copied from documents: a true pair rarely disagrees, so in a
     # small register EM drives m of "different" to exactly 0.0, which Splink 5 refuses
     # mid-training ("m_probability value 0.0 is below the minimum"); the typo rate is known.
-    fixed_m: list[str] = field(default_factory=lambda: ["service_number"])
+    fixed_m: list[str] = field(default_factory=lambda: ["service_number", "document_number"])
+    # A training rule is used only where every column it blocks on is held by at least
+    # this share of records: on a sparse column EM sees too few pairs to learn from.
+    training_min_share: float = 0.3
     # Trained parameters: {"lambda": p, "m": {comparison: [..]}, "u": {comparison: [..]}},
     # each list aligned with the comparison's levels (null level None).
     parameters: dict[str, Any] | None = None
+    # How the settings were fitted to the register's columns and what training could not
+    # do (`fit_to_data`, `train_model`): shown by `link --json`, kept beside the run.
+    fit: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as JSON-ready data."""
@@ -260,3 +365,81 @@ class LinkSettings:
 def default_settings(**overrides: Any) -> LinkSettings:
     """Return the default settings, with any field replaced by keyword."""
     return LinkSettings(**overrides)
+
+
+_LEFT_COLUMN_RE = re.compile(r"\b(\w+)_l\b")
+_RULE_EQUALITY_RE = re.compile(r"\bl\.(\w+)\s*=\s*r\.(\w+)")
+
+
+def comparison_columns(comparison: dict[str, Any]) -> set[str]:
+    """The feature columns whose presence a comparison needs: those of its null level."""
+    return set(_LEFT_COLUMN_RE.findall(comparison["levels"][0]["sql"]))
+
+
+def rule_columns(rule: str) -> set[str]:
+    """The columns a rule requires equal on both sides (``l.x = r.x``).
+
+    A column a rule only tests for absence (``l.birth_year IS NULL``) is not required:
+    on a register without birth dates that rule blocks on the rest.
+    """
+    return {column for pair in _RULE_EQUALITY_RE.findall(rule) for column in pair}
+
+
+def _held(columns: set[str], shares: Mapping[str, float], least: float) -> bool:
+    return all(shares.get(column, 0.0) >= least and shares.get(column, 0.0) > 0
+               for column in columns)
+
+
+def _trainable(comparisons: list[dict[str, Any]], rules: list[str]) -> set[str]:
+    """Comparisons some rule leaves free to train (EM cannot train what it blocks on)."""
+    out = set()
+    for comparison in comparisons:
+        needed = comparison_columns(comparison)
+        if any(not (needed & rule_columns(rule)) for rule in rules):
+            out.add(comparison["name"])
+    return out
+
+
+def fit_to_data(settings: LinkSettings, shares: Mapping[str, float]) -> LinkSettings:
+    """Keep the comparisons and rules the register's columns can support.
+
+    Args:
+        settings: the full settings (untrained).
+        shares: feature column -> share of records holding a value (0..1).
+    Returns:
+        The fitted settings: no comparison on an absent column, no blocking or prior
+        rule on one, and training rules only on columns most records hold.
+    Raises:
+        ValueError: the records hold no name and no identifier to link on.
+    """
+    comparisons = [c for c in settings.comparisons
+                   if _held(comparison_columns(c), shares, 0.0)]
+    names = {c["name"] for c in comparisons}
+    if not names & {"surname", "given", "service_number", "document_number"}:
+        raise ValueError("the records hold no surname, given name, service number or "
+                         "document number to link on: map a name column at ingest "
+                         "(ingest --map 'COLUMN=surname')")
+    blocking = [r for r in settings.blocking_rules if _held(rule_columns(r), shares, 0.0)]
+    dropped = len(settings.blocking_rules) - len(blocking)
+    blocking = blocking or _fallback_blocking(comparisons)
+    training = [r for r in settings.training_rules
+                if _held(rule_columns(r), shares, settings.training_min_share)]
+    prior = [r for r in settings.deterministic_rules if _held(rule_columns(r), shares, 0.0)]
+    fit = {
+        "dropped_comparisons": [c["name"] for c in settings.comparisons
+                                if c["name"] not in names],
+        "dropped_blocking_rules": dropped,
+        "untrained_comparisons": sorted(names - _trainable(comparisons, training)),
+    }
+    return replace(
+        settings, comparisons=comparisons, blocking_rules=blocking,
+        training_rules=training, deterministic_rules=prior or blocking[:1], fit=fit,
+    )
+
+
+def _fallback_blocking(comparisons: list[dict[str, Any]]) -> list[str]:
+    """Block on each name's skeleton and identifier alone, when no rule fits the data."""
+    columns = {"surname": "surname_translit", "given": "given_translit",
+               "service_number": "service_key", "document_number": "document_key"}
+    return [f"l.{columns[c['name']]} = r.{columns[c['name']]}"
+            for c in comparisons if c["name"] in columns]
