@@ -143,25 +143,43 @@ def write_cluster_persons(frame: Any, clusters: Any, out: Path) -> int:
     return int(linked["person_id"].nunique())
 
 
+def _blocking_rules(features: Any) -> tuple[list[str], str]:
+    """The rules `musterroll link` would block with: fitted to the columns held, if it can."""
+    import pyarrow as pa
+
+    from musterroll.linkage.settings import BLOCKING_RULES
+
+    try:  # issue 14: settings chosen from the fields a register holds
+        from musterroll.linkage.run import column_shares
+        from musterroll.linkage.settings import default_settings, fit_to_data
+    except ImportError:
+        return list(BLOCKING_RULES), "static"
+    table = features if isinstance(features, pa.Table) else pa.Table.from_pandas(features)
+    return list(fit_to_data(default_settings(), column_shares(table)).blocking_rules), "fitted"
+
+
 def blocking(pristine: Path, truth_rows: Path) -> dict[str, Any]:
     """Blocking recall of musterroll's rules against a truth (features computed in-process).
 
     Args:
         pristine: an ingested register file (SQLite).
         truth_rows: a truth CSV with source, row, person_id.
+    Returns:
+        true pairs, found, recall, per-rule figures, and whether the rules were fitted
+        to the register's columns or the static defaults.
     """
     import pandas as pd
 
     from musterroll.linkage.blocking import blocking_recall
     from musterroll.linkage.features import build_features
     from musterroll.linkage.register import read_link_records
-    from musterroll.linkage.settings import BLOCKING_RULES
     from musterroll.store import create_register_engine
 
     engine = create_register_engine(f"sqlite:///{pristine}")
     features = build_features(read_link_records(engine))
     engine.dispose()
+    rules, how = _blocking_rules(features)
     truth = pd.read_csv(truth_rows, dtype={"source": str, "person_id": str})
-    report = blocking_recall(features, truth, list(BLOCKING_RULES), count_pairs=False)
+    report = blocking_recall(features, truth, rules, count_pairs=False)
     return {"true_pairs": report.true_pairs, "found": report.found,
-            "recall": round(report.recall, 5), "per_rule": report.per_rule}
+            "recall": round(report.recall, 5), "rules": how, "per_rule": report.per_rule}

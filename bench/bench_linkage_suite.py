@@ -413,18 +413,24 @@ def main() -> None:
                               for k, v in asdict(d).items() if k in ("family", "link_type",
                                                                       "notes")}}
             for d in datasets for tool in tools]
-    report = {"musterroll": _code_version(), "rows": rows}
+    report = {"code": _code_version(), "argv": sys.argv[1:], "rows": rows}
     (args.work / "suite.json").write_text(json.dumps(report, indent=2, default=str))
     print(format_table(rows))
     print(f"\nJSON: {args.work / 'suite.json'}")
 
 
-def _code_version() -> str:
-    """The commit the run measured (and whether the tree had changes)."""
+def _code_version() -> dict[str, str]:
+    """The commit of the bench and where the musterroll measured was imported from.
+
+    They differ when PYTHONPATH points at another tree (say, an older commit's `src`).
+    """
+    import musterroll
+
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"],
                           capture_output=True, text=True, check=False)
-    return done.stdout.strip() or "unknown"
+    return {"bench_commit": done.stdout.strip() or "unknown",
+            "musterroll_package": str(Path(musterroll.__file__).parent)}
 
 
 if __name__ == "__main__":
