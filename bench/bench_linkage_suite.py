@@ -28,6 +28,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,6 +176,7 @@ def ingest(dataset: Dataset, url: str, folder: Path) -> dict[str, Any]:
     commands, how = ingest_commands(dataset, url, folder)
     totals: dict[str, Any] = {"seconds": 0.0, "peak_mb": 0, "rows": 0, "accepted": 0,
                               "quarantined": 0, "warnings": 0, "mapping": how}
+    reasons: Counter[str] = Counter()
     for k, command in enumerate(commands):
         result = timed(command, folder / f"ingest{k}.time")
         summary = json.loads(result["stdout"])
@@ -182,6 +184,11 @@ def ingest(dataset: Dataset, url: str, folder: Path) -> dict[str, Any]:
         totals["peak_mb"] = max(totals["peak_mb"], result["peak_mb"] or 0)
         for key in ("rows", "accepted", "quarantined", "warnings"):
             totals[key] += int(summary.get(key, 0))
+        for one in summary.get("lists", [summary]):  # a manifest's summary holds its lists
+            reasons.update(one.get("quarantine_reasons") or {})
+    totals["quarantine_reasons"] = dict(reasons.most_common())
+    # Issue 14's target: no row quarantined for a date ("unreadable birth_date", ...).
+    totals["quarantined_for_dates"] = sum(n for why, n in reasons.items() if "date" in why)
     return totals
 
 
@@ -340,7 +347,8 @@ def _notes(result: dict[str, Any]) -> str:
     notes = []
     ingest = result.get("ingest") or {}
     if ingest.get("quarantined") is not None:
-        notes.append(f"quarantined {ingest['quarantined']}/{ingest['rows']}")
+        notes.append(f"quarantined {ingest['quarantined']}/{ingest['rows']}"
+                     f" ({ingest['quarantined_for_dates']} for dates)")
     if "end_to_end_seconds" in result:
         notes.append(f"e2e {result['end_to_end_seconds']}s")
     block = result.get("blocking") or {}
