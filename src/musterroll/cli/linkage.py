@@ -24,6 +24,9 @@ def link_command(
     threads: int = typer.Option(2, "--threads", help="DuckDB threads / Spark cores."),
     memory: str = typer.Option("2GB", "--memory", help="DuckDB memory limit."),
     as_json: bool = typer.Option(False, "--json", help="Print the run's counts as JSON."),
+    truth: Path | None = typer.Option(
+        None, "--truth", help="A simulation folder (or truth/ folder): also report the share "
+        "of true pairs the blocking rules reach (blocking recall)."),
 ) -> None:
     """Link every record of the register into persons (ids stable across runs)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -55,11 +58,13 @@ def link_command(
                 progress=lambda step, done: bar.update(task, description=step,
                                                        completed=done),
             )
+        summary = result.summary()
+        if truth is not None:
+            summary["blocking"] = _blocking_recall(engine, truth, result.settings)
     except ValueError as exc:
         raise fail(str(exc)) from exc
     finally:
         engine.dispose()
-    summary = result.summary()
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
         return
@@ -67,6 +72,35 @@ def link_command(
               f"{summary['pairs_scored']:,} pairs scored; {summary['review_queue']:,} "
               f"items to review; run {summary['run_id']} in {summary['seconds']:.1f} s",
               highlight=False)
+    fit = summary.get("fit") or {}
+    if fit.get("dropped_comparisons"):
+        err.print("no values to compare for: " + ", ".join(fit["dropped_comparisons"]),
+                  highlight=False, markup=False)
+    for skipped in fit.get("skipped_training", []):
+        err.print(f"training step skipped ({skipped['reason']}): {skipped['rule']}",
+                  highlight=False, markup=False)
+    if "blocking" in summary:
+        err.print(f"blocking recall {summary['blocking']['recall']:.4f} of "
+                  f"{summary['blocking']['true_pairs']:,} true pairs", highlight=False)
+
+
+def _blocking_recall(engine: Any, truth: Path, settings: Any) -> dict[str, Any]:
+    """The share of true pairs the run's blocking rules generate, against a truth."""
+    from musterroll.linkage import LinkageFileError, read_truth
+    from musterroll.linkage.blocking import blocking_recall
+    from musterroll.linkage.features import build_features
+    from musterroll.linkage.register import read_link_records
+
+    try:
+        known = read_truth(truth)
+    except LinkageFileError as exc:
+        raise fail(str(exc)) from exc
+    features = build_features(read_link_records(engine), dedup_kinds=settings.dedup_kinds)
+    report = blocking_recall(features, known, settings.blocking_rules, count_pairs=False)
+    return {"true_pairs": report.true_pairs, "found": report.found,
+            "recall": round(report.recall, 4),
+            "per_rule": [{"rule": r["rule"], "true_pairs_found": r["true_pairs_found"]}
+                         for r in report.per_rule]}
 
 
 export_app = typer.Typer(help="Export the register's results.", no_args_is_help=True)
@@ -87,10 +121,12 @@ def export_persons_command(
 
 def _show_item(item: dict[str, Any], number: int, total: int) -> None:
     """Print an item's records side by side, numbered, and the scored pairs between them."""
+    from musterroll.linkage.queue import describe_reason
+
     what = ("pair" if item["kind"] == "pair"
             else f"person of {len(item['records'])} records")
     table = Table(title=f"item {number} of {total} (id {item['id']}): {what}, weakest weight "
-                        f"{item['match_weight']:.1f} ({item['reason']})")
+                        f"{item['match_weight']:.1f} ({describe_reason(item['reason'])})")
     table.add_column("field")
     for n, record in enumerate(item["records"], 1):
         table.add_column(f"{n}: record {record['id']}")
@@ -147,6 +183,7 @@ def review_command(
 ) -> None:
     """Work through the review queue: pairs (same / different / unsure) and whole persons
     (same / split into groups / unsure), each with a note."""
+    from musterroll.linkage.queue import describe_reason
     from musterroll.linkage.review import ReviewError, decide_item, open_items
 
     engine = open_register_or_fail(ctx)
@@ -159,7 +196,8 @@ def review_command(
                 for item in items:
                     ids = ", ".join(str(r["id"]) for r in item["records"])
                     err.print(f"item {item['id']} ({item['kind']}) records {ids}: weight "
-                              f"{item['match_weight']:.1f}, {item['reason']}", highlight=False)
+                              f"{item['match_weight']:.1f}, {describe_reason(item['reason'])}",
+                              highlight=False)
             return
         for number, item in enumerate(items, 1):
             _show_item(item, number, len(items))

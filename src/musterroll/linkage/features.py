@@ -264,11 +264,32 @@ def event_day(text: object) -> int | None:
         return None
 
 
-def _spread(values: pd.Series, compute: Callable[[Any], Any]) -> list[Any]:
-    """Apply `compute` to each distinct value of `values` and spread back to every row."""
+def _spread(values: pd.Series, compute: Callable[[Any], Any]) -> np.ndarray:
+    """Apply `compute` to each distinct value of `values` and spread back to every row.
+
+    Returns an object array aligned with `values`; indexing a table of the distinct
+    results is vectorised, so the cost follows the distinct values, not the rows.
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    table = [compute(v) for v in uniques] + [compute(None)]
-    return [table[c] for c in codes.tolist()]
+    table = np.empty(len(uniques) + 1, dtype=object)
+    for i, value in enumerate(uniques):
+        table[i] = compute(value)
+    table[-1] = compute(None)  # the code -1 (a missing value) takes the last entry
+    return table[codes]
+
+
+def _spread_parts(values: pd.Series, compute: Callable[[Any], tuple[Any, ...]],
+                  parts: int) -> list[np.ndarray]:
+    """Like `_spread` for a `compute` returning a tuple: one array per part."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = [compute(value) for value in uniques] + [compute(None)]
+    columns = []
+    for k in range(parts):
+        table = np.empty(len(results), dtype=object)
+        for i, result in enumerate(results):
+            table[i] = result[k]
+        columns.append(table[codes])
+    return columns
 
 
 def _column(table: pa.Table, name: str) -> pd.Series:
@@ -361,9 +382,8 @@ def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",
     keys = name_keys_frame(parts, sex=None)
     sex_given = pd.Series(_spread(_column(table, "sex"), normalise_sex), dtype=object)
     sex = sex_given.fillna(keys["patronymic_sex"]).fillna(keys["surname_sex"])
-    births = pd.DataFrame(
-        _spread(_column(table, "birth_date"), birth_parts), columns=list(_BIRTH)
-    )
+    births = dict(zip(_BIRTH, _spread_parts(_column(table, "birth_date"), birth_parts, 4),
+                      strict=True))
     kinds = _column(table, "kind")
     out = pd.DataFrame({
         "unique_id": np.asarray(table.column("record_id").to_numpy(), dtype=np.int64),
@@ -375,7 +395,7 @@ def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",
     })
     out = pd.concat([out, keys.reset_index(drop=True)], axis=1)
     for name in ("birth_year", "birth_month", "birth_day"):
-        out[name] = pd.array(births[name].tolist(), dtype="Int64")
+        out[name] = pd.array(births[name], dtype="Int64")
     out["birth_date"] = births["birth_date"]
     out["unit_key"] = _spread(_column(table, "unit"), unit_key)
     out["oblast_key"] = _spread(_column(table, "oblast"), oblast_key)
@@ -392,19 +412,13 @@ def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",
 def _add_contact_features(out: pd.DataFrame, table: pa.Table) -> None:
     """Identifier halves, places, address, postcode, phone, e-mail and occupation keys."""
     out["surname_initial"] = out["surname_translit"].str[:1]
-    service = pd.DataFrame(_spread(out["service_key"], identifier_parts),
-                           columns=["sorted", "head", "tail"])
-    for part in ("sorted", "head", "tail"):
-        out[f"service_{part}"] = service[part].to_numpy()
+    service = _spread_parts(out["service_key"], identifier_parts, 3)
+    out["service_sorted"], out["service_head"], out["service_tail"] = service
     out["document_key"] = _spread(_column(table, "document_number"), service_key)
-    out["document_sorted"] = _spread(out["document_key"], lambda key: identifier_parts(key)[0])
+    out["document_sorted"] = _spread_parts(out["document_key"], identifier_parts, 3)[0]
     out["birth_place_key"] = _spread(_column(table, "birth_place"), settlement_key)
     out["address_key"] = _spread(_column(table, "address"), address_key)
     out["postcode_key"] = _spread(_column(table, "postcode"), postcode_key)
-    phones = pd.DataFrame(_spread(_column(table, "phone"), phone_parts),
-                          columns=["key", "tail"])
-    out["phone_key"], out["phone_tail"] = phones["key"].to_numpy(), phones["tail"].to_numpy()
-    emails = pd.DataFrame(_spread(_column(table, "email"), email_parts),
-                          columns=["key", "local"])
-    out["email_key"], out["email_local"] = emails["key"].to_numpy(), emails["local"].to_numpy()
+    out["phone_key"], out["phone_tail"] = _spread_parts(_column(table, "phone"), phone_parts, 2)
+    out["email_key"], out["email_local"] = _spread_parts(_column(table, "email"), email_parts, 2)
     out["occupation_key"] = _spread(_column(table, "occupation"), text_key)

@@ -4,7 +4,7 @@ Pure data in, data out (no database): ``musterroll.linkage.review`` stores and s
 
 A **pair item** is a pair near the weight at which clusters join (``Thresholds.strong``),
 whichever side it fell (the band ``review_low`` .. ``review_high``), or a strong pair a
-constraint kept apart (two sexes, two service numbers, one official list). Priority is the
+hard constraint kept apart (one deduplicated list, a reviewer's cannot-link). Priority is the
 uncertainty ``1 - |2p - 1|`` of the pair's probability p of being one person measured from
 the join threshold (1 for a coin toss, 0 for a sure answer); pairs a constraint refused
 rank above all (priority 1 + their weight's share of the strongest refused weight).
@@ -21,7 +21,7 @@ each other. Two cases:
   priority is that of its most uncertain pair (the bottleneck counted at least at
   ``review_low``: a join below the band rests on a cluster rule, not on the pair);
 - *constraint*: persons that a strong pair would have joined but a constraint refused
-  (sex, service number, one official list) go to review together, as one item of all
+  (one deduplicated list, a reviewer's cannot-link) go to review together, as one item of all
   their records, ranked like the refused pair (above every weak item).
 
 An item's ``match_weight`` is its weakest deciding weight (the bottleneck, or the weakest
@@ -41,7 +41,21 @@ from scipy.sparse.csgraph import connected_components, minimum_spanning_tree
 
 from musterroll.linkage.settings import Thresholds
 
-__all__ = ["QUEUE_COLUMNS", "build_queue"]
+__all__ = ["CONSTRAINT_REASONS", "QUEUE_COLUMNS", "build_queue", "describe_reason"]
+
+# The only hard constraints (musterroll.linkage.cluster), as a reviewer reads them.
+CONSTRAINT_REASONS = {
+    "same_list": "both on one list, which its publisher declares holds each person once",
+    "cannot_link": "a reviewer decided these are different people",
+}
+
+
+def describe_reason(reason: str) -> str:
+    """A review item's reason in words: which hard constraint kept a strong pair apart."""
+    if reason.startswith("constraint:"):
+        why = reason.removeprefix("constraint:")
+        return f"kept apart: {CONSTRAINT_REASONS.get(why, why)}"
+    return reason.replace("_", " ")
 
 QUEUE_COLUMNS: list[str] = [
     "kind", "record_id_l", "record_id_r", "match_weight", "priority", "reason",

@@ -78,6 +78,9 @@ class LinkResult:
         }
         if self.steps:
             out["step_seconds"] = self.steps
+        if self.settings.fit:
+            out["fit"] = self.settings.fit | {
+                "comparisons": [c["name"] for c in self.settings.comparisons]}
         if self.ids is not None:
             out |= {"new_person_ids": len(self.ids.new_ids),
                     "retired_person_ids": len(self.ids.retired_ids),
