@@ -421,8 +421,10 @@ def main() -> None:
                               for k, v in asdict(d).items() if k in ("family", "link_type",
                                                                       "notes")}}
             for d in datasets for tool in tools]
-    report = {"code": _code_version(), "argv": sys.argv[1:], "rows": rows}
+    code = _code_version()
+    report = {"code": code, "argv": sys.argv[1:], "rows": rows}
     (args.work / "suite.json").write_text(json.dumps(report, indent=2, default=str))
+    print(f"bench {code['bench_commit']}; musterroll imported from {code['musterroll_package']}")
     print(format_table(rows))
     print(f"\nJSON: {args.work / 'suite.json'}")
 
