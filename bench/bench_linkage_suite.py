@@ -166,7 +166,9 @@ def ingest_commands(dataset: Dataset, url: str, folder: Path) -> tuple[list[list
         yaml_file.write_text("".join(f"{c}: {t}\n" for c, t in mapping.items()))
         options = ["--mapping", str(yaml_file)]
         how = "--mapping yaml (no --map yet): " + ", ".join(f"{c}={t}" for c, t in mapping.items())
-    commands = [[*base, str(path), "--source", source, "--kind", "official", *options]
+    # No --kind, as a new user would ingest them: an official list is taken as free of
+    # duplicates (a hard cannot-link within it), which FEBRL1-3 are not.
+    commands = [[*base, str(path), "--source", source, *options]
                 for source, path in dataset.lists]
     return commands, how
 
