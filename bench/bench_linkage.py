@@ -17,78 +17,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
-import shutil
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-MUSTERROLL = [sys.executable, "-m", "musterroll.cli"]
-
-
-def _musterroll() -> list[str]:
-    exe = Path(sys.executable).with_name("musterroll")
-    return [str(exe)] if exe.exists() else MUSTERROLL
-
-
-def timed(command: list[str], log: Path) -> dict[str, Any]:
-    """Run `command` under /usr/bin/time -v; return seconds, peak MB and its stdout."""
-    started = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True,
-                          check=False)
-    seconds = time.perf_counter() - started
-    log.write_text(done.stderr)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
-    # CPU seconds too: on a shared machine the wall clock measures the neighbours as well.
-    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)",
-                                           done.stderr))
-    return {"seconds": round(seconds, 1), "cpu_seconds": round(cpu, 1),
-            "peak_mb": round(int(peak.group(1)) / 1024) if peak else None,
-            "stdout": done.stdout}
-
-
-def prepare(work: Path, people: int, seed: int) -> Path:
-    """Simulate and ingest the war once; return the pristine register file."""
-    war, pristine = work / "war", work / "ingested.db"
-    if not (war / "manifest.json").exists():
-        subprocess.run([*_musterroll(), "simulate", "--seed", str(seed), "--people",
-                        str(people), "--out", str(war)], check=True)
-    if not pristine.exists():
-        url = f"sqlite:///{work / 'ingesting.db'}"
-        subprocess.run([*_musterroll(), "--db", url, "init"], check=True)
-        subprocess.run([*_musterroll(), "--db", url, "ingest", "--manifest",
-                        str(war / "manifest.json")], check=True, stdout=subprocess.DEVNULL)
-        (work / "ingesting.db").rename(pristine)
-    return pristine
-
-
-def fresh_copy(pristine: Path, target: Path) -> str:
-    """Copy the ingested register (upgraded to the newest schema); return its URL."""
-    shutil.copy(pristine, target)
-    url = f"sqlite:///{target}"
-    subprocess.run([*_musterroll(), "--db", url, "init"], check=True, capture_output=True)
-    return url
-
-
-def score(war: Path, persons: Path) -> dict[str, Any]:
-    """Score a persons CSV against the war's truth."""
-    from musterroll.linkage import read_linkage, read_truth, score_linkage
-
-    return score_linkage(read_truth(war), read_linkage(persons)).as_dict()
+from _linkage_common import (
+    blocking,
+    duckdb_connection,
+    export_persons,
+    fresh_copy,
+    musterroll_command,
+    prepare,
+    read_register_records,
+    score,
+    timed,
+    write_cluster_persons,
+)
 
 
 def run_ours(work: Path, pristine: Path) -> dict[str, Any]:
     """`musterroll link` end to end on a fresh register; export and score."""
     url = fresh_copy(pristine, work / "ours.db")
-    result = timed([*_musterroll(), "--db", url, "link", "--json"], work / "ours.time")
+    result = timed([*musterroll_command(), "--db", url, "link", "--json"], work / "ours.time")
     persons = work / "ours_persons.csv"
-    subprocess.run([*_musterroll(), "--db", url, "export", "persons", "--out", str(persons)],
-                   check=True, capture_output=True)
+    export_persons(url, persons)
     summary = json.loads(result.pop("stdout"))
     # `seconds` of the summary is inside the run; the command's wall clock is the target.
     summary["run_seconds"] = summary.pop("seconds")
@@ -112,17 +64,11 @@ def baseline_main(url: str, out: Path) -> None:
     full birth date; u by random sampling, m by EM (2e6 pairs each); connected components
     at probability 0.95.
     """
-    import duckdb
     import pandas as pd
     import splink.comparison_library as cl
     from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 
-    from musterroll.linkage.register import read_link_records
-    from musterroll.store import open_register
-
-    engine = open_register(url)
-    records = read_link_records(engine).to_pandas()
-    engine.dispose()
+    records = read_register_records(url)
     frame = pd.DataFrame({"unique_id": records["record_id"], "source": records["source"],
                           "row": records["row"]})
     for column in ("surname", "given_name", "patronymic", "birth_date", "settlement", "unit",
@@ -131,11 +77,7 @@ def baseline_main(url: str, out: Path) -> None:
     frame["birth_year"] = frame["birth_date"].str[:4]
     # Partial dates ("1985") as blocking keys make blocks of thousands: block on full ones.
     full = "l.birth_date = r.birth_date AND length(l.birth_date) = 10"
-    con = duckdb.connect()
-    con.execute("SET threads = 2")
-    con.execute("SET memory_limit = '2500MB'")
-    # Spill beside the output, not into the current directory (DuckDB's default ".tmp").
-    con.execute(f"SET temp_directory = '{out.parent / 'baseline_duckdb_tmp'}'")
+    con = duckdb_connection(out.parent / "baseline_duckdb_tmp")
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
@@ -163,31 +105,8 @@ def baseline_main(url: str, out: Path) -> None:
     predictions = linker.inference.predict(threshold_match_probability=0.5)
     clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=0.95).as_pandas_dataframe()
-    linked = frame[["unique_id", "source", "row"]].merge(
-        clusters[["unique_id", "cluster_id"]], on="unique_id", how="left")
-    linked = linked.rename(columns={"cluster_id": "person_id", "unique_id": "record_id"})
-    linked["person_id"] = linked["person_id"].fillna(linked["record_id"]).astype(str)
-    linked.to_csv(out, index=False)
-    print(json.dumps({"records": len(frame), "persons": int(linked["person_id"].nunique())}))
-
-
-def blocking(work: Path, pristine: Path) -> dict[str, Any]:
-    """Blocking recall of our rules against the truth (features computed in-process)."""
-    import pandas as pd
-
-    from musterroll.linkage.blocking import blocking_recall
-    from musterroll.linkage.features import build_features
-    from musterroll.linkage.register import read_link_records
-    from musterroll.linkage.settings import BLOCKING_RULES
-    from musterroll.store import create_register_engine
-
-    engine = create_register_engine(f"sqlite:///{pristine}")
-    features = build_features(read_link_records(engine))
-    engine.dispose()
-    truth = pd.read_csv(work / "war" / "truth" / "rows.csv")
-    report = blocking_recall(features, truth, list(BLOCKING_RULES), count_pairs=False)
-    return {"true_pairs": report.true_pairs, "found": report.found,
-            "recall": round(report.recall, 5), "per_rule": report.per_rule}
+    persons = write_cluster_persons(frame, clusters, out)
+    print(json.dumps({"records": len(frame), "persons": persons}))
 
 
 def main() -> None:
@@ -212,7 +131,7 @@ def main() -> None:
     if not args.no_baseline:
         report["baseline"] = run_baseline(args.work, pristine)
     if not args.no_blocking:
-        report["blocking"] = blocking(args.work, pristine)
+        report["blocking"] = blocking(pristine, args.work / "war" / "truth" / "rows.csv")
     text = json.dumps(report, indent=2, default=str)
     (args.work / "report.json").write_text(text)
     print(text)
