@@ -133,7 +133,7 @@ def link_features(
     features = features.select(_KEPT_COLUMNS).to_pandas()
     settings = LinkSettings.from_dict(settings.to_dict())
     if settings.parameters is None:
-        settings = fit_to_data(settings, shares)
+        settings = fit_to_data(settings, shares, len(features))
         skipped: list[tuple[str, str]] = []
         trained = train_model(table, settings, skipped=skipped,
                               step=lambda name: say(f"training: {name}", 0.25))

@@ -24,6 +24,7 @@ from musterroll.names import comparison_levels_sql, swapped_blocking_rule_sql
 
 __all__ = [
     "BLOCKING_RULES",
+    "SMALL_REGISTER_RULES",
     "LinkSettings",
     "Thresholds",
     "default_comparisons",
@@ -100,6 +101,17 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.phone_key = r.phone_key",
     "l.email_key = r.email_key",
     "l.unit_key = r.unit_key AND l.surname_phonetic = r.surname_phonetic",
+)
+
+# On a small register (`LinkSettings.small_register`) one field is enough to block on:
+# the blocks stay small and the pairs these reach, with every name and date mistyped or
+# swapped, are found too. On a big one they would make blocks of thousands.
+SMALL_REGISTER_RULES: tuple[str, ...] = (
+    "l.birth_date = r.birth_date",
+    "l.surname_translit = r.surname_translit",
+    "l.postcode_key = r.postcode_key",
+    "l.address_key = r.address_key",
+    "l.settlement_key = r.settlement_key AND l.given_initial = r.given_initial",
 )
 
 # Rules under which EM may train the other comparisons (each leaves out what it blocks
@@ -348,6 +360,13 @@ class LinkSettings:
     # A training rule is used only where every column it blocks on is held by at least
     # this share of records: on a sparse column EM sees too few pairs to learn from.
     training_min_share: float = 0.3
+    # A register of at most this many records is small: EM trains under every rule its
+    # columns support (each comparison's m the median over more sessions) and
+    # SMALL_REGISTER_RULES block too. On a bigger one each EM session and broad block
+    # costs minutes, so the fewest training rules are used.
+    small_register: int = 50_000
+    small_register_rules: list[str] = field(
+        default_factory=lambda: list(SMALL_REGISTER_RULES))
     # Trained parameters: {"lambda": p, "m": {comparison: [..]}, "u": {comparison: [..]}},
     # each list aligned with the comparison's levels (null level None).
     parameters: dict[str, Any] | None = None
@@ -436,12 +455,14 @@ def _fewest_training_rules(comparisons: list[dict[str, Any]], rules: list[str],
     return [rule for rule in rules if rule in chosen + extra[: max(0, least - len(chosen))]]
 
 
-def fit_to_data(settings: LinkSettings, shares: Mapping[str, float]) -> LinkSettings:
+def fit_to_data(settings: LinkSettings, shares: Mapping[str, float], records: int
+                ) -> LinkSettings:
     """Keep the comparisons and rules the register's columns can support.
 
     Args:
         settings: the full settings (untrained).
         shares: feature column -> share of records holding a value (0..1).
+        records: how many records the register holds.
     Returns:
         The fitted settings: no comparison on an absent column, no blocking or prior
         rule on one, and training rules only on columns most records hold.
@@ -455,12 +476,15 @@ def fit_to_data(settings: LinkSettings, shares: Mapping[str, float]) -> LinkSett
         raise ValueError("the records hold no surname, given name, service number or "
                          "document number to link on: map a name column at ingest "
                          "(ingest --map 'COLUMN=surname')")
-    blocking = [r for r in settings.blocking_rules if _held(rule_columns(r), shares, 0.0)]
-    dropped = len(settings.blocking_rules) - len(blocking)
+    small = records <= settings.small_register
+    candidates = settings.blocking_rules + (settings.small_register_rules if small else [])
+    blocking = [r for r in candidates if _held(rule_columns(r), shares, 0.0)]
+    dropped = len(candidates) - len(blocking)
     blocking = blocking or _fallback_blocking(comparisons)
-    training = _fewest_training_rules(comparisons, [
-        r for r in settings.training_rules
-        if _held(rule_columns(r), shares, settings.training_min_share)])
+    training = [r for r in settings.training_rules
+                if _held(rule_columns(r), shares, settings.training_min_share)]
+    if not small:
+        training = _fewest_training_rules(comparisons, training)
     prior = [r for r in settings.deterministic_rules if _held(rule_columns(r), shares, 0.0)]
     fit = {
         "dropped_comparisons": [c["name"] for c in settings.comparisons
