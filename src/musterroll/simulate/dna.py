@@ -131,7 +131,7 @@ def simulate_dna(
         genomes[person] = profiles["MP"]
         if rng.random() < reference_share:
             refs = {m: profiles[m] for m in ("R1", "R2")}
-            fid = f"P{person}"
+            fid = f"F{len(families) + 1:05d}"  # a lab number: nothing of the truth
             families.append(Family(fid, ped, ("MP",), refs))
             person_family[person] = fid
             family_config[fid] = config
