@@ -18,6 +18,12 @@ from typer.testing import CliRunner
 
 from musterroll.cli import app
 from musterroll.register import derive_statuses
+from musterroll.register.dna import (
+    confirm_proposal,
+    import_dna_manifest,
+    list_proposals,
+    match_register,
+)
 from musterroll.register.evaluate import assign_true_persons
 from musterroll.simulate import simulate_war
 from musterroll.sources import ingest_manifest
@@ -175,3 +181,34 @@ def test_matching_without_frequencies_says_what_to_import(registered: tuple[Path
          "--families", str(war / "dna/families.json"))
     result = CliRunner().invoke(app, ["--db", db, "dna", "match"])
     assert result.exit_code == 2 and "dna import --freqs" in result.output
+
+
+def test_import_match_and_confirm_work_on_each_backend(register_url: str,
+                                                       tmp_path: Path) -> None:
+    simulate_war(tmp_path / "war", seed=4, people=600)
+    manifest = json.loads((tmp_path / "war" / "manifest.json").read_text("utf-8"))
+    early = tmp_path / "war" / "manifest_early.json"
+    early.write_text(json.dumps(dict(manifest, sources=[
+        s for s in manifest["sources"] if s["name"] != HELD_BACK])), "utf-8")
+    init_register(register_url)
+    engine = open_register(register_url)
+    try:
+        ingest_manifest(engine, early)
+        assign_true_persons(engine, tmp_path / "war" / "truth")
+        derive_statuses(engine)
+        imported = import_dna_manifest(engine, tmp_path / "war" / "manifest.json")
+        assert imported.samples and imported.families and not imported.unresolved
+        report = match_register(engine)
+        assert report.proposals > 0 and report.unidentified_persons > 0
+        with engine.connect() as conn:
+            st = fate_statuses_table.c
+            sought = set(conn.execute(select(st.person_id).where(
+                st.valid_to.is_(None), st.status == "missing")).scalars())
+        chosen = next(p for p in list_proposals(engine) if p["person_id"] in sought)
+        confirm_proposal(engine, chosen["id"], actor="forensic")
+        with engine.connect() as conn:
+            status = conn.execute(select(st.status, st.substatus).where(
+                st.person_id == chosen["person_id"], st.valid_to.is_(None))).one()
+        assert tuple(status) == ("killed", "identified")
+    finally:
+        engine.dispose()
