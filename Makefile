@@ -34,6 +34,10 @@ demo: install
 	$(BIN)/musterroll --db $(DB) export persons --out $(DEMO_DIR)/persons.csv
 	$(BIN)/musterroll evaluate linkage --truth $(DEMO_DIR)/war --persons $(DEMO_DIR)/persons.csv
 	$(BIN)/musterroll --db $(DB) status
+	$(BIN)/musterroll --db $(DB) dna import --manifest $(DEMO_DIR)/war/manifest.json
+	$(BIN)/musterroll --db $(DB) dna match --threshold 1e4
+	$(BIN)/musterroll --db $(DB) dna proposals --status proposed --unidentified --limit 5
+	$(BIN)/musterroll --db $(DB) evaluate dna --truth $(DEMO_DIR)/war
 	$(BIN)/musterroll --db $(DB) estimate --seed 7 --save
 	$(BIN)/musterroll --db $(DB) estimate --status casualty --method lcmcr --seed 7 --save
 	@echo
@@ -41,6 +45,8 @@ demo: install
 	@echo "      ingested every list into the register $(DEMO_DIR)/register.db (log: $(DEMO_DIR)/ingest.log),"
 	@echo "      linked the records into persons, scored the linkage against the truth,"
 	@echo "      derived each person's status with the documented counts above,"
+	@echo "      matched the remains' DNA against the families' references (proposals for the"
+	@echo "      forensic role: musterroll --db $(DB) dna proposals; dna confirm ID),"
 	@echo "      and estimated the killed and all casualties no list has seen (stored for the dashboard)."
 	@if [ "$(DEMO_SERVE)" = "no" ]; then \
 	  echo "      Serve it: $(BIN)/musterroll --db $(DB) serve   (http://127.0.0.1:$(DEMO_PORT)/)"; \

@@ -70,3 +70,33 @@ def test_the_files_feed_dna_match(tmp_path: Path) -> None:
         proposals = list(csv.DictReader(fh))
     # One-to-one proposals (dvir's model): never a wrong family.
     assert proposals and all(truth[p["sample"]] == p["family"] for p in proposals)
+
+
+def test_the_war_writes_its_dna_beside_unchanged_lists(tmp_path: Path) -> None:
+    import hashlib
+    import json
+
+    from musterroll.simulate import simulate_war
+
+    simulate_war(tmp_path / "war", seed=5, people=2000)
+    war = tmp_path / "war"
+    manifest = json.loads((war / "manifest.json").read_text("utf-8"))
+    for role in ("remains", "families", "frequencies", "truth"):
+        entry = manifest["dna"][role]
+        assert hashlib.sha256((war / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    # The lists of seed 5 hash as they did before the war had DNA (commit f5a5e5c).
+    lists = "".join(s["name"] + s["sha256"] for s in manifest["sources"])
+    assert hashlib.sha256(lists.encode()).hexdigest() == (
+        "1abb209c995b8463bf7fc24f06975f3305694015b1ce7004e09b221e80a045c6")
+    with (war / "truth/rows.csv").open() as fh:
+        true_person = {(r["source"], int(r["row"])): int(r["person_id"][1:]) - 1
+                       for r in csv.DictReader(fh)}
+    with (war / "dna/truth.csv").open() as fh:
+        family_person = {r["family"]: int(r["person"]) for r in csv.DictReader(fh) if r["family"]}
+    families = json.loads((war / "dna/families.json").read_text("utf-8"))
+    assert families and family_person
+    for fid, entry in families.items():
+        case = entry["case"]
+        assert set(entry["relationship"]) == {"R1", "R2"}
+        if fid in family_person:  # the case is a row of the family's missing person
+            assert true_person[(case["list"], case["row"])] == family_person[fid]

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from musterroll.cli.app import app, fail
+from musterroll.cli.app import app, fail, on_register
 
 # --- evaluate: measure a linkage against a simulated war's truth -------------------------
 evaluate_app = typer.Typer(help="Measure results against a simulated war's truth.",
@@ -48,3 +48,23 @@ def evaluate_linkage(
         f"{scores.predicted_persons:,} predicted; {scores.unlinked_records:,} records "
         "missing from the linkage were scored as singletons."
     )
+
+
+@evaluate_app.command("dna")
+def evaluate_dna(
+    ctx: typer.Context,
+    truth: Path = typer.Option(..., "--truth", help="Simulation folder (with dna/ and truth/)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """The register's DNA proposals against a simulated war's truth: right and wrong."""
+    from musterroll.register.evaluate_dna import score_dna
+
+    scores = on_register(ctx, lambda engine: score_dna(engine, truth),
+                         errors=(ValueError, OSError))
+    if as_json:
+        typer.echo(json.dumps(scores.as_dict(), indent=2))
+        return
+    typer.echo(f"dna: {scores.with_relatives} of {scores.samples} samples have typed "
+               f"relatives; {scores.proposed} proposed at LR >= {scores.threshold or 0:g}: "
+               f"{scores.right} right ({scores.identified_share:.2%} of those with "
+               f"relatives), {scores.wrong} wrong")

@@ -114,7 +114,7 @@ app.add_typer(users_app, name="users")
 def users_add_command(
     ctx: typer.Context,
     name: str = typer.Argument(..., help="Login name."),
-    role: str = typer.Option(..., "--role", help="family, analyst, caseworker or admin."),
+    role: str = typer.Option(..., "--role", help="family, analyst, caseworker, forensic or admin."),
 ) -> None:
     """Create a web user; the password is read from a prompt (or stdin), never an option."""
     import sys

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 from musterroll.kinship.alleles import (
     FrequencyError,
@@ -28,7 +29,8 @@ from musterroll.kinship.alleles import (
 from musterroll.kinship.dvi import Family, Victim
 from musterroll.kinship.pedigree import Pedigree, PedigreeError
 
-__all__ = ["read_remains", "read_families", "read_frequencies"]
+__all__ = ["families_from_mapping", "read_dropout", "read_families", "read_frequencies",
+           "read_remains"]
 
 
 def read_frequencies(path: str | Path) -> dict[str, Locus]:
@@ -70,6 +72,12 @@ def read_families(path: str | Path) -> list[Family]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise PedigreeError(f"{path}: not JSON ({exc})") from exc
+    return families_from_mapping(data, source=str(path))
+
+
+def families_from_mapping(data: dict[str, Any], *, source: str = "") -> list[Family]:
+    """Reference families from the families JSON, already parsed; errors name `source`."""
+    path = source
     families = []
     for fid, entry in data.items():
         where = f"{path}: family {fid}"
@@ -96,3 +104,29 @@ def read_families(path: str | Path) -> list[Family]:
                     refs.setdefault(member, {})[marker] = g
         families.append(Family(str(fid), ped, missing, refs))
     return families
+
+
+def read_dropout(path: str | Path) -> dict[str, float]:
+    """Each sample's per-allele dropout rate from the remains CSV's optional `dropout`
+    column (a degraded sample's estimate); samples without one are left out (rate 0)."""
+    path = Path(path)
+    rates: dict[str, float] = {}
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        if "dropout" not in (reader.fieldnames or []):
+            return rates
+        for row_no, row in enumerate(reader, start=2):
+            text = (row["dropout"] or "").strip()
+            if not text:
+                continue
+            try:
+                rate = float(text)
+            except ValueError as exc:
+                raise FrequencyError(f"{path}:{row_no}: field dropout is {text!r}; "
+                                     "use a number in [0, 1)") from exc
+            if not 0.0 <= rate < 1.0:
+                raise FrequencyError(f"{path}:{row_no}: field dropout is {text!r}; "
+                                     "use a number in [0, 1)")
+            if rate > 0:
+                rates[row["sample"].strip()] = rate
+    return rates

@@ -12,6 +12,7 @@ import numpy as np
 from musterroll import __version__
 from musterroll.simulate import lists_adversary as adversary
 from musterroll.simulate import lists_family, lists_official, lists_open, lists_remains, truth
+from musterroll.simulate.dna import write_war_dna
 from musterroll.simulate.fates import FATES, day_to_date, draw_fates
 from musterroll.simulate.people import draw_people, to_day
 from musterroll.simulate.render import Names
@@ -91,6 +92,14 @@ def _manifest_entry(source: SourceList, path: Path, out_dir: Path, as_of: str) -
     }
 
 
+def _dna_entry(paths: list[Path], out_dir: Path) -> dict[str, dict[str, str]]:
+    """The manifest's `dna` entry: each DNA file (remains, families, frequencies, truth)
+    with its path and sha256, for `musterroll dna import --manifest`."""
+    roles = ("remains", "families", "frequencies", "truth")
+    return {role: {"path": p.relative_to(out_dir).as_posix(), "sha256": sha256(p)}
+            for role, p in zip(roles, paths, strict=True)}
+
+
 def simulate_war(
     out_dir: Path | str, *, seed: int, people: int, civilians: bool = False,
     progress: Progress | None = None,
@@ -134,9 +143,12 @@ def simulate_war(
     truth.write_rows(out / "truth" / "rows.csv", sources, people)
     truth.write_persons(out / "truth" / "persons.csv", world.names, fates)
     truth.write_events(out / "truth" / "events.csv", world.names, fates)
+    report("dna", 0.9)
+    dna = _dna_entry(write_war_dna(world, sources, out / "dna"), out)
     manifest = {"format": FORMAT, "generator": f"musterroll {__version__}", "seed": seed,
                 "people": people, "civilians": civilians,
-                "war_start": tables.war_start.isoformat(), "as_of": as_of, "sources": entries}
+                "war_start": tables.war_start.isoformat(), "as_of": as_of, "sources": entries,
+                "dna": dna}
     (out / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     report("done", 1.0)

@@ -5,6 +5,7 @@ upgraded it); read accepted records for linkage with ``read_records(engine)`` or
 a time, ``iter_record_batches(engine)``.
 """
 
+from musterroll.store import dna_models as dna_models  # noqa: F401 - tables on Base
 from musterroll.store import fates_models as fates_models  # noqa: F401 - tables on Base
 from musterroll.store import linkage_models as linkage_models  # noqa: F401 - tables on Base
 from musterroll.store import search_models as search_models  # noqa: F401 - tables on Base

@@ -29,8 +29,10 @@ __all__ = [
     "web_users_table",
 ]
 
-# Least to most privileged; "public" needs no account and is never stored.
-ROLES: tuple[str, ...] = ("family", "analyst", "caseworker", "admin")
+# Least to most privileged; "public" needs no account and is never stored. "forensic"
+# stands apart: it alone sees genetic data (DNA profiles and proposals, web.routes_dna),
+# which not even an admin sees (special-category data, DESIGN.md's privacy model).
+ROLES: tuple[str, ...] = ("family", "analyst", "caseworker", "forensic", "admin")
 
 
 class WebUser(Base):

@@ -16,6 +16,7 @@ from musterroll.store import open_register
 from musterroll.web import (
     routes_analyst,
     routes_auth,
+    routes_dna,
     routes_family,
     routes_imports,
     routes_persons,
@@ -110,6 +111,6 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
     app.add_exception_handler(HTTPException, handle_http_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_public, routes_family, routes_auth, routes_persons,
-                   routes_review, routes_imports, routes_analyst):
+                   routes_review, routes_imports, routes_analyst, routes_dna):
         app.include_router(module.router)
     return app
