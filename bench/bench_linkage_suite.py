@@ -415,6 +415,7 @@ def main() -> None:
 
         splink_main(args.splink_only)
         return
+    code = _code_version()  # before the run: the tree may change while it runs
     args.work.mkdir(parents=True, exist_ok=True)
     datasets = build(choose(args), args)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
@@ -423,7 +424,6 @@ def main() -> None:
                               for k, v in asdict(d).items() if k in ("family", "link_type",
                                                                       "notes")}}
             for d in datasets for tool in tools]
-    code = _code_version()
     report = {"code": code, "argv": sys.argv[1:], "rows": rows}
     (args.work / "suite.json").write_text(json.dumps(report, indent=2, default=str))
     print(f"bench {code['bench_commit']}; musterroll imported from {code['musterroll_package']}")
