@@ -289,7 +289,12 @@ def one_line(error: BaseException) -> str:
 
     /usr/bin/time's report at the end of a command's stderr is left out.
     """
-    text = re.split(r"\n\s*Command (?:being timed|exited with)", str(error))[0].strip()
+    text = str(error)
+    if isinstance(error, subprocess.CalledProcessError) and error.stderr:
+        # The command's own words, not only its exit status.
+        stderr = error.stderr
+        text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else str(stderr)
+    text = re.split(r"\n\s*Command (?:being timed|exited with)", text)[0].strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     named = [k for k, line in enumerate(lines)
              if re.match(r"^([\w.]*(Error|Exception)\b|error:)", line)]
