@@ -7,16 +7,24 @@ comma, then times `parse_full_names` and `name_keys_frame` on them in this proce
 It also prints the precision and recall of the comparison levels on the labelled pairs
 in tests/names/data/name_pairs.csv, and with --simulated N on the records of a simulated
 war of N people (the simulator spells names by its own rules, not this package's: an
-independent test; pairs of records are labelled by the true persons' names). Run::
+independent test; pairs of records are labelled by the true persons' names). With
+--cases N it puts the names of N synthetic people (tests/names/inflected_names.py, from
+the simulator's tables) in the genitive, dative and instrumental with pymorphy3 and
+prints how many compare "equivalent" or better to their nominative (as full names through
+`compare_names`, and part by part through the key columns), and how often random pairs
+of different people stay "different"; and, for the same people with surname and given
+name swapped (in the same script and romanised), how often the `swapped` level and
+blocking rule find them and how often two different people look swapped. Run::
 
     .venv/bin/python bench/bench_names.py [--rows 1000000] [--seed 4] [--check]
-        [--simulated 3000]
+        [--simulated 3000] [--cases 300]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import random
 import subprocess
@@ -24,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -40,7 +49,8 @@ from musterroll.names import (
 )
 
 TARGET_SECONDS = 20.0
-PAIRS = Path(__file__).parent.parent / "tests" / "names" / "data" / "name_pairs.csv"
+TESTS = Path(__file__).parent.parent / "tests" / "names"
+PAIRS = TESTS / "data" / "name_pairs.csv"
 STEMS = ["Коваль", "Бондар", "Ткач", "Шевч", "Кравч", "Олійн", "Поліщ", "Бойч", "Мельнич",
          "Савч", "Руд", "Марч", "Лис", "Петр", "Клим", "Павл", "Мороз", "Гонча", "Литвин",
          "Сидор", "Захарч", "Харч", "Гриц", "Яц", "Юрч", "Щерб", "Жур", "Соловй", "Воробй",
@@ -215,6 +225,144 @@ def simulated_metrics(people: int, seed: int) -> dict[str, dict[str, float]]:
     return out
 
 
+def _inflected_names_module() -> Any:
+    """Load tests/names/inflected_names.py by path (the tests are not a package)."""
+    spec = importlib.util.spec_from_file_location("inflected_names", TESTS / "inflected_names.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["inflected_names"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def _full_level_by_keys(left: pd.DataFrame, right: pd.DataFrame) -> list[str]:
+    """The weakest part's level per row pair, through the key columns linkage uses."""
+    a = name_keys_frame(left).to_dict("records")
+    b = name_keys_frame(right).to_dict("records")
+    out = []
+    for x, y in zip(a, b, strict=True):
+        levels = [compare_keys(x, y, kind) for kind in ("surname", "given", "patronymic")]
+        present = [level for level in levels if level != "null"]
+        out.append(min(present, key=LEVEL_RANK.__getitem__) if present else "null")
+    return out
+
+
+_KINDS = (("surname", "surname"), ("given", "given_name"), ("patronymic", "patronymic"))
+
+
+def _part_rates(left: list[Any], right: list[Any], truth: list[tuple[Any, Any]]) -> dict[str, Any]:
+    """Per part, among pairs whose true (nominative) parts differ: the share compared
+    "different" and the share compared "equivalent" or better (false matches)."""
+    a = name_keys_frame(_parts_frame(left)).to_dict("records")
+    b = name_keys_frame(_parts_frame(right)).to_dict("records")
+    out: dict[str, Any] = {}
+    for kind, field in _KINDS:
+        levels = [compare_keys(x, y, kind) for x, y, (t, u) in zip(a, b, truth, strict=True)
+                  if getattr(t, field) != getattr(u, field)]
+        out[kind] = _rates(levels)
+    return out
+
+
+def _parts_frame(names: list[Any]) -> pd.DataFrame:
+    return pd.DataFrame([(n.surname, n.given_name, n.patronymic) for n in names],
+                        columns=["surname", "given_name", "patronymic"])
+
+
+def _rates(levels: list[str]) -> dict[str, float]:
+    n = max(len(levels), 1)
+    return {
+        "pairs": len(levels),
+        "equivalent_or_better": round(sum(LEVEL_RANK[x] >= 3 for x in levels) / n, 4),
+        "different": round(sum(x == "different" for x in levels) / n, 4),
+    }
+
+
+def case_metrics(people: int, seed: int) -> dict[str, Any]:
+    """Names in genitive, dative and instrumental against their nominative; random pairs
+    of different people (one in a case, one in the nominative) for the false matches."""
+    from musterroll.names.report import compare_names
+
+    module = _inflected_names_module()
+    start = time.perf_counter()
+    inflected = module.inflected_names(people, seed)
+    nominatives = [n.person for n in inflected]
+    generated = time.perf_counter()
+    out: dict[str, Any] = {"people": people, "names": len(inflected)}
+    by_text = [compare_names(n.full_name, n.person.full_name)["level"] for n in inflected]
+    by_keys = _full_level_by_keys(_parts_frame(inflected), _parts_frame(nominatives))
+    for case in module.CASES:
+        rows = [i for i, n in enumerate(inflected) if n.case == case]
+        out[case] = {"full_name": _rates([by_text[i] for i in rows])["equivalent_or_better"],
+                     "keys": _rates([by_keys[i] for i in rows])["equivalent_or_better"]}
+    out["all_cases"] = {"full_name": _rates(by_text)["equivalent_or_better"],
+                        "keys": _rates(by_keys)["equivalent_or_better"]}
+    out["misses"] = [f"{n.full_name} / {n.person.full_name}: {level}"
+                     for n, level in zip(inflected, by_text, strict=True) if LEVEL_RANK[level] < 3]
+    rng = random.Random(seed)
+    pairs = []
+    while len(pairs) < 3000:
+        i, j = rng.randrange(len(inflected)), rng.randrange(len(inflected))
+        if nominatives[i].full_name != nominatives[j].full_name:
+            pairs.append((i, j))
+    out["different_people"] = {
+        "nominative_vs_nominative": _rates(_full_level_by_keys(
+            _parts_frame([nominatives[i] for i, _ in pairs]),
+            _parts_frame([nominatives[j] for _, j in pairs]))),
+        "case_vs_nominative": _rates(_full_level_by_keys(
+            _parts_frame([inflected[i] for i, _ in pairs]),
+            _parts_frame([nominatives[j] for _, j in pairs]))),
+        "case_vs_nominative_full_name": _rates([
+            compare_names(inflected[i].full_name, nominatives[j].full_name)["level"]
+            for i, j in pairs]),
+        "parts_nominative_vs_nominative": _part_rates(
+            [nominatives[i] for i, _ in pairs], [nominatives[j] for _, j in pairs],
+            [(nominatives[i], nominatives[j]) for i, j in pairs]),
+        "parts_case_vs_nominative": _part_rates(
+            [inflected[i] for i, _ in pairs], [nominatives[j] for _, j in pairs],
+            [(nominatives[i], nominatives[j]) for i, j in pairs]),
+    }
+    out["seconds"] = {"generate": round(generated - start, 2),
+                      "compare": round(time.perf_counter() - generated, 2)}
+    return out
+
+
+def swap_metrics(people: int, seed: int) -> dict[str, Any]:
+    """Surname and given name typed in each other's columns: how often the `swapped`
+    level and the swapped blocking rule find the pair (the swapped copy in the same
+    script, and romanised), and how often two different people look swapped."""
+    from musterroll.names import is_swapped
+
+    module = _inflected_names_module()
+    persons = module.people(people, seed)
+    frame = pd.DataFrame([(p.surname, p.given_name, p.patronymic) for p in persons],
+                         columns=["surname", "given_name", "patronymic"])
+    copies = {
+        "same_script": frame.rename(columns={"surname": "given_name", "given_name": "surname"}),
+        "romanised": frame.rename(columns={"surname": "given_name", "given_name": "surname"})
+        .map(lambda v: romanise(v) if isinstance(v, str) else v),
+    }
+    keys = name_keys_frame(frame).to_dict("records")
+    out: dict[str, Any] = {"people": len(persons)}
+    for name, copy in copies.items():
+        pairs = list(zip(keys, name_keys_frame(copy).to_dict("records"), strict=True))
+        levels = [(compare_keys(a, b, "surname", swapped=True),
+                   compare_keys(a, b, "given", swapped=True)) for a, b in pairs]
+        n = len(pairs)
+        out[name] = {
+            "swapped_level": round(sum(x == ("swapped", "swapped") for x in levels) / n, 4),
+            "blocked": round(sum(is_swapped(a, b) for a, b in pairs) / n, 4),
+            "surname_different_without_swapped": round(
+                sum(compare_keys(a, b, "surname") == "different" for a, b in pairs) / n, 4),
+        }
+    rng = random.Random(seed)
+    drawn = [(rng.randrange(len(keys)), rng.randrange(len(keys))) for _ in range(20000)]
+    drawn = [(i, j) for i, j in drawn if persons[i].full_name != persons[j].full_name]
+    out["different_people_pairs"] = len(drawn)
+    out["different_people_swapped"] = round(
+        sum(is_swapped(keys[i], keys[j]) for i, j in drawn) / len(drawn), 5)
+    return out
+
+
 def main() -> int:
     """Run the benchmark; with --check, exit 1 when over the target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -223,11 +371,16 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail when over the target")
     parser.add_argument("--simulated", type=int, default=0, metavar="PEOPLE",
                         help="also measure the levels on a simulated war of PEOPLE people")
+    parser.add_argument("--cases", type=int, default=0, metavar="PEOPLE",
+                        help="also measure names in grammatical cases for PEOPLE people")
     args = parser.parse_args()
     result = run(args.rows, args.seed) | {"target_seconds": TARGET_SECONDS}
     report = result | {"pairs": pair_metrics()}
     if args.simulated:
         report["simulated"] = simulated_metrics(args.simulated, args.seed)
+    if args.cases:
+        report["cases"] = case_metrics(args.cases, args.seed)
+        report["swapped"] = swap_metrics(args.cases, args.seed)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     return 1 if args.check and result["seconds"] > TARGET_SECONDS else 0
 

@@ -4,8 +4,8 @@ from musterroll.linkage.engines import splink_settings
 from musterroll.linkage.settings import LinkSettings
 
 
-def _levels(settings: LinkSettings, name: str) -> list[dict]:
-    creator = splink_settings(settings)
+def _levels(settings: LinkSettings, name: str, *, training: bool = True) -> list[dict]:
+    creator = splink_settings(settings, training=training)
     spec = creator.create_settings_dict(sql_dialect_str="duckdb")
     (comparison,) = [c for c in spec["comparisons"] if c["output_column_name"] == name]
     return comparison["comparison_levels"]
@@ -18,6 +18,12 @@ def test_untrained_service_number_levels_start_fixed_at_their_fallback_m() -> No
     assert levels["different"]["m_probability"] == fallback["different"][0]
     assert levels["different"]["fix_m_probability"] is True
     assert levels["exact"]["fix_m_probability"] is True
+
+
+def test_trained_service_number_levels_are_not_held_when_scoring() -> None:
+    # Scoring uses the trained parameters as they are; only training holds m.
+    levels = _levels(LinkSettings(), "service_number", training=False)
+    assert not any(level.get("fix_m_probability") for level in levels)
 
 
 def test_other_comparisons_are_left_for_em_to_train() -> None:

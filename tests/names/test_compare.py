@@ -112,3 +112,12 @@ def test_surname_forms_of_one_family_across_languages_and_sexes() -> None:
     assert read_surname("Гайовая").family == read_surname("Гайова").family
     assert read_surname("Гайовая").sex == "f"
     assert read_surname("Осадча").family == read_surname("Осадчий").family
+
+
+def test_a_name_is_compared_on_its_first_hundred_characters() -> None:
+    # Issue 19: a pasted paragraph in a name cell made compare quadratic in its length.
+    from musterroll.names.compare import MAX_NAME_LENGTH
+
+    long_name = "Коваленко" * 1200
+    assert compare(long_name, long_name + "x", "surname").level == "exact"
+    assert len(long_name) > 100 * MAX_NAME_LENGTH

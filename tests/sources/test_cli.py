@@ -22,7 +22,8 @@ def test_init_ingest_records_and_quarantine_work_end_to_end(
     register_url: str, tmp_path: Path
 ) -> None:
     assert invoke(register_url, "init")[0] == 0
-    rows = [*UA_ROWS, ["Бойко", "Ігор", "", "31.02.1990", "загинув", ""]]
+    rows = [*UA_ROWS, ["Бойко", "Ігор", "", "31.02.1990", "загинув", ""],
+            ["", "", "", "1990", "загинув", ""]]  # fmt: skip
     path = write_csv(tmp_path / "list.csv", UA_HEADER, rows, encoding="cp1251", delimiter=";")
     code, out, err = invoke(register_url, "ingest", str(path), "--source", "official",
                             "--kind", "official", "--json")  # fmt: skip
@@ -31,16 +32,18 @@ def test_init_ingest_records_and_quarantine_work_end_to_end(
     for key in ("rows", "accepted", "quarantined", "warnings", "encoding", "format",
                 "already_ingested"):  # fmt: skip
         assert key in summary
-    assert (summary["rows"], summary["accepted"], summary["quarantined"]) == (4, 3, 1)
+    # Issue 14: an impossible birth date costs the field, not the person.
+    assert (summary["rows"], summary["accepted"], summary["quarantined"]) == (5, 4, 1)
     assert (summary["encoding"], summary["format"]) == ("cp1251", "csv")
-    assert "list.csv row 4, column 'Дата народження'" in err
+    assert "list.csv row 4: warning: column 'Дата народження' (birth_date)" in err
+    assert "list.csv row 5: no name and no identifier" in err
     again = json.loads(invoke(register_url, "ingest", str(path), "--source", "official",
                               "--json")[1])  # fmt: skip
     assert again["already_ingested"] is True
     code, out, _ = invoke(register_url, "records", "--source", "official", "--json")
     assert code == 0 and [r["surname"] for r in json.loads(out)][:1] == ["Коваленко"]
     code, out, _ = invoke(register_url, "quarantine", "--json")
-    assert code == 0 and [q["row"] for q in json.loads(out)] == [4]
+    assert code == 0 and [q["row"] for q in json.loads(out)] == [5]
     code, out, _ = invoke(register_url, "records")
     assert code == 0 and "records" in out
 

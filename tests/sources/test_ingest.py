@@ -76,7 +76,7 @@ def test_a_new_version_is_diffed_against_the_last(register: Engine, tmp_path: Pa
     assert read_records(register, current_only=False).num_rows == 6
 
 
-def test_unreadable_rows_are_quarantined_with_file_row_and_column(
+def test_unreadable_rows_are_quarantined_with_file_row_and_reason(
     register: Engine, tmp_path: Path
 ) -> None:
     rows = [
@@ -90,18 +90,48 @@ def test_unreadable_rows_are_quarantined_with_file_row_and_column(
     ]
     path = write_csv(tmp_path / "l.csv", UA_HEADER, rows)
     summary = ingest_file(register, path, source="s", today=TODAY)
-    assert (summary.rows, summary.accepted, summary.quarantined) == (7, 2, 5)
+    # Issue 14: rows 2 and 3 (one bad field each) are accepted; see the next test.
+    assert (summary.rows, summary.accepted, summary.quarantined) == (7, 4, 3)
     quarantined = {q["row"]: q for q in list_quarantine(register)}
-    assert set(quarantined) == {2, 3, 4, 5, 6}
-    assert quarantined[2]["column"] == "Дата народження"
-    assert "'31.02.1990'" in quarantined[2]["reason"]
-    assert quarantined[3]["column"] == "Статус"
-    assert "'на лікуванні'" in quarantined[3]["reason"]
+    assert set(quarantined) == {4, 5, 6}
     assert quarantined[4]["reason"] == "expected 6 cells as in the header, found 2"
     assert quarantined[5]["reason"] == "blank row"
-    assert quarantined[6]["reason"].startswith("no name and no service number")
+    assert quarantined[6]["reason"].startswith("no name and no identifier (columns 'Прізвище'")
     assert json.loads(quarantined[4]["verbatim"]) == ["Бойко", "Ігор"]
-    assert counts(register) == (2, 5)
+    assert counts(register) == (4, 3)
+
+
+def test_a_bad_value_costs_the_field_not_the_person(register: Engine, tmp_path: Path) -> None:
+    rows = [
+        ["Шевченко", "Тарас", "", "31.02.1990", "загинув", ""],
+        ["Бойко", "Ігор", "", "1992", "на лікуванні", "1945-04-93"],
+    ]
+    path = write_csv(tmp_path / "l.csv", UA_HEADER, rows)
+    summary = ingest_file(register, path, source="s", today=TODAY)
+    assert (summary.accepted, summary.quarantined, summary.warnings) == (2, 0, 2)
+    first, second = read_records(register, include_verbatim=True).to_pylist()
+    assert (first["surname"], first["birth_date"], first["status"]) == ("Шевченко", None, "killed")
+    assert json.loads(first["verbatim"])[3] == "31.02.1990"
+    [warning] = json.loads(first["warnings"])
+    assert warning.startswith("column 'Дата народження' (birth_date): expected a real calendar")
+    assert "'31.02.1990'" in warning and "left empty" in warning
+    assert (second["birth_date"], second["status"], second["event_date"]) == ("1992", None, None)
+    warnings = json.loads(second["warnings"])
+    assert [w.split(":")[0] for w in warnings] == [
+        "column 'Статус' (status)", "column 'Дата події' (event_date)",
+    ]  # fmt: skip
+    assert "'на лікуванні'" in warnings[0] and "'1945-04-93'" in warnings[1]
+    assert [sample["row"] for sample in summary.warning_samples] == [1, 2]
+
+
+def test_an_unreadable_status_does_not_take_the_lists_default(
+    register: Engine, tmp_path: Path
+) -> None:
+    rows = [["Бойко", "Ігор", "", "1992", "на лікуванні", ""], UA_ROWS[2][:4] + ["", ""]]
+    path = write_csv(tmp_path / "l.csv", UA_HEADER, rows)
+    summary = ingest_file(register, path, source="s", default_status="released")
+    assert (summary.accepted, summary.warnings) == (2, 1)
+    assert [r["status"] for r in read_records(register).to_pylist()] == [None, "released"]
 
 
 def test_implausible_rows_are_accepted_with_warnings(register: Engine, tmp_path: Path) -> None:

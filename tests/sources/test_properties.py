@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, func, select
 
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestError, ingest_file
 from musterroll.store import list_quarantine, read_records
 from musterroll.store.models import quarantine_table, records_table
 
@@ -41,7 +41,13 @@ _counter = iter(range(10**9))
 def ingest_bytes(engine: Engine, folder: Path, data: bytes) -> tuple[int, int, int, int]:
     path = folder / f"list{next(_counter)}.csv"
     path.write_bytes(data)
-    summary = ingest_file(engine, path, source=path.stem)
+    try:
+        summary = ingest_file(engine, path, source=path.stem)
+    except IngestError as exc:
+        # Binary data is refused whole, in one line naming the file, and nothing is written.
+        assert str(exc).startswith(f"{path}: this is not a list") and "\n" not in str(exc)
+        assert list_quarantine(engine, source=path.stem, limit=10) == []
+        return 0, 0, 0, -1
     assert summary.accepted + summary.quarantined == summary.rows
     assert stored(engine, summary.file_id) == (summary.accepted, summary.quarantined)
     reasons = [q["reason"] for q in list_quarantine(engine, source=path.stem, limit=10**6)]
@@ -100,3 +106,23 @@ def test_every_written_row_comes_back_verbatim_as_a_record_or_in_quarantine(
         original = list(expected[number - 1])
         # A line that is empty holds no cells; csv writes a row of empty cells that way.
         assert cells == original or (not "".join(original) and cells in ([], [""] * 5)), number
+
+
+NAME = st.text(st.characters(whitelist_categories=("Lu", "Ll")), min_size=1, max_size=10)
+ANY = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+
+
+@SETTINGS
+@given(rows=st.lists(st.tuples(NAME, ANY, ANY, ANY, ANY, ANY), min_size=1, max_size=10))
+def test_a_row_with_a_name_is_never_quarantined_for_its_other_fields(
+    register: Engine, tmp_path: Path, rows: list[tuple[str, ...]]
+) -> None:
+    # Issue 14: whatever garbage fills the dates, status, sex, phone and e-mail.
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(["surname", "birth_date", "status", "sex", "phone", "email"])
+    writer.writerows(rows)
+    count, accepted, quarantined, _ = ingest_bytes(
+        register, tmp_path, buffer.getvalue().encode("utf-8")
+    )
+    assert (count, accepted, quarantined) == (len(rows), len(rows), 0)

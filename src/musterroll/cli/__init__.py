@@ -7,6 +7,7 @@ on the one Typer application (`app.py`).
 """
 
 from musterroll.cli import (  # noqa: F401 - each module registers its commands on `app`
+    dna,
     estimate,
     evaluate,
     fates,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from musterroll import __version__
 
@@ -25,7 +26,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_show_locals=False,
 )
-err = Console(stderr=True)
+# User data (names, file names, cells) is printed as plain text: never as Rich markup,
+# where a cell holding "[/b]" crashed a whole listing (issue 19). Every console of the
+# command line is made with markup=False; styles are given as Text, not as markup.
+err = Console(stderr=True, markup=False)
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,8 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     The message stays on one line, however narrow the terminal: an error names a file, a
     row and a field, and a path broken across lines can be neither copied nor grepped.
     """
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), " ", message), highlight=False,
+              soft_wrap=True)
     return typer.Exit(code)
 
 

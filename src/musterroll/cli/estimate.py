@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from musterroll.cli.app import app, err, fail, open_register_or_fail
 
@@ -72,6 +74,10 @@ def estimate_cmd(
     from musterroll.estimate import TableError
     from musterroll.estimate.report import render, render_spread, run_table_file, to_json
 
+    if delta is not None and not (math.isfinite(delta) and delta > 0):
+        raise fail(f"--delta is the prior persons per cell: a number above 0, not {delta}")
+    if not 0 < level < 1:
+        raise fail(f"--level is the interval's level: a number between 0 and 1, not {level}")
     options = {
         "pair": pair.split(",") if pair else None, "criterion": criterion, "interval": interval,
         "bootstrap": bootstrap, "max_order": max_order, "k": k, "chains": chains,
@@ -85,7 +91,7 @@ def estimate_cmd(
             raise fail(f"{', '.join(given)} apply to estimates from the register, not to "
                        "--table (drop --table to estimate from the register at --db)")
         try:
-            with err.status(f"estimating ({method})"):
+            with err.status(Text(f"estimating ({method})")):
                 results, notes = run_table_file(
                     table, method, stratum=stratum, level=level, seed=seed, options=options
                 )
@@ -94,7 +100,7 @@ def estimate_cmd(
         if as_json:
             typer.echo(to_json(results, notes))
         else:
-            Console().print(render(results, notes))
+            Console(markup=False).print(render(results, notes))
         return
     if stratum is not None:
         raise fail("--stratum names a column of --table; from the register use --by")
@@ -106,7 +112,7 @@ def estimate_cmd(
     if as_json:
         typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False))
         return
-    console = Console()
+    console = Console(markup=False)
     h = run.histories
     console.print(f"{h.metric} from the register (link run {h.link_run_id}"
                   f"{', as of ' + h.as_of if h.as_of else ''}), lists: {', '.join(h.lists)}",
@@ -135,7 +141,7 @@ def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
     statuses = [s.strip() for s in status.split(",") if s.strip()]
     engine = open_register_or_fail(ctx)
     try:
-        with err.status(f"estimating ({method}) from the register"):
+        with err.status(Text(f"estimating ({method}) from the register")):
             run = run_register(engine, method, status=statuses, **kwargs)
         if save:
             h = run.histories

@@ -42,8 +42,8 @@ def evaluate_linkage(
     for name in ("precision", "recall", "f1"):
         table.add_row(name, f"{getattr(scores, f'pairwise_{name}'):.4f}",
                       f"{getattr(scores, f'cluster_{name}'):.4f}")
-    Console().print(table)
-    Console().print(
+    Console(markup=False).print(table)
+    Console(markup=False).print(
         f"{scores.records:,} records; {scores.true_persons:,} true persons, "
         f"{scores.predicted_persons:,} predicted; {scores.unlinked_records:,} records "
         "missing from the linkage were scored as singletons."

@@ -79,9 +79,10 @@ def fates_show_command(
         table.add_row(*(str(row.get(k) or "") for k in
                         ("on_date", "known_on", "status", "substatus", "kind", "source",
                          "record_id")))
-    Console().print(table)
+    Console(markup=False).print(table)
     for conflict in case["conflicts"]:
-        Console().print(f"conflict {conflict['kind']}: {conflict['message']}", highlight=False)
+        Console(markup=False).print(f"conflict {conflict['kind']}: {conflict['message']}",
+                                    highlight=False)
 
 
 @fates_app.command("conflicts")
@@ -144,7 +145,7 @@ def status_command(
     for key, value in counts.items():
         if isinstance(value, int):
             table.add_row(key, f"{value:,}")
-    Console().print(table)
+    Console(markup=False).print(table)
     for group, values in counts.get("groups", {}).items():
         typer.echo(f"{group}: " + ", ".join(f"{k} {v}" for k, v in values.items() if v))
 
@@ -156,7 +157,8 @@ def _import_with_bar(ctx: typer.Context, path: Path,
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
     def work(engine: Engine) -> R:
-        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+        with Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                      DownloadColumn(),
                       console=err, transient=True) as bar:
             task = bar.add_task(path.name, total=None)
             return run(engine, lambda done, total, _rows: bar.update(task, completed=done,
@@ -320,7 +322,7 @@ def claims_list_command(
         table.add_row(c["said_on"], c["who"], c["metric"],
                       f"{'>' if c['qualifier'] == 'more_than' else ''}{c['value']:,.0f}",
                       register, estimate)
-    Console().print(table)
+    Console(markup=False).print(table)
 
 
 @fates_app.command("add-event")

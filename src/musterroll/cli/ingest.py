@@ -43,6 +43,9 @@ def ingest_command(
     kind: str | None = typer.Option(None, "--kind", help="official, family_report, adversary, "
                                     "exchange, repatriation, burial or open_source."),
     mapping: Path | None = typer.Option(None, "--mapping", help="YAML: header -> field."),
+    maps: list[str] | None = typer.Option(None, "--map", help="COLUMN=field: map a header "
+                                          "the vocabulary does not know (repeatable; "
+                                          "COLUMN=ignore keeps it as an extra)."),
     manifest: Path | None = typer.Option(None, "--manifest", help="A simulator manifest.json: "
                                          "ingest every list in it."),
     file_format: str | None = typer.Option(None, "--format", help="csv, xlsx, json, jsonl, "
@@ -51,6 +54,12 @@ def ingest_command(
     delimiter: str | None = typer.Option(None, "--delimiter", help="Default: detected."),
     default_status: str | None = typer.Option(None, "--default-status", help="Status of "
                                               "rows with none (released on an exchange list)."),
+    allow_duplicate_file: bool = typer.Option(
+        False, "--allow-duplicate-file", help="Ingest a file whose exact bytes are already "
+        "ingested under another source (refused by default: its records would be duplicates)."),
+    allow_empty: bool = typer.Option(
+        False, "--allow-empty", help="Take a file with no rows as a new version of a list "
+        "that has records (refused by default: it would remove them all)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON on stdout."),
 ) -> None:
     """Ingest a list: every row accepted or quarantined, in one transaction."""
@@ -58,12 +67,21 @@ def ingest_command(
 
     from musterroll.sources import IngestError, ManifestError, ingest_file, ingest_manifest
     from musterroll.sources import Progress as ProgressCallback
+    from musterroll.sources.readers import ReadError, check_delimiter
     from musterroll.sources.report import describe_ingest, total_ingests
 
     if (manifest is None) == (path is None) or (path is not None and not source):
         raise fail("give either PATH with --source NAME, or --manifest FILE")
+    if manifest is not None and (maps or mapping):
+        raise fail("--map and --mapping apply to one file; in a manifest give each list's "
+                   "\"mapping\" or \"map\"")
+    try:
+        check_delimiter(delimiter)
+    except ReadError as exc:
+        raise fail(str(exc)) from exc
+    columns = _column_mapping(mapping, maps or [])
     engine = open_register_or_fail(ctx)
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+    bar = Progress(TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(),
                    TextColumn("{task.fields[rows]:,} rows"), console=err, transient=True)
 
     def progress_for(name: str, _file: Path) -> ProgressCallback:
@@ -77,9 +95,10 @@ def ingest_command(
             else:
                 assert path is not None and source is not None
                 summaries = [ingest_file(
-                    engine, path, source=source, kind=kind, mapping=mapping, format=file_format,
+                    engine, path, source=source, kind=kind, mapping=columns, format=file_format,
                     encoding=encoding, delimiter=delimiter, default_status=default_status,
-                    progress=progress_for(source, path),
+                    progress=progress_for(source, path), allow_duplicate_file=allow_duplicate_file,
+                    allow_empty=allow_empty, on_wait=lambda message: bar.console.print(message),
                 )]
     except (IngestError, ManifestError) as exc:
         raise fail(str(exc)) from exc
@@ -91,6 +110,17 @@ def ingest_command(
     if as_json:
         result = summaries[0].as_dict() if manifest is None else total_ingests(summaries)
         echo_json(result)
+
+
+def _column_mapping(mapping: Path | None, maps: list[str]) -> dict[str, str | None]:
+    """Return the mapping file's header -> field with each --map item over it."""
+    from musterroll.sources import MappingError, load_mapping
+    from musterroll.sources.mapping import merge_mappings, parse_map_options
+
+    try:
+        return merge_mappings(load_mapping(mapping), parse_map_options(maps))
+    except MappingError as exc:
+        raise fail(str(exc)) from exc
 
 
 @app.command("records")
@@ -125,7 +155,7 @@ def records_command(
         table.add_column(name)
     for row in rows:
         table.add_row(*(str(row[name] or "") for name in columns))
-    Console().print(table)
+    Console(markup=False).print(table)
 
 
 @app.command("quarantine")
@@ -149,7 +179,7 @@ def quarantine_command(
     for row in rows:
         table.add_row(row["source"], str(row["file_version"]), str(row["row"]),
                       row["column"] or "", row["reason"], row["verbatim"])
-    Console().print(table)
+    Console(markup=False).print(table)
 
 
 # --- end of register store and ingest ------------------------------------------------------

@@ -115,7 +115,12 @@ def export_persons_command(
     """Write the current persons: one row per record with its person id."""
     from musterroll.linkage.register import write_persons_csv
 
-    written = on_register(ctx, lambda engine: write_persons_csv(engine, out))
+    if out.is_dir():
+        raise fail(f"--out {out} is a folder; give a file name, e.g. {out / 'persons.csv'}")
+    if not out.parent.is_dir():
+        raise fail(f"--out {out}: the folder {out.parent} does not exist")
+    written = on_register(ctx, lambda engine: write_persons_csv(engine, out),
+                          errors=(ValueError, OSError))
     err.print(f"{written:,} records written to {out}", highlight=False)
 
 
@@ -132,7 +137,7 @@ def _show_item(item: dict[str, Any], number: int, total: int) -> None:
         table.add_column(f"{n}: record {record['id']}")
     for key in item["records"][0]:
         table.add_row(key, *(str(record[key] or "") for record in item["records"]))
-    console = Console(stderr=True)
+    console = Console(stderr=True, markup=False)
     console.print(table)
     if item["kind"] == "cluster":
         numbers = {record["id"]: n for n, record in enumerate(item["records"], 1)}
@@ -230,7 +235,7 @@ def explain_command(
     if as_json:
         echo_json(found)
         return
-    console = Console()
+    console = Console(markup=False)
     records = Table(title=f"person {person_id}: {len(found['records'])} records")
     shown = ("record_id", "source", "row", "surname", "given_name", "patronymic",
              "birth_date", "event_date")

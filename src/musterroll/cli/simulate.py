@@ -34,7 +34,7 @@ def simulate_command(
             out, seed=seed, people=people, civilians=civilians,
             progress=lambda step, done: bar.update(task, completed=done, description=step),
         )
-    console = Console()
+    console = Console(markup=False)
     if not console.is_terminal:
         console = Console(width=110)  # piped or captured: do not squeeze the table
     table = Table(title=f"lists written to {out} (seed {seed}, {people} people)")

@@ -24,6 +24,9 @@ import pandas as pd
 __all__ = ["CaptureTable", "TableError", "read_tables"]
 
 COUNT_COLUMN = "count"
+# The largest count a cell may hold. No war's lists name a billion persons; larger counts
+# overflowed the log-linear fit and, past 2^63, were read as negative (issue 19).
+MAX_COUNT = 10**9
 
 
 class TableError(ValueError):
@@ -63,6 +66,8 @@ class CaptureTable:
             raise TableError("capture patterns must be 0 or 1")
         if (counts < 0).any():
             raise TableError("counts must be non-negative")
+        if (counts > MAX_COUNT).any():
+            raise TableError(f"counts must be at most {MAX_COUNT:,} persons")
         index = patterns @ (1 << np.arange(j - 1, -1, -1))
         if (counts[index == 0] > 0).any():
             raise TableError(
@@ -258,12 +263,18 @@ def _check_values(frame: pd.DataFrame, lists: list[str], path: Path) -> None:
         bad = values.isna() | (values < 0) | (values % 1 != 0)
         if column != COUNT_COLUMN:
             bad |= ~values.isin([0, 1])
+        else:
+            bad |= values > MAX_COUNT
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
+            found = str(frame[column].iloc[row])
             raise TableError(
-                f"{path}, row {row + 2}, column `{column}`: {frame[column].iloc[row]!r} is not "
-                + ("a count" if column == COUNT_COLUMN else "0 or 1")
+                f"{path}, row {row + 2}, column `{column}`: {found!r} is not "
+                + (f"a count (0 to {MAX_COUNT:,})" if column == COUNT_COLUMN else "0 or 1")
             )
+    if len(frame) and not pd.to_numeric(frame[COUNT_COLUMN]).sum():
+        raise TableError(f"{path}: every count is zero: no person was observed on any list, "
+                         "so there is nothing to estimate from")
 
 
 def _table_from_rows(

@@ -57,13 +57,15 @@ def _level_dict(level: dict[str, Any], m: float | None, u: float | None,
     return out
 
 
-def splink_settings(settings: LinkSettings, *, explain: bool = False) -> Any:
+def splink_settings(settings: LinkSettings, *, explain: bool = False,
+                    training: bool = False) -> Any:
     """Return Splink's SettingsCreator for `settings` (dedupe of one table of records).
 
     Args:
         settings: the plain-data settings; their ``parameters`` (if any) become the m and
             u probabilities of each level and the prior match probability.
         explain: keep each comparison's level and Bayes factor in the predictions.
+        training: hold the m of ``settings.fixed_m`` at their fallback values.
     Returns:
         A ``splink.SettingsCreator``; the dialect is chosen by the database API later.
     """
@@ -74,7 +76,7 @@ def splink_settings(settings: LinkSettings, *, explain: bool = False) -> Any:
     comparisons: list[Any] = []
     for comparison in settings.comparisons:
         ms = params.get("m", {}).get(comparison["name"])
-        fix_m = ms is None and comparison["name"] in settings.fixed_m
+        fix_m = training and comparison["name"] in settings.fixed_m
         if fix_m:
             known = settings.fallback.get(comparison["name"], {})
             ms = [known[level["label"]][0] if level["label"] in known else None

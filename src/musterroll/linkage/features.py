@@ -54,7 +54,8 @@ _OTHER = ("unit_key", "oblast_key", "settlement_key", "service_key", "sex_key",
           "event_day", "event_place_key", "fate")
 # Identifying columns beyond names and dates, each null where the register has none.
 _CONTACT = ("surname_initial", "service_sorted", "service_head", "service_tail",
-            "document_key", "document_sorted", "birth_place_key", "address_key",
+            "document_key", "document_sorted", "document_head", "document_tail",
+            "birth_place_key", "address_key",
             "postcode_key", "phone_key", "phone_tail", "email_key", "email_local",
             "occupation_key")
 _NAME_FALLBACK = ("surname", "given_name", "patronymic")
@@ -415,7 +416,8 @@ def _add_contact_features(out: pd.DataFrame, table: pa.Table) -> None:
     service = _spread_parts(out["service_key"], identifier_parts, 3)
     out["service_sorted"], out["service_head"], out["service_tail"] = service
     out["document_key"] = _spread(_column(table, "document_number"), service_key)
-    out["document_sorted"] = _spread_parts(out["document_key"], identifier_parts, 3)[0]
+    document = _spread_parts(out["document_key"], identifier_parts, 3)
+    out["document_sorted"], out["document_head"], out["document_tail"] = document
     out["birth_place_key"] = _spread(_column(table, "birth_place"), settlement_key)
     out["address_key"] = _spread(_column(table, "address"), address_key)
     out["postcode_key"] = _spread(_column(table, "postcode"), postcode_key)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from statistics import median
 from typing import Any
 
 import pandas as pd
@@ -38,13 +39,16 @@ def register_features(db_api: Any, features: Any) -> Any:
     return db_api.register(features, table_name="musterroll_features")
 
 
-def make_linker(table: Any, settings: LinkSettings) -> Any:
-    """Return a Splink Linker on a registered features table for `settings`."""
+def make_linker(table: Any, settings: LinkSettings, *, training: bool = False) -> Any:
+    """Return a Splink Linker on a registered features table for `settings`.
+
+    With `training`, the comparisons of ``settings.fixed_m`` hold their fallback m.
+    """
     from splink import Linker
 
     # Splink logs progress at INFO; the command line shows its own progress instead.
     logging.getLogger("splink").setLevel(logging.ERROR)
-    return Linker(table, splink_settings(settings), log_level=None)
+    return Linker(table, splink_settings(settings, training=training), log_level=None)
 
 
 _SMALL = 1e-6
@@ -106,12 +110,16 @@ def settle_parameters(params: dict[str, Any], settings: LinkSettings) -> dict[st
     return {"lambda": params["lambda"], "m": m_all, "u": u_all}
 
 
-def train_model(linker: Any, settings: LinkSettings, *, step: Step | None = None,
+def train_model(table: Any, settings: LinkSettings, *, step: Step | None = None,
                 skipped: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """Estimate lambda, u and m with no labels; return them in the settings' plain form.
 
+    Each EM training rule runs on a linker of its own, started from the parameters so far:
+    a session Splink cannot finish (no pairs, or an m driven to 0.0, which Splink 5
+    refuses) leaves its linker half-changed, so it is dropped and the others go on.
+
     Args:
-        linker: a Linker from `make_linker`, untrained.
+        table: the registered features (``register_features``).
         settings: the training plan (deterministic rules and recall, u sample size,
             seed, EM training rules).
         step: called with the name of each training step (for progress displays).
@@ -123,37 +131,59 @@ def train_model(linker: Any, settings: LinkSettings, *, step: Step | None = None
 
     say = step or (lambda _name: None)
     skipped = skipped if skipped is not None else []
-    training = linker.training
+    linker = make_linker(table, settings, training=True)
     say("prior")
     try:
-        training.estimate_probability_two_random_records_match(
+        linker.training.estimate_probability_two_random_records_match(
             list(settings.deterministic_rules), recall=settings.deterministic_recall
         )
     except (SplinkException, ValueError) as exc:
         # No pair any sure rule finds (a small or sparse register): keep the default
         # prior; the run's notes say so.
-        skipped.append(("prior", _first_line(exc)))
+        skipped.append(("prior", _why_skipped(exc)))
     say("u by random sampling")
-    training.estimate_u_using_random_sampling(
+    linker.training.estimate_u_using_random_sampling(
         max_pairs=settings.u_max_pairs, seed=settings.seed
     )
+    params = read_parameters(linker, settings)
+    sessions: dict[str, list[list[float | None]]] = {}
     for rule in settings.training_rules:
         say("m by expectation maximisation")
+        session = make_linker(table, replace(settings, parameters=params), training=True)
         try:
-            training.estimate_parameters_using_expectation_maximisation(
+            session.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True,
                 max_pairs=settings.em_max_pairs,
             )
         except (SplinkException, ValueError) as exc:
-            # A rule that finds no pairs, or on which EM drives an m to 0.0 (Splink 5
-            # refuses it): the other rules train; what none trains keeps its prior.
-            skipped.append((rule, _first_line(exc)))
-    return read_parameters(linker, settings)
+            skipped.append((rule, _why_skipped(exc)))
+            continue
+        trained = read_parameters(session, settings)["m"]
+        for name, ms in trained.items():
+            if ms != params["m"][name]:  # this session estimated the comparison
+                sessions.setdefault(name, []).append(ms)
+        params["m"] |= {name: _median_levels(runs) for name, runs in sessions.items()}
+    return params
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+def _median_levels(runs: list[list[float | None]]) -> list[float | None]:
+    """Each level's median m over the training sessions that estimated it, as Splink
+    combines its sessions."""
+    out: list[float | None] = []
+    for values in zip(*runs, strict=True):
+        known = [v for v in values if isinstance(v, (int, float))]
+        out.append(float(median(known)) if known else None)
+    return out
+
+
+def _why_skipped(exc: BaseException) -> str:
+    """Why Splink could not run a training step, in a user's words, not Splink's."""
+    text = str(exc)
+    if "no record pairs" in text:
+        return "no two records agree on this rule's fields"
+    if "below the minimum" in text:
+        return "expectation maximisation drove a probability to zero on these records"
+    return f"the linkage engine could not train on it ({type(exc).__name__})"
 
 
 @dataclass

@@ -20,6 +20,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from musterroll.linkage.settings import LinkSettings
+from musterroll.sources.export import neutralise_cell
 from musterroll.store import append_audit
 from musterroll.store.linkage_models import (
     decisions_table,
@@ -48,6 +49,8 @@ __all__ = [
 LINK_COLUMNS: tuple[str, ...] = (
     "surname", "given_name", "patronymic", "full_name", "sex", "birth_date", "oblast",
     "settlement", "unit", "service_number", "status", "event_date", "event_place", "note",
+    "birth_place", "rank", "address", "postcode", "phone", "email", "occupation",
+    "document_number",
 )  # fmt: skip
 
 _RECORDS_SQL = (
@@ -284,6 +287,8 @@ def write_persons_csv(engine: Engine, path: Path) -> int:
                              columns=["person_id", "record_id", "source", "row"])
     if frame.empty:
         raise ValueError("no persons yet: run `musterroll link` first")
+    # A source's name is user data: "=HYPERLINK(...)" must not run in a spreadsheet.
+    frame["source"] = frame["source"].map(neutralise_cell)
     frame.to_csv(path, index=False)
     return len(frame)
 

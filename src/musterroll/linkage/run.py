@@ -135,7 +135,7 @@ def link_features(
     if settings.parameters is None:
         settings = fit_to_data(settings, shares)
         skipped: list[tuple[str, str]] = []
-        trained = train_model(make_linker(table, settings), settings, skipped=skipped,
+        trained = train_model(table, settings, skipped=skipped,
                               step=lambda name: say(f"training: {name}", 0.25))
         settings.parameters = settle_parameters(trained, settings)
         settings.fit = (settings.fit or {}) | {

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from musterroll.names import comparison_levels_sql
+from musterroll.names import comparison_levels_sql, swapped_blocking_rule_sql
 
 __all__ = [
     "BLOCKING_RULES",
@@ -44,6 +44,9 @@ BLOCKING_RULES: tuple[str, ...] = (
     # ... or the same given name in another form (Kolya for Mykola: other initials).
     "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
     " AND l.birth_year = r.birth_year",
+    # ... or a nickname the name's second group holds (Bill: Robert or William).
+    "l.surname_translit = r.surname_translit AND l.given_group = r.given_group_alt",
+    "l.surname_translit = r.surname_translit AND l.given_group_alt = r.given_group",
     # ... and where either record has no birth date at all (obituaries, families), by the
     # name's group or, for names outside the project's tables, its skeleton.
     "l.surname_translit = r.surname_translit AND l.given_group = r.given_group"
@@ -73,8 +76,14 @@ BLOCKING_RULES: tuple[str, ...] = (
     " AND l.settlement_key = r.settlement_key",
     "l.given_group = r.given_group AND l.unit_key = r.unit_key"
     " AND l.surname_initial = r.surname_initial",
-    # The surname typed in the given-name column and the given name in the surname's.
-    "l.surname_translit = r.given_translit AND l.given_translit = r.surname_translit",
+    # The surname typed in the given-name column and the given name in the surname's
+    # (both ways round: a rule on l and r sees each pair in one order only).
+    swapped_blocking_rule_sql(),
+    "l.surname_translit = r.given_translit AND l.birth_year = r.birth_year",
+    "l.given_translit = r.surname_translit AND l.birth_year = r.birth_year",
+    # Both names mistyped or swapped: the birth date and where the person lives.
+    "l.birth_date = r.birth_date AND l.settlement_key = r.settlement_key",
+    "l.birth_date = r.birth_date AND l.postcode_key = r.postcode_key",
     # A wrong or missing birth date: where the person lives.
     "l.surname_phonetic = r.surname_phonetic AND l.given_initial = r.given_initial"
     " AND l.settlement_key = r.settlement_key",
@@ -86,6 +95,8 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.service_head = r.service_head AND l.surname_initial = r.surname_initial",
     "l.service_tail = r.service_tail AND l.surname_initial = r.surname_initial",
     "l.document_key = r.document_key",
+    "l.document_head = r.document_head AND l.surname_initial = r.surname_initial",
+    "l.document_tail = r.document_tail AND l.surname_initial = r.surname_initial",
     "l.phone_key = r.phone_key",
     "l.email_key = r.email_key",
     "l.unit_key = r.unit_key AND l.surname_phonetic = r.surname_phonetic",
@@ -234,10 +245,13 @@ def default_comparisons() -> list[dict[str, Any]]:
         the first level of each is the null level, the last ("different") is ELSE.
     """
     return [
-        _comparison("surname", comparison_levels_sql("surname"),
-                    "surname across scripts (musterroll.names), exact and transliteration"
-                    " levels adjusted for the surname's frequency",
+        _comparison("surname", comparison_levels_sql("surname", swapped=True),
+                    "surname across scripts and grammatical cases (musterroll.names), exact"
+                    " and transliteration levels adjusted for the surname's frequency; a"
+                    " level for surname and given name typed in each other's columns",
                     tf_columns={"exact": "surname_norm", "transliteration": "surname_translit"}),
+        # The swap is one event weighed once, in the surname: a swapped pair's given names
+        # compare "different" or better on their own.
         _comparison("given", comparison_levels_sql("given"),
                     "given name across scripts and diminutives (musterroll.names), adjusted"
                     " for the name's frequency",
@@ -390,14 +404,36 @@ def _held(columns: set[str], shares: Mapping[str, float], least: float) -> bool:
                for column in columns)
 
 
+def comparison_inputs(comparison: dict[str, Any]) -> set[str]:
+    """Every feature column a comparison's levels read (EM cannot train it under a rule
+    that blocks on any of them)."""
+    return {column for level in comparison["levels"]
+            for column in _LEFT_COLUMN_RE.findall(level["sql"])}
+
+
+def _trains(rule: str, comparison: dict[str, Any]) -> bool:
+    return not comparison_inputs(comparison) & rule_columns(rule)
+
+
 def _trainable(comparisons: list[dict[str, Any]], rules: list[str]) -> set[str]:
     """Comparisons some rule leaves free to train (EM cannot train what it blocks on)."""
-    out = set()
-    for comparison in comparisons:
-        needed = comparison_columns(comparison)
-        if any(not (needed & rule_columns(rule)) for rule in rules):
-            out.add(comparison["name"])
-    return out
+    return {c["name"] for c in comparisons if any(_trains(rule, c) for rule in rules)}
+
+
+def _fewest_training_rules(comparisons: list[dict[str, Any]], rules: list[str],
+                           least: int = 3) -> list[str]:
+    """The rules, in order, that each train a comparison no earlier rule trains, topped
+    up to `least` rules: every EM session costs a pass over millions of pairs, and each
+    comparison's m is the median over the sessions that trained it."""
+    chosen: list[str] = []
+    covered: set[str] = set()
+    for rule in rules:
+        new = _trainable(comparisons, [rule]) - covered
+        if new:
+            chosen.append(rule)
+            covered |= new
+    extra = [rule for rule in rules if rule not in chosen]
+    return [rule for rule in rules if rule in chosen + extra[: max(0, least - len(chosen))]]
 
 
 def fit_to_data(settings: LinkSettings, shares: Mapping[str, float]) -> LinkSettings:
@@ -422,8 +458,9 @@ def fit_to_data(settings: LinkSettings, shares: Mapping[str, float]) -> LinkSett
     blocking = [r for r in settings.blocking_rules if _held(rule_columns(r), shares, 0.0)]
     dropped = len(settings.blocking_rules) - len(blocking)
     blocking = blocking or _fallback_blocking(comparisons)
-    training = [r for r in settings.training_rules
-                if _held(rule_columns(r), shares, settings.training_min_share)]
+    training = _fewest_training_rules(comparisons, [
+        r for r in settings.training_rules
+        if _held(rule_columns(r), shares, settings.training_min_share)])
     prior = [r for r in settings.deterministic_rules if _held(rule_columns(r), shares, 0.0)]
     fit = {
         "dropped_comparisons": [c["name"] for c in settings.comparisons

@@ -10,21 +10,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from musterroll.names.given_names import given_name_groups, group_by_id
+from musterroll.names.given_names import all_groups_of_skeleton, group_by_id
 from musterroll.names.keys import fuzzy_limit, levenshtein, skeleton_key
 from musterroll.names.patronymics import read_patronymic
 from musterroll.names.record import given_keys, normalise_sex, patronymic_keys, surname_keys
-from musterroll.names.sql import KINDS, Kind
+from musterroll.names.sql import KINDS, SWAPPABLE, Kind
 
-__all__ = ["Comparison", "Level", "compare", "compare_keys", "guess_kind", "LEVEL_RANK"]
+__all__ = [
+    "Comparison", "Level", "compare", "compare_keys", "guess_kind", "is_swapped", "LEVEL_RANK",
+    "MAX_NAME_LENGTH",
+]
+
+# The longest name part compared: the longest real surnames and given names are a few
+# dozen letters; ingest keeps a longer cell whole in the verbatim row only.
+MAX_NAME_LENGTH = 100
 
 Level = Literal[
-    "null", "exact", "transliteration", "equivalent", "phonetic", "fuzzy", "different"
+    "null", "exact", "transliteration", "equivalent", "swapped", "phonetic", "fuzzy",
+    "different",
 ]
-# Higher is closer; `null` (a part missing) ranks with nothing.
+# Higher is closer; `null` (a part missing) ranks with nothing. `swapped` (surname and
+# given name typed in each other's columns, asked for with swapped=True) is as strong as
+# `equivalent`: two parts agree, crosswise.
 LEVEL_RANK = {
-    "exact": 5, "transliteration": 4, "equivalent": 3, "phonetic": 2, "fuzzy": 1,
-    "different": 0, "null": -1,
+    "exact": 5, "transliteration": 4, "equivalent": 3, "swapped": 3, "phonetic": 2,
+    "fuzzy": 1, "different": 0, "null": -1,
 }
 Keys = dict[str, str | None]
 Condition = Callable[[Keys, Keys, str], bool]
@@ -113,14 +123,27 @@ _SPECIFIC: dict[str, dict[str, Condition]] = {
 _ORDER: tuple[Level, ...] = ("exact", "transliteration", "equivalent", "phonetic", "fuzzy")
 
 
-def compare_keys(a: Keys, b: Keys, kind: Kind) -> Level:
-    """Return the level for two rows of key columns (record.py), as the SQL levels do."""
+def is_swapped(a: Keys, b: Keys) -> bool:
+    """Whether each record's surname sounds like the other's given name (sql.SWAPPED_SQL)."""
+    return _eq_pair(a["surname_phonetic"], b["given_phonetic"]) and _eq_pair(
+        a["given_phonetic"], b["surname_phonetic"])
+
+
+def compare_keys(a: Keys, b: Keys, kind: Kind, *, swapped: bool = False) -> Level:
+    """Return the level for two rows of key columns (record.py), as the SQL levels do.
+
+    With `swapped` the surname and given name also take the `swapped` level after
+    `equivalent` (sql.comparison_levels_sql(swapped=True)); `a` and `b` must then hold
+    the surname and given-name keys both.
+    """
     if a[f"{kind}_norm"] is None or b[f"{kind}_norm"] is None:
         return "null"
     conditions = _COMMON | _SPECIFIC[kind]
     for level in _ORDER:
         if conditions[level](a, b, kind):
             return level
+        if level == "equivalent" and swapped and kind in SWAPPABLE and is_swapped(a, b):
+            return "swapped"
     return "different"
 
 
@@ -137,7 +160,8 @@ def _sex_conflict(a: Keys, b: Keys, kind: Kind, sexes: tuple[str | None, str | N
         # A given name's sex is its group's (Ярослав/Ярослава), unless it has two groups.
         if a["given_group_alt"] or b["given_group_alt"]:
             return False
-        found = [group_by_id()[g].sex if g else s for g, s in zip(
+        # An English group's sex is unknown: the record's, if given, stands in.
+        found = [(group_by_id()[g].sex if g else None) or s for g, s in zip(
             (a["given_group"], b["given_group"]), sexes, strict=True)]
         return None not in found and found[0] != found[1]
     column = f"{kind}_sex"
@@ -145,10 +169,11 @@ def _sex_conflict(a: Keys, b: Keys, kind: Kind, sexes: tuple[str | None, str | N
 
 
 def guess_kind(a: str, b: str) -> Kind:
-    """Return the kind of two single names: patronymic, given (both in the data), surname."""
+    """Return the kind of two single names: patronymic, given (both in the data or among
+    English names), surname."""
     if read_patronymic(a) and read_patronymic(b):
         return "patronymic"
-    if given_name_groups(a) and given_name_groups(b):
+    if all_groups_of_skeleton(skeleton_key(a)) and all_groups_of_skeleton(skeleton_key(b)):
         return "given"
     return "surname"
 
@@ -175,8 +200,11 @@ def compare(
     Raises:
         ValueError: for an unknown kind.
     """
+    # No name is longer than this; a longer cell (a pasted paragraph) would make the
+    # edit distance quadratic in its length (issue 19: two 10,000-character names, 31 s).
+    a, b = (a or "")[:MAX_NAME_LENGTH], (b or "")[:MAX_NAME_LENGTH]
     if kind == "auto":
-        kind = guess_kind(a or "", b or "")
+        kind = guess_kind(a, b)
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; use one of {KINDS} or 'auto'")
     sexes = (normalise_sex(sex_a), normalise_sex(sex_b))

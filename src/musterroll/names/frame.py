@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from musterroll.names.morphology import may_be_oblique, nominative_name
 from musterroll.names.parse import (
     QUOTES,
     TokenFeatures,
@@ -111,14 +112,16 @@ def name_keys_frame(
         record.name_keys.
     """
     n = table.num_rows if isinstance(table, pa.Table) else len(table)
-    out = _spread(_as_series(_column(table, surname), n), surname_keys, SURNAME_COLUMNS)
-    out |= _spread(
-        _as_series(_column(table, patronymic), n), patronymic_keys, PATRONYMIC_COLUMNS
+    surnames, given, patronymics = _in_nominative(
+        _as_series(_column(table, surname), n),
+        _as_series(_column(table, given_name), n),
+        _as_series(_column(table, patronymic), n),
     )
+    out = _spread(surnames, surname_keys, SURNAME_COLUMNS)
+    out |= _spread(patronymics, patronymic_keys, PATRONYMIC_COLUMNS)
     sexes = _spread(_as_series(_column(table, sex), n), lambda v: {"s": normalise_sex(v)}, ("s",))
     known = np.where(pd.isna(sexes["s"]), out["patronymic_sex"], sexes["s"])
     known = np.where(pd.isna(known), out["surname_sex"], known)
-    given = _as_series(_column(table, given_name), n)
     given = given.where(given.notna(), None)  # one missing value, not many NaN objects
     # The sex matters only for a given name in two groups, but pairing every name with it
     # keeps this one vectorised pass; the pairs are still few.
@@ -126,6 +129,43 @@ def name_keys_frame(
     out |= _spread(paired, _given_pair, GIVEN_COLUMNS)
     # Object columns: building Arrow-backed strings here would cost more than the keys.
     return pd.DataFrame({column: out[column] for column in KEY_COLUMNS}, dtype=object)
+
+
+def _maybe_oblique_rows(values: pd.Series, *, is_patronymic: bool) -> np.ndarray:
+    """Per row: whether its value may show an oblique case (decided per distinct value)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    flags = [may_be_oblique(v, is_patronymic=is_patronymic) for v in uniques] + [False]
+    return np.array(flags, dtype=bool)[codes]
+
+
+def _in_nominative(
+    surnames: pd.Series, given: pd.Series, patronymics: pd.Series
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Put names written in a grammatical case in the nominative (morphology.py).
+
+    The patronymic (or, where there is none, the given name) is tested once per distinct
+    value; only rows it shows in an oblique case are read as a whole, which keeps a table
+    of nominative names at the cost of two factorisations.
+    """
+    oblique = _maybe_oblique_rows(patronymics, is_patronymic=True)
+    no_patronymic = np.flatnonzero(patronymics.isna().to_numpy())
+    if len(no_patronymic):
+        # The given name decides only where there is no patronymic: test those alone.
+        oblique[no_patronymic] = _maybe_oblique_rows(
+            given.iloc[no_patronymic], is_patronymic=False)
+    rows = np.flatnonzero(oblique)
+    if not len(rows):
+        return surnames, given, patronymics
+    columns = [surnames.copy(), given.copy(), patronymics.copy()]
+    for row in rows.tolist():
+        parts = (_text(column.iat[row]) for column in columns)
+        for column, value in zip(columns, nominative_name(*parts), strict=True):
+            column.iat[row] = value
+    return columns[0], columns[1], columns[2]
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _given_pair(pair: Hashable) -> dict[str, str | None]:

@@ -5,6 +5,11 @@ once. A name is looked up by its skeleton key (keys.py), so any transliteration 
 Cyrillic form finds the group without being listed. A few forms belong to two groups
 (Саша and Женя are male and female); they are declared with their reason in
 `data/given_names_ambiguous.csv`, and the sex of the record, where known, picks one.
+
+Names the table lacks are looked up among English names and nicknames (english_names.py,
+from the `nicknames` package): Peggy stands for Margaret, which the table knows (group
+marharyta); Charlie for Charles (karl) and for itself. An English name the table does not
+know makes a group of its own, `en:<name>`, whose sex is unknown.
 """
 
 from __future__ import annotations
@@ -12,10 +17,11 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Literal
 
+from musterroll.names.english_names import english_candidates, english_forms, english_names
 from musterroll.names.keys import normal_key, skeleton_key
 
 __all__ = [
@@ -25,6 +31,7 @@ __all__ = [
     "load_ambiguous_forms",
     "given_name_groups",
     "groups_of_skeleton",
+    "all_groups_of_skeleton",
     "resolve_given_group",
     "given_name_language",
     "group_by_id",
@@ -38,7 +45,7 @@ class NameGroup:
     """One given name across languages, with diminutives and irregular patronymics."""
 
     id: str
-    sex: Sex
+    sex: Sex | None  # None for an English group (english_names.py)
     uk: tuple[str, ...]
     ru: tuple[str, ...]
     latin: tuple[str, ...]
@@ -103,10 +110,38 @@ def load_ambiguous_forms() -> dict[str, tuple[frozenset[str], str]]:
     return declared
 
 
+_ENGLISH_PREFIX = "en:"
+
+
 @cache
 def group_by_id() -> dict[str, NameGroup]:
-    """Return the groups keyed by id."""
-    return {group.id: group for group in load_groups()}
+    """Return the groups keyed by id: the table's, then the English groups (`en:<name>`)."""
+    return {group.id: group for group in load_groups()} | _english_groups()
+
+
+def _english_groups() -> dict[str, NameGroup]:
+    out = {}
+    for name in sorted(english_names()):
+        group_id = _ENGLISH_PREFIX + name
+        out[group_id] = NameGroup(group_id, None, (), (), english_forms(name), (), (),
+                                  "English name and its nicknames (nicknames package)")
+    return out
+
+
+def _english_group_id(name: str) -> str:
+    """The table's group of an English full name where it knows the name, else its own."""
+    ours = _index().get(skeleton_key(name))
+    return ours[0] if ours else _ENGLISH_PREFIX + name
+
+
+@lru_cache(maxsize=100_000)
+def all_groups_of_skeleton(key: str) -> tuple[str, ...]:
+    """Return the group ids of a skeleton key: the table's, else those of the English
+    full names it stands for (english_names.py); at most two for an English name."""
+    ours = _index().get(key)
+    if ours:
+        return ours
+    return tuple(dict.fromkeys(_english_group_id(n) for n in english_candidates(key)))
 
 
 @cache
@@ -153,10 +188,11 @@ def resolve_given_group(name: str, sex: str | None = None) -> tuple[str | None, 
         name: a given name in any script.
         sex: "m", "f" or None; other values count as unknown.
     Returns:
-        (None, None) for a name not in the data; (group, None) for an unambiguous name
-        or when the sex picks one of two groups; (first, second) otherwise.
+        (None, None) for a name neither in the data nor among English names; (group,
+        None) for an unambiguous name or when the sex picks one of two groups; (first,
+        second) otherwise (Саша; an English nickname of two names, Charlie).
     """
-    groups = given_name_groups(name)
+    groups = all_groups_of_skeleton(skeleton_key(name))
     if sex in ("m", "f") and len(groups) > 1:
         matching = [g for g in groups if group_by_id()[g].sex == sex]
         groups = tuple(matching) or groups

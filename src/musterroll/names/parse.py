@@ -24,8 +24,10 @@ from typing import Literal, NamedTuple
 
 from musterroll.names.given_names import groups_of_skeleton
 from musterroll.names.keys import skeleton_key
-from musterroll.names.patronymics import read_patronymic_skeleton
+from musterroll.names.morphology import nominative_patronymic
+from musterroll.names.patronymics import Patronymic, read_patronymic_skeleton
 from musterroll.names.script import clean_text
+from musterroll.names.surnames import has_surname_ending
 
 __all__ = [
     "QUOTES",
@@ -42,13 +44,11 @@ __all__ = [
 
 Order = Literal["surname_first", "given_first", "single", "empty"]
 
-# Surname endings, on the skeleton (C ч, T ц): Ukrainian -енко -ук -юк -чук -ак -як -ишин,
-# the possessive and adjectival -ов -ев -ін -ський -цький in both sexes, -ич.
-_SURNAME_END_RE = re.compile(
-    r"(enko|uk|ak|Sin|ov|ova|ev|eva|in|ina|ski|ska|skaia|skoi|Tki|Tka|Tkaia|zki|zka|"
-    r"iC|ko|iuk|dze|ian|ets|eT)$"
-)
 _CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+# What a patronymic in an oblique case may end with, on the skeleton (Івановича,
+# Ивановичу, Олеговичем, Петрівни, Петровной): only a filter that spares the analyser the
+# surnames; morphology.nominative_patronymic decides.
+_OBLIQUE_PATRONYMIC_RE = re.compile(r"(?:iC(?:a|u|em|evi|om|i))$|(?:[iCo]vn|iCn)(?:i|u|e|oi|oiu)$")
 _INITIAL_RE = re.compile(r"^[^\W\d_]{1,4}\.$|^[^\W\d_]$")
 # Call signs are quoted: "Rys", «Сокіл», „Борода“. Apostrophes are letters in names and
 # never quote.
@@ -121,16 +121,25 @@ def token_features(token: str) -> TokenFeatures:
     if _INITIAL_RE.match(token):
         return TokenFeatures(True, False, False, False, False, False, latin)
     skeleton = skeleton_key(token)
-    patronymic = read_patronymic_skeleton(skeleton)
+    patronymic = read_patronymic_skeleton(skeleton) or _oblique_patronymic(token, skeleton)
     return TokenFeatures(
         initial=False,
         patronymic=patronymic is not None,
         known_patronymic=patronymic is not None and patronymic.known,
         given=bool(groups_of_skeleton(skeleton)),
-        surname_ending=bool(_SURNAME_END_RE.search(skeleton)),
+        surname_ending=has_surname_ending(skeleton),
         capitals=len(token) > 1 and token.isupper(),
         latin=latin,
     )
+
+
+def _oblique_patronymic(token: str, skeleton: str) -> Patronymic | None:
+    """A patronymic in a grammatical case ("Василя Івановича Бондарчука"), read as its
+    nominative; None for anything else."""
+    if not _OBLIQUE_PATRONYMIC_RE.search(skeleton):
+        return None
+    nominative = nominative_patronymic(token)
+    return read_patronymic_skeleton(skeleton_key(nominative)) if nominative else None
 
 
 def _patronymic_weight(feature: TokenFeatures) -> int:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from musterroll.names.given_names import resolve_given_group
 from musterroll.names.keys import normal_key, phonetic_key, skeleton_key
+from musterroll.names.morphology import nominative_name
 from musterroll.names.patronymics import read_patronymic
 from musterroll.names.surnames import read_surname
 
@@ -153,8 +154,13 @@ def name_keys(
             the sex shown by the patronymic, then by the surname, is used to pick the
             group of an ambiguous given name.
     Returns:
-        A dict from column name to key, None for missing parts.
+        A dict from column name to key, None for missing parts. A name written in a
+        grammatical case ("Бондарчука Василя Івановича") is keyed in the nominative
+        (morphology.nominative_name).
     """
+    surname, given_name, patronymic = nominative_name(
+        *(part if isinstance(part, str) else None for part in (surname, given_name, patronymic))
+    )
     keys = surname_keys(surname) | patronymic_keys(patronymic)
     known = normalise_sex(sex) or keys["patronymic_sex"] or keys["surname_sex"]
     return keys | given_keys(given_name, known)

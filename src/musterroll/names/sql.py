@@ -11,6 +11,12 @@ transliteration system), `equivalent` (same given-name group; same father's grou
 same family name and no sex conflict), `phonetic` (same sound key), `fuzzy` (one or two
 edits of the skeleton, or same family/father with the other sex, or an initial that
 agrees), `different`. A `null` level comes first for a part missing on either side.
+
+With `swapped=True` the surname and given-name comparisons take one more level after
+`equivalent`: `swapped`, a surname typed in the given-name column and the given name in
+the surname column (issue 14): each record's surname sounds like the other's given name
+and the other way round (`SWAPPED_SQL`). `swapped_blocking_rule_sql()` is the candidate
+rule that brings such pairs together.
 """
 
 from __future__ import annotations
@@ -21,10 +27,13 @@ __all__ = [
     "KINDS",
     "LEVELS",
     "LEVEL_SPEC",
+    "SWAPPABLE",
+    "SWAPPED_SQL",
     "Kind",
     "comparison_levels_sql",
     "level_case_sql",
     "splink_comparison",
+    "swapped_blocking_rule_sql",
 ]
 
 Kind = Literal["surname", "given", "patronymic"]
@@ -95,13 +104,29 @@ LEVEL_SPEC: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def comparison_levels_sql(kind: Kind, *, prefix: str | None = None) -> list[tuple[str, str]]:
+# The surname of each record sounds like the given name of the other (the phonetic key
+# follows from the skeleton, so equal skeletons are equal here too). On the columns of
+# record.KEY_COLUMNS, whatever the prefix of the comparison it is put in.
+SWAPPED_SQL = (
+    "surname_phonetic_l = given_phonetic_r AND given_phonetic_l = surname_phonetic_r"
+)
+# Parts whose comparisons take the `swapped` level, and the level it follows.
+SWAPPABLE: tuple[Kind, ...] = ("surname", "given")
+_SWAPPED_AFTER = "equivalent"
+
+
+def comparison_levels_sql(
+    kind: Kind, *, prefix: str | None = None, swapped: bool = False
+) -> list[tuple[str, str]]:
     """Return (level, SQL condition) pairs for one name part, best first.
 
     Args:
         kind: "surname", "given" or "patronymic".
         prefix: the column prefix in the table compared; default the kind itself, i.e.
             the columns of record.KEY_COLUMNS ("given_norm", "given_translit", ...).
+        swapped: add the `swapped` level after `equivalent` (surname and given name only;
+            ignored for the patronymic). Its condition reads the surname_* and given_*
+            columns of record.KEY_COLUMNS whatever the prefix.
     Returns:
         Conditions on `<prefix>_<key>_l` and `<prefix>_<key>_r`; the first is the `null`
         level, the last is ("different", "ELSE").
@@ -109,26 +134,41 @@ def comparison_levels_sql(kind: Kind, *, prefix: str | None = None) -> list[tupl
         KeyError: for an unknown kind.
     """
     p = prefix or kind
-    return [(level, sql.format(p=p)) for level, sql in LEVEL_SPEC[kind]]
+    levels = [(level, sql.format(p=p)) for level, sql in LEVEL_SPEC[kind]]
+    if swapped and kind in SWAPPABLE:
+        at = [level for level, _ in levels].index(_SWAPPED_AFTER) + 1
+        levels.insert(at, ("swapped", SWAPPED_SQL))
+    return levels
 
 
-def level_case_sql(kind: Kind, *, prefix: str | None = None) -> str:
+def swapped_blocking_rule_sql() -> str:
+    """Return a blocking rule (Splink's `l.`/`r.` form) pairing records whose surname and
+    given name are swapped: an equi-join on the crossed phonetic keys."""
+    return (
+        "l.surname_phonetic = r.given_phonetic AND l.given_phonetic = r.surname_phonetic"
+    )
+
+
+def level_case_sql(kind: Kind, *, prefix: str | None = None, swapped: bool = False) -> str:
     """Return one SQL CASE expression that yields the level's name for a pair of rows."""
     whens = [
         f"WHEN {sql} THEN '{level}'"
-        for level, sql in comparison_levels_sql(kind, prefix=prefix)
+        for level, sql in comparison_levels_sql(kind, prefix=prefix, swapped=swapped)
         if sql != "ELSE"
     ]
     return "CASE " + " ".join(whens) + " ELSE 'different' END"
 
 
-def splink_comparison(kind: Kind, *, prefix: str | None = None) -> dict[str, Any]:
+def splink_comparison(
+    kind: Kind, *, prefix: str | None = None, swapped: bool = False
+) -> dict[str, Any]:
     """Return the comparison as the plain dict Splink's CustomComparison takes.
 
     Linkage binds it late: `splink.comparison_library.CustomComparison(**dict)`.
+    `swapped` adds the `swapped` level (see `comparison_levels_sql`).
     """
     levels: list[dict[str, Any]] = []
-    for level, sql in comparison_levels_sql(kind, prefix=prefix):
+    for level, sql in comparison_levels_sql(kind, prefix=prefix, swapped=swapped):
         entry: dict[str, Any] = {"sql_condition": sql, "label_for_charts": level}
         if level == "null":
             entry["is_null_level"] = True

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from musterroll.names.keys import collapse_doubles, skeleton_key
 
-__all__ = ["SurnameForm", "read_surname"]
+__all__ = ["SurnameForm", "has_surname_ending", "read_surname"]
 
 # Adjectival -ський/-цький/-зький and Russian -ский/-ской/-ская, Polish -ski/-ska.
 # On the skeleton: T is ц, S is ш, C is ч.
@@ -34,7 +34,17 @@ _IN_RE = re.compile(r"(?<=[^aeiou])ina?$")
 _PLAIN_ADJECTIVAL_RE = re.compile(r"(?:(?<=C)|(?<=[^aeiou]n))([ia])$")
 # Ukrainian і and и stand where Russian writes е or и (Білоус/Белоус, Сірко/Серко).
 _FOLD_E = str.maketrans({"e": "i"})
+# Surname endings, on the skeleton (C ч, T ц): Ukrainian -енко -ук -юк -чук -ак -як -ишин,
+# the possessive and adjectival -ов -ев -ін -ський -цький in both sexes, -ич.
+_SURNAME_ENDING_RE = re.compile(
+    r"(enko|uk|ak|Sin|ov|ova|ev|eva|in|ina|ski|ska|skaia|skoi|Tki|Tka|Tkaia|zki|zka|"
+    r"iC|ko|iuk|dze|ian|ets|eT)$"
+)
 
+
+def has_surname_ending(skeleton: str) -> bool:
+    """Return True when a skeleton key (keys.skeleton_key) ends like a surname."""
+    return bool(_SURNAME_ENDING_RE.search(skeleton))
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,20 @@ leaves the register as it was). Every data row ends up either as a record or as 
 quarantined row, and that is asserted before commit. The same file (same sha256, same
 mapping) for the same source a second time changes nothing. A different file for a known
 source is a new version of its list, diffed against the previous one.
+
+Under hostile or careless input (issue 19) nothing is stored under a wrong hash: the file
+is hashed before it is read and again after, and a file that changed while being read is
+refused. The same bytes already ingested under another source's name, and a file with no
+rows offered as a new version of a list that has some, are refused unless asked for. On
+SQLite one ingest writes at a time: a second one waits its turn (and says so).
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
+import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from musterroll.sources.diff import diff_versions
 from musterroll.sources.mapping import load_mapping
 from musterroll.sources.normalise import Normaliser
-from musterroll.sources.readers import Reader, open_reader
+from musterroll.sources.readers import Reader, ReadError, open_reader
 from musterroll.sources.writer import BatchWriter
 from musterroll.store.audit import append_audit
 from musterroll.store.models import (
@@ -42,6 +50,12 @@ __all__ = ["IngestError", "IngestSummary", "Progress", "file_sha256", "ingest_fi
 
 # progress(bytes done, bytes in all, rows done): called after each batch.
 Progress = Callable[[int, int, int], None]
+
+# How long an ingest into SQLite waits for another writer to finish before it gives up,
+# in seconds; it first tries for `_FIRST_TRY`, then says it waits.
+WRITER_WAIT = 3600.0
+_FIRST_TRY = 1.0
+_BUSY_TIMEOUT_MS = 30_000
 
 
 class IngestError(ValueError):
@@ -88,6 +102,53 @@ def file_sha256(path: Path) -> str:
         while block := handle.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _file_kind(mode: int) -> str:
+    """Name what a path that is not a regular file is, for the message."""
+    for test, what in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):  # fmt: skip
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def _check_path(path: Path) -> os.stat_result:
+    """Return the file's status, or refuse a missing path or one that is not a regular file.
+
+    A FIFO or a device is refused before it is opened: reading one would block or never end.
+    """
+    try:
+        status = path.stat()
+    except FileNotFoundError as exc:
+        raise IngestError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read the file: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(status.st_mode):
+        raise IngestError(f"{path}: this is {_file_kind(status.st_mode)}, not a list file")
+    return status
+
+
+def _check_unchanged(path: Path, sha256: str, before: os.stat_result) -> None:
+    """Refuse a file whose bytes changed since they were hashed (while being read).
+
+    The file was hashed before it was read; hashing it again after reading, with its size
+    and modification time, makes sure the rows stored under that hash are its rows (issue
+    19: a file truncated while ingested was stored under the whole file's hash).
+    """
+    try:
+        after = path.stat()
+        same = (after.st_size, after.st_mtime_ns, after.st_ino) == (
+            before.st_size, before.st_mtime_ns, before.st_ino
+        ) and file_sha256(path) == sha256
+    except OSError:
+        same = False
+    if not same:
+        raise IngestError(
+            f"{path}: the file changed while it was being read (it is being written, "
+            "copied or replaced); nothing was written: ingest it again once it is complete"
+        )
 
 
 def _mapping_key(mapping: dict[str, str | None]) -> dict[str, str | None]:
@@ -172,6 +233,9 @@ class _Options:
     batch_rows: int
     actor: str
     today: date
+    allow_duplicate_file: bool = False
+    allow_empty: bool = False
+    on_wait: Callable[[str], None] | None = None
 
 
 def ingest_file(
@@ -194,6 +258,9 @@ def ingest_file(
     batch_rows: int = 10_000,
     actor: str = "musterroll",
     today: date | None = None,
+    allow_duplicate_file: bool = False,
+    allow_empty: bool = False,
+    on_wait: Callable[[str], None] | None = None,
 ) -> IngestSummary:
     """Ingest one list file as (a new version of) the list of `source`.
 
@@ -217,15 +284,20 @@ def ingest_file(
         batch_rows: rows per batch (memory is proportional to it).
         actor: who ingests, for the audit log.
         today: dates after this draw a warning; the current UTC date by default.
+        allow_duplicate_file: ingest the file even if the same bytes are already ingested
+            under another source's name (else refused: its records would be duplicates).
+        allow_empty: take a file with no rows as a new version of a list that has rows
+            (else refused: the new version would remove every record of the list).
+        on_wait: called with a message when the ingest waits for another writer (SQLite).
     Returns:
         The summary; ``already_ingested`` is true when nothing changed.
     Raises:
-        IngestError: the file is missing or unreadable as a whole, the mapping is invalid,
-            the kind unknown, or the database refused the transaction. Nothing is written
-            then.
+        IngestError: the file is missing, not a regular file, not a list, unreadable as a
+            whole or changed while being read; the mapping is invalid, the kind unknown;
+            the same bytes belong to another source, an empty file would empty a list; or
+            the database refused the transaction. Nothing is written then.
     """
-    if not path.is_file():
-        raise IngestError(f"{path}: no such file")
+    before = _check_path(path)
     _check_statuses(status_words, default_status)
     if kind is not None and kind not in SOURCE_KINDS:
         expected = ", ".join(SOURCE_KINDS)
@@ -233,19 +305,26 @@ def ingest_file(
     try:
         loaded = _mapping_key(load_mapping(mapping))
         reader = open_reader(path, format=format, encoding=encoding, delimiter=delimiter)
-    except (ValueError, LookupError, OSError) as exc:
-        raise IngestError(f"{path}: {exc}") from exc
-    mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except LookupError as exc:
+        raise IngestError(f"{path}: unknown encoding {encoding!r}: {exc}") from exc
+    except (ValueError, OSError, RecursionError) as exc:
+        raise IngestError(_about(path, exc)) from exc
+    mtime = datetime.fromtimestamp(before.st_mtime, UTC)
     options = _Options(
         source=source, kind=kind, language=language, mapping=loaded,
         received_at=received_at or mtime, published=published,
         meta={**(meta or {}), "status_words": status_words, "default_status": default_status},
         status_words=dict(status_words or {}), default_status=default_status,
         progress=progress, batch_rows=batch_rows, actor=actor,
-        today=today or datetime.now(UTC).date(),
+        today=today or datetime.now(UTC).date(), allow_duplicate_file=allow_duplicate_file,
+        allow_empty=allow_empty, on_wait=on_wait,
     )  # fmt: skip
     try:
-        return _ingest(engine, path, reader, options)
+        return _ingest(engine, path, reader, options, before)
+    except (ReadError, RecursionError, UnicodeError, OSError) as exc:
+        # Found while streaming the rows (a spreadsheet past its limits, a file gone):
+        # the transaction was rolled back.
+        raise IngestError(_about(path, exc) + "; nothing was written") from exc
     except SQLAlchemyError as exc:
         # E.g. two ingests of one source at once (the version number is unique), a full
         # disk, a lost server: the transaction was rolled back, nothing was written.
@@ -259,20 +338,37 @@ def ingest_file(
         reader.close()
 
 
-def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> IngestSummary:
+def _about(path: Path, exc: BaseException) -> str:
+    """The message of an error about a file, naming the file once."""
+    if isinstance(exc, RecursionError):
+        return f"{path}: nested too deeply to read"
+    text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return text if text.startswith(str(path)) else f"{path}: {text}"
+
+
+def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options,
+            before: os.stat_result) -> IngestSummary:
     started = time.monotonic()
     sha256 = file_sha256(path)
-    size = path.stat().st_size
+    size = before.st_size
     with engine.connect() as conn:
         stored = _previous(conn, options.source, sha256, options)
+        if stored is None and not options.allow_duplicate_file:
+            _refuse_other_source(conn, path, options.source, sha256)
     if stored is not None:
         return _summary_of_stored(stored, path, options.source)
     now = datetime.now(UTC)
-    with engine.begin() as conn:
+    with _write_transaction(engine, options.on_wait) as conn:
+        # Another ingest may have stored these bytes while this one waited its turn.
+        stored = _previous(conn, options.source, sha256, options)
+        if stored is not None:
+            return _summary_of_stored(stored, path, options.source)
         source_id = _source_id(conn, options.source, options.kind, options.language)
         f = files_table.c
         last = conn.execute(
-            select(f.id, f.version).where(f.source_id == source_id).order_by(f.version.desc())
+            select(f.id, f.version, f.accepted)
+            .where(f.source_id == source_id)
+            .order_by(f.version.desc())
         ).first()
         version = (last.version if last else 0) + 1
         meta = {**options.meta, "mapping": options.mapping}
@@ -318,6 +414,14 @@ def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> In
                     new_keys.extend((r[2], r[-1], r[-2]) for r in result.records)
                 if options.progress is not None:
                     options.progress(reader.position(), size, rows)
+        _check_unchanged(path, sha256, before)
+        if rows == 0 and last is not None and last.accepted and not options.allow_empty:
+            raise IngestError(
+                f"{path}: the file has no rows (a header only?); as version {version} of "
+                f"{options.source} it would remove all {last.accepted:,} records of version "
+                f"{last.version}. Nothing was written; if the list really is empty now, "
+                "ingest it again with --allow-empty"
+            )
         _check_nothing_lost(conn, path, file_id, rows, accepted, quarantined)
         diff = None
         if last is not None:
@@ -344,7 +448,7 @@ def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> In
             already_ingested=False, version=version, file_id=file_id,
             header=list(reader.header), column_map=column_map,
             extras=[key for key, _ in normaliser.columns.extras],
-            notes=list(normaliser.columns.notes),
+            notes=list(normaliser.columns.notes) + reader.notes,
             quarantine_reasons=dict(normaliser.reasons.most_common()),
             quarantine_samples=normaliser.quarantine_samples,
             warning_samples=normaliser.warning_samples, diff=diff,
@@ -363,6 +467,66 @@ def _ingest(engine: Engine, path: Path, reader: Reader, options: _Options) -> In
         )  # fmt: skip
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
+
+
+def _refuse_other_source(conn: Connection, path: Path, source: str, sha256: str) -> None:
+    """Refuse bytes already ingested, with rows, under another source's name."""
+    f, s = files_table.c, sources_table.c
+    other = conn.execute(
+        select(s.name, f.version, f.rows)
+        .join(sources_table)
+        .where(f.sha256 == sha256, s.name != source, f.rows > 0)
+        .limit(1)
+    ).first()
+    if other is not None:
+        raise IngestError(
+            f"{path}: these exact bytes were already ingested as version {other.version} of "
+            f"source {other.name!r} ({other.rows:,} rows); under {source!r} every record "
+            "would be a duplicate. Nothing was written; if two sources really sent the same "
+            "file, ingest it again with --allow-duplicate-file"
+        )
+
+
+@contextmanager
+def _write_transaction(
+    engine: Engine, on_wait: Callable[[str], None] | None
+) -> Iterator[Connection]:
+    """Begin the ingest's one transaction; on SQLite, wait for another writer's turn.
+
+    SQLite has one writer at a time. The transaction begins IMMEDIATE (taking the write
+    lock first, so it never fails half-way for a lock); if another ingest holds the lock,
+    this one says so through `on_wait` and waits up to ``WRITER_WAIT`` seconds.
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+    deadline = time.monotonic() + WRITER_WAIT
+    wait_ms = int(_FIRST_TRY * 1000)
+    while True:
+        conn = writer.connect()
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        raw.execute(f"PRAGMA busy_timeout={wait_ms}")
+        try:
+            transaction = conn.begin()
+        except OperationalError as exc:
+            raw.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+            conn.close()
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            if on_wait is not None and wait_ms == int(_FIRST_TRY * 1000):
+                on_wait("another ingest is writing to the register: waiting for it to finish")
+            wait_ms = int(min(_BUSY_TIMEOUT_MS, (deadline - time.monotonic()) * 1000)) + 1
+            continue
+        raw.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        break
+    try:
+        with conn, transaction:
+            yield conn
+    finally:
+        conn.close()
 
 
 @contextmanager

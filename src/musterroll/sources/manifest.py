@@ -1,8 +1,9 @@
 """Ingest every list named in a manifest (the simulator's ``manifest.json``).
 
 The manifest format is fixed in ``docs/simulation-format.md``; an entry may also carry
-``status_map`` (the list's own status words) and ``default_status`` (the status of rows
-that have none), which are applied. Every file is checked
+``status_map`` (the list's own status words), ``default_status`` (the status of rows
+that have none) and ``map`` (a list of ``"COLUMN=field"``, as ``ingest --map``, applied
+over its ``mapping``), which are applied. Every file is checked
 against its sha256 before anything is ingested; each file is then its own transaction,
 and a second run changes nothing.
 """
@@ -17,13 +18,20 @@ from typing import Any
 from sqlalchemy import Engine
 
 from musterroll.sources.ingest import IngestSummary, Progress, file_sha256, ingest_file
+from musterroll.sources.mapping import MappingError, load_mapping, merge_mappings, parse_map_options
 
-__all__ = ["MANIFEST_FORMAT", "ManifestError", "ingest_manifest", "read_manifest"]
+__all__ = [
+    "MANIFEST_FORMAT",
+    "ManifestError",
+    "entry_mapping",
+    "ingest_manifest",
+    "read_manifest",
+]
 
 MANIFEST_FORMAT = "musterroll-simulation/1"
 # Entry keys that say how to read the file; any other key is kept as the file's meta.
 _READING = {"name", "kind", "path", "format", "encoding", "delimiter", "language",
-            "published", "mapping", "sha256"}  # fmt: skip
+            "published", "mapping", "map", "sha256"}  # fmt: skip
 
 
 class ManifestError(ValueError):
@@ -34,7 +42,8 @@ def read_manifest(path: Path) -> dict[str, Any]:
     """Read and check a manifest: its format, and each list's presence and sha256.
 
     Raises:
-        ManifestError: unreadable JSON, another format, a missing file, a sha256 mismatch.
+        ManifestError: unreadable JSON, another format, a missing file, a sha256 mismatch,
+            a mapping or map naming an unknown field.
     """
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -52,6 +61,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
         file = path.parent / entry["path"]
         if not file.is_file():
             raise ManifestError(f"{path}: source {entry['name']!r}: no file {file}")
+        entry_mapping(path, entry)  # a wrong map stops the manifest before any ingest
         expected = entry.get("sha256")
         if expected and (found := file_sha256(file)) != expected:
             raise ManifestError(
@@ -59,6 +69,25 @@ def read_manifest(path: Path) -> dict[str, Any]:
                 f"the manifest says {expected}; the file was altered"
             )
     return manifest
+
+
+def entry_mapping(path: Path, entry: dict[str, Any]) -> dict[str, str | None]:
+    """Return one manifest entry's column mapping: its ``mapping`` with its ``map`` over it.
+
+    Raises:
+        ManifestError: a mapping that is not an object, a map that is not a list of
+            ``"COLUMN=field"``, or either naming an unknown field.
+    """
+    where = f"{path}: source {entry.get('name')!r}"
+    mapping, items = entry.get("mapping"), entry.get("map") or []
+    if mapping is not None and not isinstance(mapping, dict):
+        raise ManifestError(f"{where}: expected 'mapping' to be an object of header: field")
+    if not isinstance(items, list):
+        raise ManifestError(f"{where}: expected 'map' to be a list of \"COLUMN=field\"")
+    try:
+        return merge_mappings(load_mapping(mapping), parse_map_options(items, where="map"))
+    except MappingError as exc:
+        raise ManifestError(f"{where}: {exc}") from exc
 
 
 def ingest_manifest(
@@ -90,7 +119,7 @@ def ingest_manifest(
         meta["manifest"] = {"path": str(path), "seed": manifest.get("seed")}
         summary = ingest_file(
             engine, file, source=entry["name"], kind=entry.get("kind"),
-            language=entry.get("language"), mapping=entry.get("mapping"),
+            language=entry.get("language"), mapping=entry_mapping(path, entry),
             format=entry.get("format"), encoding=entry.get("encoding"),
             delimiter=entry.get("delimiter"), published=entry.get("published"), meta=meta,
             status_words=entry.get("status_map"), default_status=entry.get("default_status"),

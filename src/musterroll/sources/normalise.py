@@ -4,10 +4,14 @@ Work is done column by column with a cache per distinct value (a million rows ho
 thousand distinct dates and names), and rows are assembled by ``zip`` into plain tuples
 for a bulk insert: no ORM object, and as little Python per row as possible.
 
-A row goes to quarantine when it cannot be read: a reader problem, a blank row, a CSV row
-whose cells do not line up with the header, no name and no service number, or a date,
-status or sex that cannot be read. An implausible row (death before birth, a date in the
-future) is accepted with a warning.
+A row goes to quarantine only when it cannot be read (a reader problem, a blank row, a CSV
+row whose cells do not line up with the header) or when nothing in it identifies a person
+(no name part and no service or document number). One bad field never costs a person
+(issue 14): a value that cannot be read (an impossible date, an unknown status word) is
+left empty, kept in the verbatim row, and reported as a warning naming its column; a
+doubtful one (a phone number that is not one) is kept as written, with a warning. An
+implausible row (death before birth, a date in the future or before 1850) is accepted
+with a warning too.
 """
 
 from __future__ import annotations
@@ -20,13 +24,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import compress, repeat
 from json.encoder import encode_basestring
-from operator import lt
+from operator import itemgetter, lt
 from typing import Any, NamedTuple
 
 from musterroll.sources.mapping import ColumnMap, map_columns
 from musterroll.sources.names_split import split_full_name
 from musterroll.sources.readers import RawRow
-from musterroll.sources.values import clean_value, parse_date, parse_sex, parse_status
+from musterroll.sources.values import (
+    IMPLAUSIBLE_BEFORE,
+    Doubtful,
+    clean_value,
+    parse_date,
+    parse_document_number,
+    parse_email,
+    parse_phone,
+    parse_postcode,
+    parse_sex,
+    parse_status,
+)
 from musterroll.sources.vocabulary import fold_label
 from musterroll.store.models import CANONICAL_FIELDS
 
@@ -42,16 +57,27 @@ QUARANTINE_COLUMNS: tuple[str, ...] = (
     "file_id", "source_id", "row", "column", "reason", "verbatim",
 )  # fmt: skip
 _DATE_FIELDS = ("birth_date", "event_date", "reported_date")
-_PARSERS: dict[str, Callable[[str], str | None]] = {
+_PARSERS: dict[str, Callable[[str], Any]] = {
     "sex": parse_sex,
     "status": parse_status,
+    "phone": parse_phone,
+    "email": parse_email,
+    "postcode": parse_postcode,
+    "document_number": parse_document_number,
     **{name: parse_date for name in _DATE_FIELDS},
 }
+# The fields hashed into a record's row key (diffs between list versions): unchanged, so
+# that versions ingested before and after issue 14 still diff row by row.
 _IDENTITY = ("surname", "given_name", "patronymic", "full_name", "birth_date", "service_number")
-_NAMED = ("surname", "given_name", "full_name", "service_number")
+# A row with none of these filled identifies nobody, and is quarantined.
+_NAMED = (
+    "surname", "given_name", "patronymic", "full_name", "service_number", "document_number",
+)  # fmt: skip
+_UNNAMED = "no name and no identifier"
 _INDEX = {name: i for i, name in enumerate(CANONICAL_FIELDS)}
 _CACHE_LIMIT = 200_000  # distinct values kept per column; service numbers are all distinct
 _SAMPLES = 20
+_READER_WARNING = itemgetter(4)  # RawRow.warning, fetched in C
 
 
 class _Bad(NamedTuple):
@@ -80,19 +106,23 @@ def _with_words(words: dict[str, str]) -> Callable[[str], str | None]:
 
 
 class _Column:
-    """A per-value cache of one field's parser; remembers which inputs were unreadable."""
+    """A per-value cache of one field's parser; remembers inputs unreadable or doubtful."""
 
     def __init__(self, parse: Callable[[str], Any]) -> None:
         self.parse = parse
         self.cache: dict[Any, Any] = {None: None, "": None}
-        self.bad: set[Any] = set()
+        # Inputs whose parsed value is `_Bad` or `Doubtful`: each needs a warning.
+        self.flagged: set[Any] = set()
 
     def _one(self, text: str) -> Any:
         try:
-            return self.parse(text)
+            value = self.parse(text)
         except ValueError as exc:
-            self.bad.add(text)
+            self.flagged.add(text)
             return _Bad(str(exc))
+        if isinstance(value, Doubtful):
+            self.flagged.add(text)
+        return value
 
     def map(self, column: Sequence[Any]) -> list[Any]:
         """Return the parsed value of every cell of `column` (None for empty cells)."""
@@ -101,7 +131,7 @@ class _Column:
         if len(cache) + len(missing) > _CACHE_LIMIT:
             cache.clear()
             cache.update({None: None, "": None})
-            self.bad.clear()
+            self.flagged.clear()
             missing = set(column).difference(cache)
         for text in missing:
             cache[text] = self._one(text)
@@ -215,24 +245,21 @@ class Normaliser:
             return out
         columns = list(zip(*matrix, strict=True)) if width else []
         empty: list[Any] = [None] * len(good)
-        fields = self._columns.fields
-        values = [
-            self._parsers[name].map(columns[fields[name]]) if name in fields else empty
-            for name in CANONICAL_FIELDS
-        ]
-        unreadable = self._unreadable(good, columns, out)
-        dropped = unreadable | self._unnamed(good, values, out, unreadable)
+        values = [self._field_values(name, columns, empty) for name in CANONICAL_FIELDS]
         if self.default_status is not None:
+            # Before unreadable values are emptied: an unreadable status word is not "no
+            # status", and must not become the list's default.
             index = _INDEX["status"]
             values[index] = [self.default_status if v is None else v for v in values[index]]
+        flagged = self._flagged(columns, values)
+        dropped = self._unnamed(good, values, out)
         self._fill_names(values)
-        warnings = self._plausibility(good, values, out, dropped)
+        warnings = self._plausibility(good, values, out, dropped, flagged)
         extras = self._extra_json(columns, len(good))
         verbatims = [
             raw.verbatim if raw.verbatim is not None else _encode_cells(cells)
             for raw, cells in zip(good, matrix, strict=True)
         ]
-        # An unreadable value (`_Bad`, in a row being quarantined) is not text: use "".
         identity = [[v if v.__class__ is str else "" for v in values[_INDEX[name]]]
                     for name in _IDENTITY]  # fmt: skip
         keys = map(_hash, map(str.casefold, map("\x1f".join, zip(*identity, strict=True))))
@@ -246,46 +273,64 @@ class Normaliser:
             out.records = list(records)
         return out
 
-    def _unreadable(self, good: list[RawRow], columns: list[Any], out: BatchResult) -> set[int]:
-        """Quarantine rows with a date, status or sex that cannot be read."""
-        problems: dict[int, list[str]] = {}
-        first: dict[int, str] = {}
+    def _field_values(self, name: str, columns: list[Any], empty: list[Any]) -> list[Any]:
+        """Return one field's parsed values; a field in several columns is joined."""
+        fields = self._columns.fields
+        if name not in fields:
+            return empty
+        parser = self._parsers[name]
+        first = parser.map(columns[fields[name]])
+        more = self._columns.joined.get(name)
+        if not more:
+            return first
+        # Joined fields are plain text (clean_value never fails): empty parts are skipped.
+        parts = [first, *(parser.map(columns[index]) for index in more)]
+        return [", ".join([p for p in row if p]) or None for row in zip(*parts, strict=True)]
+
+    def _flagged(self, columns: list[Any], values: list[Any]) -> dict[int, list[str]]:
+        """Settle unreadable and doubtful values; return each affected row's warnings.
+
+        An unreadable value (`_Bad`) becomes None: the field is left empty and the cell
+        stays in the verbatim row. A doubtful one is stored as written. Either way the
+        warning names the column as the file heads it, and the field.
+        """
+        found: dict[int, list[str]] = {}
         for name, index in self._columns.fields.items():
             parser = self._parsers[name]
-            if not parser.bad or parser.bad.isdisjoint(columns[index]):
+            if not parser.flagged or parser.flagged.isdisjoint(columns[index]):
                 continue
             header = self.header[index]
+            parsed = values[_INDEX[name]]
             for i, text in enumerate(columns[index]):
-                if text in parser.bad:
-                    message = parser.cache[text].message
-                    problems.setdefault(i, []).append(f"column {header!r} ({name}): {message}")
-                    first.setdefault(i, name)
-        for i in sorted(problems):
-            name = first[i]
-            column = self.header[self._columns.fields[name]]
-            self._quarantine(out, good[i], "; ".join(problems[i]), column, f"unreadable {name}")
-        return set(problems)
+                if text not in parser.flagged:
+                    continue
+                result = parser.cache[text]
+                if isinstance(result, _Bad):
+                    parsed[i] = None
+                    message = f"{result.message}; left empty, kept in the row as received"
+                else:
+                    parsed[i] = result.value
+                    message = result.message
+                found.setdefault(i, []).append(f"column {header!r} ({name}): {message}")
+        return found
 
-    def _unnamed(
-        self, good: list[RawRow], values: list[Any], out: BatchResult, dropped: set[int]
-    ) -> set[int]:
-        """Quarantine rows with no name and no service number (unless already dropped)."""
+    def _unnamed(self, good: list[RawRow], values: list[Any], out: BatchResult) -> set[int]:
+        """Quarantine rows with no name part and no service or document number."""
         named = [values[_INDEX[name]] for name in _NAMED if name in self._columns.fields]
         if any(None not in column for column in named):
             return set()  # fast path: some identity column is filled on every row
         missing = {i for i, row in enumerate(zip(*named, strict=True)) if not any(row)}
         if not named:
             missing = set(range(len(good)))
-        headers = [self.header[i] for f, i in self._columns.fields.items() if f in _IDENTITY]
-        reason = "no name and no service number" + (
-            f" (columns {', '.join(map(repr, headers))} are empty)"
+        headers = [self.header[i] for f, i in self._columns.fields.items() if f in _NAMED]
+        reason = _UNNAMED + (
+            f" (columns {', '.join(map(repr, headers))} are empty or unreadable)"
             if headers
-            else " (no column maps to surname, given_name, full_name or service_number;"
-            " give a mapping)"
+            else " (no column maps to a name part, service_number or document_number;"
+            " give a mapping: --map 'COLUMN=field')"
         )
-        missing -= dropped  # one row, one quarantine entry, with its first reason
         for i in sorted(missing):
-            self._quarantine(out, good[i], reason, None, "no name and no service number")
+            self._quarantine(out, good[i], reason, None, _UNNAMED)
         return missing
 
     def _fill_names(self, values: list[Any]) -> None:
@@ -312,20 +357,35 @@ class Normaliser:
                     values[f][i] = " ".join(x for x in row if x)
 
     def _plausibility(
-        self, good: list[RawRow], values: list[Any], out: BatchResult, dropped: set[int]
+        self,
+        good: list[RawRow],
+        values: list[Any],
+        out: BatchResult,
+        dropped: set[int],
+        found: dict[int, list[str]],
     ) -> list[str | None]:
-        """Return each row's warnings as JSON (None for none), counting the warned rows."""
-        found: dict[int, list[str]] = {}
+        """Return each row's warnings as JSON (None for none), counting the warned rows.
+
+        `found` holds the warnings about unreadable or doubtful values so far; the
+        implausible dates (in the future, before 1850, out of order) are added to it.
+        """
         today = self._today
         dates = {name: values[_INDEX[name]] for name in _DATE_FIELDS}
         for name, column in dates.items():
             if name not in self._columns.fields:
                 continue
-            future = {v for v in set(column) if v.__class__ is str and v > today[: len(v)]}
-            if future:
-                for i, v in enumerate(column):
-                    if v in future:
-                        found.setdefault(i, []).append(f"{name} {v} is in the future")
+            distinct = {v for v in set(column) if v.__class__ is str}
+            future = {v for v in distinct if v > today[: len(v)]}
+            early = {v for v in distinct if v < IMPLAUSIBLE_BEFORE}
+            if not future and not early:
+                continue
+            for i, v in enumerate(column):
+                if v in future:
+                    found.setdefault(i, []).append(f"{name} {v} is in the future")
+                elif v in early:
+                    found.setdefault(i, []).append(
+                        f"{name} {v} is before {IMPLAUSIBLE_BEFORE}: implausible, kept as read"
+                    )
         pairs = (("event_date", "birth_date"), ("reported_date", "event_date"),
                  ("reported_date", "birth_date"))  # fmt: skip
         for later, earlier in pairs:
@@ -339,6 +399,9 @@ class Normaliser:
                 x, y = a[i], b[i]
                 if x[: len(y)] < y[: len(x)]:
                     found.setdefault(i, []).append(f"{later} {x} is before {earlier} {y}")
+        # The reader's own warnings: a row read in another encoding, a cell cut (issue 19).
+        for i in compress(range(len(good)), map(_READER_WARNING, good)):
+            found.setdefault(i, []).insert(0, good[i].warning)  # type: ignore[arg-type]
         result: list[str | None] = [None] * len(good)
         for i, messages in found.items():
             result[i] = json.dumps(messages, ensure_ascii=False)

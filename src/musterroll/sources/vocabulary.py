@@ -1,4 +1,4 @@
-"""The hand-made tables under ``sources/data``: header synonyms and status words.
+"""The hand-made tables under ``sources/data``: header synonyms, status words, month names.
 
 Both are matched on a folded form (``fold_label``) so that case, apostrophe forms,
 punctuation and spacing never decide whether a header or a status word is recognised.
@@ -16,7 +16,7 @@ import yaml
 
 from musterroll.store.models import CANONICAL_FIELDS, CANONICAL_STATUSES
 
-__all__ = ["fold_label", "header_synonyms", "status_words"]
+__all__ = ["fold_label", "header_synonyms", "month_words", "status_words"]
 
 _APOSTROPHES = re.compile("['\u2019\u2018\u0060\u00b4\u02b9\u02bb\u02bc\u2032]")
 _PUNCT = re.compile(r"[^\w'/ ]+")
@@ -69,3 +69,21 @@ def header_synonyms() -> dict[str, str]:
 def status_words() -> dict[str, str]:
     """Return folded status word -> canonical status, from ``data/statuses.yaml``."""
     return _invert(_load("statuses.yaml"), CANONICAL_STATUSES, "statuses.yaml")
+
+
+@cache
+def month_words() -> dict[str, int]:
+    """Return folded month word -> month number (1-12), from ``data/months.yaml``."""
+    table: dict[str, int] = {}
+    for month, words in _load("months.yaml").items():
+        if not isinstance(month, int) or not 1 <= month <= 12 or not isinstance(words, list):
+            raise ValueError(f"musterroll/sources/data/months.yaml: bad entry {month!r}")
+        for word in words:
+            key = fold_label(str(word))
+            if table.get(key, month) != month:
+                raise ValueError(
+                    f"musterroll/sources/data/months.yaml: {word!r} is listed under both "
+                    f"{table[key]} and {month}"
+                )
+            table[key] = month
+    return table

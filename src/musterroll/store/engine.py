@@ -57,7 +57,11 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A writer asks for BEGIN IMMEDIATE (execution option sqlite_begin): a deferred
+    # transaction that reads first and writes later fails at once with "database is
+    # locked" when another writer got in between, whatever the busy timeout (issue 19).
+    mode = conn.get_execution_options().get("sqlite_begin")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
 
 def create_register_engine(url: str, **kwargs: Any) -> Engine:

@@ -48,11 +48,14 @@ __all__ = [
     "sources_table",
 ]
 
-# DESIGN.md, "Canonical record fields" and "Canonical statuses".
+# DESIGN.md, "Canonical record fields" and "Canonical statuses". The identifying columns
+# at the end (issue 14) came with migration 0014; they stay last so that the order of
+# every earlier column is unchanged.
 CANONICAL_FIELDS: tuple[str, ...] = (
     "surname", "given_name", "patronymic", "full_name", "sex", "birth_date", "birth_place",
     "oblast", "settlement", "unit", "rank", "service_number", "status", "event_date",
     "event_place", "reported_date", "note",
+    "address", "postcode", "phone", "email", "occupation", "document_number",
 )  # fmt: skip
 CANONICAL_STATUSES: tuple[str, ...] = (
     "killed", "missing", "captured", "released", "remains_recovered", "identified",
@@ -156,6 +159,16 @@ class Record(Base):
     event_place: Mapped[str | None] = mapped_column(Text)
     reported_date: Mapped[str | None] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(Text)
+    # Identifying columns (issue 14, migration 0014). `phone` is E.164 when it could be
+    # read ("+380501234567"), else the cleaned text as written (with a warning); `email`
+    # is lower-cased; `document_number` holds passport, ID card and military ticket
+    # numbers (`service_number` keeps service and token numbers).
+    address: Mapped[str | None] = mapped_column(Text)
+    postcode: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    occupation: Mapped[str | None] = mapped_column(Text)
+    document_number: Mapped[str | None] = mapped_column(Text)
     # Normalised values of non-canonical columns (remains_id, exchange fields, ...).
     extra: Mapped[str | None] = mapped_column(Text)
     # Plausibility warnings (JSON list of strings); the row was accepted regardless.
