@@ -155,7 +155,9 @@ def ingest_commands(dataset: Dataset, url: str, folder: Path) -> tuple[list[list
     if dataset.manifest is not None:
         return [[*base, "--manifest", str(dataset.manifest)]], "manifest"
     mapping = febrl_mapping(list(FEBRL_COLUMNS))
-    if has_map_option():
+    if not mapping:
+        options, how = [], "vocabulary (every header known, nothing to map)"
+    elif has_map_option():
         options = [arg for column, target in mapping.items()
                    for arg in ("--map", f"{column}={target}")]
         how = "--map " + ", ".join(f"{c}={t}" for c, t in mapping.items())
