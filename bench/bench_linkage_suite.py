@@ -155,7 +155,9 @@ def ingest_commands(dataset: Dataset, url: str, folder: Path) -> tuple[list[list
     if dataset.manifest is not None:
         return [[*base, "--manifest", str(dataset.manifest)]], "manifest"
     mapping = febrl_mapping(list(FEBRL_COLUMNS))
-    if has_map_option():
+    if not mapping:
+        options, how = [], "vocabulary (every header known, nothing to map)"
+    elif has_map_option():
         options = [arg for column, target in mapping.items()
                    for arg in ("--map", f"{column}={target}")]
         how = "--map " + ", ".join(f"{c}={t}" for c, t in mapping.items())
@@ -289,7 +291,12 @@ def one_line(error: BaseException) -> str:
 
     /usr/bin/time's report at the end of a command's stderr is left out.
     """
-    text = re.split(r"\n\s*Command (?:being timed|exited with)", str(error))[0].strip()
+    text = str(error)
+    if isinstance(error, subprocess.CalledProcessError) and error.stderr:
+        # The command's own words, not only its exit status.
+        stderr = error.stderr
+        text = stderr.decode(errors="replace") if isinstance(stderr, bytes) else str(stderr)
+    text = re.split(r"\n\s*Command (?:being timed|exited with)", text)[0].strip()
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     named = [k for k, line in enumerate(lines)
              if re.match(r"^([\w.]*(Error|Exception)\b|error:)", line)]
@@ -415,6 +422,7 @@ def main() -> None:
 
         splink_main(args.splink_only)
         return
+    code = _code_version()  # before the run: the tree may change while it runs
     args.work.mkdir(parents=True, exist_ok=True)
     datasets = build(choose(args), args)
     tools = [t.strip() for t in args.tools.split(",") if t.strip()]
@@ -423,7 +431,6 @@ def main() -> None:
                               for k, v in asdict(d).items() if k in ("family", "link_type",
                                                                       "notes")}}
             for d in datasets for tool in tools]
-    code = _code_version()
     report = {"code": code, "argv": sys.argv[1:], "rows": rows}
     (args.work / "suite.json").write_text(json.dumps(report, indent=2, default=str))
     print(f"bench {code['bench_commit']}; musterroll imported from {code['musterroll_package']}")
