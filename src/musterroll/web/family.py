@@ -216,9 +216,11 @@ def report_missing(engine: Engine, form: FamilyReportForm, *, language: str,
     source = f"family report {case}"
     with tempfile.TemporaryDirectory(prefix="musterroll-report-") as folder:
         path = _write_row(Path(folder), form, case, today)
+        # Each report is a source of its own; two families may well send the same words.
         summary = ingest_file(engine, path, source=source, kind="family_report",
                               language=language, received_at=datetime.now(UTC),
-                              meta={"case_number": case, "channel": "web"}, actor=actor)
+                              meta={"case_number": case, "channel": "web"}, actor=actor,
+                              allow_duplicate_file=True)
     with engine.begin() as conn:
         record_id = conn.execute(select(records_table.c.id).where(
             records_table.c.file_id == summary.file_id)).scalar()
