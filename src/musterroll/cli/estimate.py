@@ -11,6 +11,10 @@ from rich.console import Console
 from musterroll.cli.app import app, err, fail, open_register_or_fail
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.status import Status
+
     from musterroll.estimate.report import RegisterRun
 
 
@@ -67,15 +71,20 @@ def estimate_cmd(
     samples: int = typer.Option(None, "--samples", help="lcmcr: draws per chain (default 1000)."),
     thinning: int = typer.Option(None, "--thinning", help="lcmcr: sweeps per draw (default 100)."),
     delta: float = typer.Option(None, "--delta", help="dga: prior persons per cell (2^-J)."),
+    max_seconds: float = typer.Option(
+        None, "--max-seconds",
+        help="lcmcr: seconds the chains may run on until they converge (default 300).",
+    ),
 ) -> None:
     """Estimate how many persons no list has seen, from a capture table or the register."""
     from musterroll.estimate import TableError
     from musterroll.estimate.report import render, render_spread, run_table_file, to_json
 
-    options = {
+    options: dict[str, Any] = {
         "pair": pair.split(",") if pair else None, "criterion": criterion, "interval": interval,
         "bootstrap": bootstrap, "max_order": max_order, "k": k, "chains": chains,
         "burnin": burnin, "samples": samples, "thinning": thinning, "delta": delta,
+        "max_seconds": max_seconds,
     }
     if table is not None:
         register_only = {"--by": by, "--as-of": as_of, "--linkage-spread": linkage_spread,
@@ -85,7 +94,8 @@ def estimate_cmd(
             raise fail(f"{', '.join(given)} apply to estimates from the register, not to "
                        "--table (drop --table to estimate from the register at --db)")
         try:
-            with err.status(f"estimating ({method})"):
+            with err.status(f"estimating ({method})") as spinner:
+                options["progress"] = _progress(spinner, method)
                 results, notes = run_table_file(
                     table, method, stratum=stratum, level=level, seed=seed, options=options
                 )
@@ -116,6 +126,11 @@ def estimate_cmd(
         console.print(render_spread(run.spread, run.persons))
 
 
+def _progress(status: Status, method: str) -> Callable[[str], None]:
+    """A callback that shows a long method's progress on the status line (stderr)."""
+    return lambda message: status.update(f"estimating ({method}): {message}")
+
+
 def _shifts(text: str) -> list[float]:
     try:
         return [float(x) for x in text.split(",") if x.strip()]
@@ -135,7 +150,8 @@ def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
     statuses = [s.strip() for s in status.split(",") if s.strip()]
     engine = open_register_or_fail(ctx)
     try:
-        with err.status(f"estimating ({method}) from the register"):
+        with err.status(f"estimating ({method}) from the register") as progress:
+            kwargs["options"]["progress"] = _progress(progress, method)
             run = run_register(engine, method, status=statuses, **kwargs)
         if save:
             h = run.histories

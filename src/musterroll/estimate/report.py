@@ -101,7 +101,7 @@ def render(estimates: Sequence[Estimate], warnings: Sequence[str]) -> Group:
                 row.method,
                 row.stratum or "-",
                 f"{row.observed:,}",
-                f"{row.estimate:,.0f}",
+                _point(row),
                 _interval(row),
                 _details(row),
                 style="bold" if row is e else None,
@@ -117,6 +117,13 @@ def render(estimates: Sequence[Estimate], warnings: Sequence[str]) -> Group:
     return Group(table, *notes, Text(seeds, style="dim") if seeds else Text(""))
 
 
+def _point(e: Estimate) -> str:
+    """The estimate, flagged when the Monte Carlo behind it did not converge."""
+    if e.converged is False:
+        return f"{e.estimate:,.0f} NOT CONVERGED"
+    return f"{e.estimate:,.0f}"
+
+
 def _interval(e: Estimate) -> str:
     if e.lower != e.lower or e.upper != e.upper:  # NaN
         return "none"
@@ -128,7 +135,8 @@ def _details(e: Estimate) -> str:
     if e.method == "loglinear" and "model" in d:
         return f"model {d['model']} ({d['criterion'].upper()}), {e.settings['interval']} interval"
     if e.method == "lcmcr" and "rhat" in d:
-        return f"R-hat {d['rhat']:.3f}, ESS {d['ess']:.0f}"
+        return (f"R-hat {d['rhat']:.3f}, ESS {d['ess']:.0f} (tail {d['ess_tail']:.0f}), "
+                f"{d['draws_per_chain']:,} draws x {len(d['chain_seeds'])} chains")
     if e.method == "dga" and "top_graphs" in d:
         top = d["top_graphs"][0]
         return f"top graph {top['graph']} ({top['probability']:.0%})"
@@ -224,8 +232,12 @@ def run_register(
 def _route(method: str, options: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """Each chosen method's settings from the user's options (None values ignored)."""
     given = {k: v for k, v in (options or {}).items() if v is not None}
+    progress = given.pop("progress", None)  # goes to the methods that report progress
     methods = list(ALL_METHODS) if method == "all" else [method]
     routed = {m: {k: v for k, v in given.items() if k in method_settings(m)} for m in methods}
+    for m in methods:
+        if progress is not None and "progress" in method_settings(m):
+            routed[m]["progress"] = progress
     unused = set(given) - {k for r in routed.values() for k in r}
     if unused:
         raise ValueError(f"option(s) {sorted(unused)} do not apply to method {method!r}")

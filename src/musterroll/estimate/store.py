@@ -52,7 +52,9 @@ def _row(e: Estimate, *, metric: str, by: str | None, as_of: str, total_id: int 
         "observed": int(e.observed), "estimate": float(e.estimate),
         "lower": _bound(e.lower), "upper": _bound(e.upper), "level": float(e.level),
         "warnings": list(e.warnings), "lists": list(e.lists), "settings": d["settings"],
-        "diagnostics": d["diagnostics"], "seed": e.seed, "source": e.source, **meta,
+        # kept with the diagnostics (no schema change): the dashboard reads it back
+        "diagnostics": d["diagnostics"] | {"converged": e.converged},
+        "seed": e.seed, "source": e.source, **meta,
     }
 
 
@@ -141,7 +143,9 @@ def latest_estimate(conn: Connection | Engine, metric: str,
     Returns:
         None when there is none; else ``metric, point, lower, upper, level, method,
         observed`` (the documented count it rests on, never added to ``point``),
-        ``outside, as_of, by, strata, warnings, spread, link_run_id, id, created_at``.
+        ``outside, as_of, by, strata, warnings, spread, converged`` (False: the Monte
+        Carlo behind the figures did not converge, never to be shown as a plain number),
+        ``link_run_id, id, created_at``.
     """
     if isinstance(conn, Engine):
         with conn.connect() as c:
@@ -166,6 +170,7 @@ def latest_estimate(conn: Connection | Engine, metric: str,
                     "lower": None if s.lower is None else round(s.lower),
                     "upper": None if s.upper is None else round(s.upper)} for s in strata],
         "warnings": list(r["warnings"] or []), "spread": r["spread"],
+        "converged": (r["diagnostics"] or {}).get("converged"),
         "link_run_id": r["link_run_id"], "id": r["id"],
         "created_at": str(r["created_at"]),
     }
