@@ -32,6 +32,8 @@ def test_the_page_shows_documented_estimate_interval_and_caveats(client_factory,
     assert "(95% interval)" in table and "chapman" in table
     caveats = page[page.index('id="estimate-caveats"'):]
     assert "a caveat the public must be able to read" in caveats
+    # computed from the stored figures (method, documented and estimated counts)
+    assert "chapman assumes two lists" in caveats and "of the estimated total" in caveats
     assert 'id="no-estimate"' not in page
 
 

@@ -62,7 +62,9 @@ def estimate_cmd(
     criterion: str = typer.Option(None, "--criterion", help="loglinear: bic (default) or aic."),
     interval: str = typer.Option(None, "--interval", help="loglinear: bootstrap or profile."),
     bootstrap: int = typer.Option(
-        None, "--bootstrap", help="loglinear: replicates (1000; 300 for 5+ lists)."
+        None, "--bootstrap",
+        help="loglinear: replicates of the first round (1000; 200 for 5+ lists); more follow "
+        "until each bound's Monte Carlo error is under 1%."
     ),
     max_order: int = typer.Option(None, "--max-order", help="loglinear: highest order."),
     k: int = typer.Option(None, "--classes", help="lcmcr: latent classes K (default 10)."),
@@ -73,7 +75,8 @@ def estimate_cmd(
     delta: float = typer.Option(None, "--delta", help="dga: prior persons per cell (2^-J)."),
     max_seconds: float = typer.Option(
         None, "--max-seconds",
-        help="lcmcr: seconds the chains may run on until they converge (default 300).",
+        help="lcmcr: seconds the chains may run on until they converge (default 300); "
+        "loglinear: seconds the bootstrap may run on until its bounds are precise (240).",
     ),
 ) -> None:
     """Estimate how many persons no list has seen, from a capture table or the register."""

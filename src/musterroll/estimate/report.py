@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from musterroll.estimate.api import compare_methods, estimate_strata, method_settings
+from musterroll.estimate.caveats import ASSUMPTIONS
 from musterroll.estimate.register import CaptureHistories, capture_tables, tables_for_memberships
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
@@ -79,7 +80,8 @@ def to_json(estimates: Sequence[Estimate], warnings: Sequence[str]) -> str:
     if len(estimates) == 1 and not warnings:
         return json.dumps(estimates[0].to_dict(), indent=2, ensure_ascii=False)
     return json.dumps(
-        {"estimates": [e.to_dict() for e in estimates], "warnings": list(warnings)},
+        {"estimates": [e.to_dict() for e in estimates], "warnings": list(warnings),
+         "assumptions": {e.method: ASSUMPTIONS.get(e.method) for e in estimates}},
         indent=2,
         ensure_ascii=False,
     )
@@ -113,6 +115,9 @@ def render(estimates: Sequence[Estimate], warnings: Sequence[str]) -> Group:
         for w in e.warnings
     ]
     notes += [Text(f"! {w}", style="bold yellow") for w in warnings]
+    if tag:  # side by side: what each method assumes, to read their disagreement
+        notes += [Text(f"{e.method} assumes {ASSUMPTIONS[e.method]}", style="dim")
+                  for e in estimates if e.method in ASSUMPTIONS]
     seeds = ", ".join(f"{e.method} seed {e.seed}" for e in estimates if e.seed is not None)
     return Group(table, *notes, Text(seeds, style="dim") if seeds else Text(""))
 
@@ -124,6 +129,20 @@ def _point(e: Estimate) -> str:
     return f"{e.estimate:,.0f}"
 
 
+def _loglinear_details(e: Estimate) -> str:
+    """The chosen model, both intervals and the bootstrap bounds' Monte Carlo errors."""
+    d = e.diagnostics
+    text = f"model {d['model']} ({d['criterion'].upper()}), {e.settings['interval']} interval"
+    low, high = d["profile_interval"]
+    text += f"; profile [{low:,.0f}, {high:,.0f}]"
+    if "bootstrap_interval" in d:
+        b_low, b_high = d["bootstrap_interval"]
+        err_low, err_high = d["bootstrap_mc_error"]
+        text += (f"; selection bootstrap [{b_low:,.0f} ±{err_low:,.0f}, {b_high:,.0f} "
+                 f"±{err_high:,.0f}] (MC errors, {d['bootstrap_replicates']:,} replicates)")
+    return text
+
+
 def _interval(e: Estimate) -> str:
     if e.lower != e.lower or e.upper != e.upper:  # NaN
         return "none"
@@ -133,7 +152,7 @@ def _interval(e: Estimate) -> str:
 def _details(e: Estimate) -> str:
     d = e.diagnostics
     if e.method == "loglinear" and "model" in d:
-        return f"model {d['model']} ({d['criterion'].upper()}), {e.settings['interval']} interval"
+        return _loglinear_details(e)
     if e.method == "lcmcr" and "rhat" in d:
         return (f"R-hat {d['rhat']:.3f}, ESS {d['ess']:.0f} (tail {d['ess_tail']:.0f}), "
                 f"{d['draws_per_chain']:,} draws x {len(d['chain_seeds'])} chains")
