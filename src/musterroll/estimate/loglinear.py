@@ -53,7 +53,7 @@ __all__ = [
 IntervalKind = Literal["bootstrap", "profile"]
 DEFAULT_REPLICATES = 1000  # the first round; more follow until the bounds are precise
 DEFAULT_REPLICATES_MANY_LISTS = 200  # 5 lists: the first round searches ~7,000 models
-DEFAULT_REPLICATES_SIX_LISTS = 100  # 6+ lists: tens of thousands of models even at order 2
+DEFAULT_REPLICATES_SIX_LISTS = 50  # 6+ lists: tens of thousands of models even at order 2
 MC_ERROR_TARGET = 0.01  # Monte Carlo standard error of each bound, relative to it
 DEFAULT_BUDGET = 240.0  # seconds the bootstrap may run on to reach MC_ERROR_TARGET
 Progress = Callable[[str], None]
@@ -82,7 +82,7 @@ def loglinear(
         interval: "bootstrap" (default; accounts for the selection) or "profile" (the
             chosen model's profile-likelihood interval, as Rcapture; ignores selection).
         bootstrap: bootstrap replicates of the first round; default 1,000, 200 with 5
-            lists, 100 with more, where each replicate searches thousands of models (0: none, and
+            lists, 50 with more, where each replicate searches thousands of models (0: none, and
             the interval is the profile one). More rounds follow until the Monte Carlo
             error of each bound is below `mc_error`.
         mc_error: target Monte Carlo standard error of each bootstrap bound, relative to
