@@ -165,6 +165,7 @@ class AdaptiveBootstrap:
     mc_error: tuple[float, float]  # Monte Carlo standard errors of the two bounds
     rounds: int
     seconds: float
+    alpha: float  # the share of replicates beyond each bound
 
     @property
     def relative_error(self) -> tuple[float, float]:
@@ -173,8 +174,11 @@ class AdaptiveBootstrap:
                 self.mc_error[1] / self.upper if np.isfinite(self.upper) else math.inf)
 
     def is_precise(self, target: float) -> bool:
-        """Whether both bounds' relative Monte Carlo errors are below `target`."""
-        return max(self.relative_error) < target
+        """Whether both bounds' relative Monte Carlo errors are below `target`, with at
+        least MIN_TAIL replicates beyond each (the error of a bound read from a handful
+        of replicates is itself unknown)."""
+        enough = len(self.draws) * self.alpha >= MIN_TAIL
+        return enough and max(self.relative_error) < target
 
 
 def adaptive_bootstrap(
@@ -215,8 +219,11 @@ def adaptive_bootstrap(
         say(f"selection bootstrap: {batch:,} replicates"
             + (f" more ({sum(len(p[0]) for p in parts):,} so far)" if parts else "")
             + (f" over {len(candidates):,} candidate models" if candidates is not None else ""))
+        round_start = time.monotonic()
         parts.append(bootstrap_selection(space, fits, k, cells, criterion=criterion,
                                          replicates=batch, rng=rng, candidates=candidates))
+        # the next rounds search fewer models: time them by the latest round
+        per_replicate = (time.monotonic() - round_start) / batch
         if rounds == 0:
             candidates = candidate_models(fits, k, parts[0][1], criterion)
         rounds += 1
@@ -227,7 +234,7 @@ def adaptive_bootstrap(
         have = len(result.draws)
         worst = max(result.relative_error)
         needed = int(have * ((worst / target) ** 2 * 1.1 - 1)) + 1
-        per_replicate = spent / have
+        needed = max(needed, int(math.ceil(MIN_TAIL / alpha)) - have)
         affordable = int((budget - spent) / max(per_replicate, 1e-9))
         batch = max(min(needed, affordable), 1)
         say(f"bootstrap bounds' Monte Carlo error {result.relative_error[0]:.1%} and "
@@ -237,6 +244,7 @@ def adaptive_bootstrap(
             return result
 
 
+MIN_TAIL = 10  # replicates beyond each bound before its error is trusted (400 at 95%)
 CANDIDATE_GAP = 50.0  # criterion points: no model further behind was ever chosen (below)
 CANDIDATE_SAFETY = 2.5  # the gap also exceeds 2.5 times the largest one the first round saw
 
@@ -271,4 +279,4 @@ def _summarise(
     chosen = np.concatenate([p[1] for p in parts])
     lower, upper = (float(v) for v in np.quantile(draws, [alpha, 1 - alpha]))
     errors = (quantile_mc_error(draws, alpha), quantile_mc_error(draws, 1 - alpha))
-    return AdaptiveBootstrap(draws, chosen, lower, upper, errors, rounds, seconds)
+    return AdaptiveBootstrap(draws, chosen, lower, upper, errors, rounds, seconds, alpha)
