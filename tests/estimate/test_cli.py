@@ -40,6 +40,8 @@ def test_all_methods_are_compared(data_dir):
     out = json.loads(result.stdout)
     assert [e["method"] for e in out["estimates"]] == ["chapman", "loglinear", "lcmcr", "dga"]
     assert "warnings" in out
+    assert set(out["assumptions"]) == {"chapman", "loglinear", "lcmcr", "dga"}
+    assert all(out["assumptions"].values())
 
 
 def test_an_option_of_another_method_is_an_error(data_dir):

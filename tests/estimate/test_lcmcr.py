@@ -10,6 +10,7 @@ import pytest
 from scipy.special import gammaln
 
 from musterroll.estimate import lcmcr
+from musterroll.estimate.lcmcr import TARGET_ESS, TARGET_RHAT
 
 REF = json.loads((Path(__file__).parent / "data/reference.json").read_text())["lcmcr"]
 
@@ -35,6 +36,7 @@ def test_same_seed_same_draws_and_seeds_are_recorded(reference_table):
     a = lcmcr(table, chains=2, burnin=200, samples=200, thinning=5, seed=9)
     b = lcmcr(table, chains=2, burnin=200, samples=200, thinning=5, seed=9)
     c = lcmcr(table, chains=2, burnin=200, samples=200, thinning=5, seed=10)
+    # extended chains are as reproducible as the first round (the budget did not bind)
     assert np.array_equal(a.draws, b.draws)
     assert not np.array_equal(a.draws, c.draws)
     assert a.seed == 9 and len(a.diagnostics["chain_seeds"]) == 2
@@ -51,10 +53,35 @@ def test_golden_korea_short_run(reference_table):
     assert 194 * 0.95 <= result.upper <= 214 * 1.05
 
 
-def test_convergence_diagnostics_are_reported(reference_table):
-    result = lcmcr(reference_table("kosovo"), chains=2, burnin=100, samples=50, thinning=1, seed=1)
-    assert {"rhat", "ess", "chain_medians"} <= set(result.diagnostics)
-    assert any("ESS" in w for w in result.warnings)  # 100 short draws are not enough
+def test_chains_stopped_short_say_they_did_not_converge(reference_table):
+    # no time to extend 50 draws of 2 chains: the result says so, in the JSON too
+    result = lcmcr(
+        reference_table("kosovo"), chains=2, burnin=100, samples=50, thinning=1,
+        max_seconds=0, seed=1,
+    )
+    assert {"rhat", "ess", "ess_tail", "chain_medians"} <= set(result.diagnostics)
+    assert result.converged is False and result.to_dict()["converged"] is False
+    assert any("NOT CONVERGED" in w and "run longer" in w for w in result.warnings)
+
+
+def test_chains_run_on_until_they_converge(reference_table):
+    # the same short start, with time to go on: the chains are extended until R-hat and
+    # both effective sample sizes reach their targets
+    result = lcmcr(
+        reference_table("kosovo"), chains=2, burnin=100, samples=50, thinning=5, seed=1
+    )
+    d = result.diagnostics
+    assert result.converged is True and d["rounds"] > 1 and d["draws_per_chain"] > 50
+    assert d["rhat"] <= TARGET_RHAT
+    assert min(d["ess"], d["ess_tail"]) >= TARGET_ESS
+    assert not any("CONVERGED" in w for w in result.warnings)
+
+
+def test_progress_is_reported_while_the_chains_run(reference_table):
+    lines: list[str] = []
+    lcmcr(reference_table("korea_comfort_women_palembang"), chains=2, burnin=50, samples=20,
+          thinning=2, progress=lines.append, seed=4)
+    assert lines and "draws" in lines[0]
 
 
 def test_a_posterior_pressing_on_the_bound_is_reported(reference_table):

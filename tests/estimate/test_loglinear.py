@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from musterroll.estimate import loglinear
 from musterroll.estimate._hierarchy import hierarchical_models, model_name, parse_model
-from musterroll.estimate.loglinear import fit_all_models, model_space
+from musterroll.estimate._loglinear_intervals import candidate_models, quantile_mc_error
+from musterroll.estimate.loglinear import bootstrap_selection, fit_all_models, model_space
 
 REF = json.loads((Path(__file__).parent / "data/reference.json").read_text())["rcapture"]
 
@@ -63,7 +65,7 @@ def test_the_bootstrap_repeats_the_selection_and_is_reproducible(reference_table
 
 
 def test_golden_kosovo_bootstrap_summary(reference_table):
-    result = loglinear(reference_table("kosovo"), bootstrap=200, seed=2026)
+    result = loglinear(reference_table("kosovo"), bootstrap=200, max_seconds=0, seed=2026)
     assert result.diagnostics["model"] == "[124,23,34]"
     assert round(result.estimate) == 10357
     assert (round(result.lower, -2), round(result.upper, -2)) == (8800.0, 22200.0)
@@ -126,9 +128,50 @@ def test_a_comparison_runs_the_other_methods_when_the_search_is_too_long():
 
 def test_models_without_a_finite_estimate_are_not_chosen(reference_table):
     # the sparse 5-list table: many models leave the unobserved cell unbounded
-    result = loglinear(reference_table("us_western_sex_trafficking"), bootstrap=40, seed=3)
+    result = loglinear(reference_table("us_western_sex_trafficking"), bootstrap=40, max_seconds=0,
+                       seed=3)
     assert result.diagnostics["models_without_finite_estimate"] > 0
     assert np.isfinite(result.upper)
     assert result.upper < 100 * result.observed
-    again = loglinear(reference_table("us_western_sex_trafficking"), bootstrap=40, seed=3)
+    again = loglinear(reference_table("us_western_sex_trafficking"), bootstrap=40, max_seconds=0,
+                       seed=3)
     assert np.array_equal(result.draws, again.draws)  # threads do not change the draws
+
+
+def test_the_mc_error_of_a_quantile_matches_the_normal_theory():
+    # SE of the q-quantile of B normal draws: sqrt(q (1 - q) / B) / phi(z_q)
+    rng = np.random.default_rng(8)
+    q, b = 0.975, 20_000
+    errors = [quantile_mc_error(rng.normal(size=b), q) for _ in range(20)]
+    theory = np.sqrt(q * (1 - q) / b) / stats.norm.pdf(stats.norm.ppf(q))
+    assert np.mean(errors) == pytest.approx(theory, rel=0.15)
+
+
+def test_the_bootstrap_runs_until_each_bound_is_known_within_one_percent(reference_table):
+    result = loglinear(reference_table("kosovo"), seed=5)
+    d = result.diagnostics
+    assert result.converged is True
+    assert max(d["bootstrap_mc_error_relative"]) < 0.01
+    assert d["bootstrap_replicates"] > 1000 and d["bootstrap_rounds"] > 1
+    assert (result.lower, result.upper) == tuple(d["bootstrap_interval"])
+    # Rcapture's profile interval of the chosen model is reported beside it
+    assert d["profile_interval"] == pytest.approx([8994, 12110], abs=1)
+
+
+def test_a_bootstrap_stopped_short_says_so(reference_table):
+    result = loglinear(reference_table("kosovo"), bootstrap=50, max_seconds=0, seed=5)
+    assert result.converged is False and result.to_dict()["converged"] is False
+    assert any("NOT CONVERGED" in w and "Monte Carlo" in w for w in result.warnings)
+
+
+def test_later_rounds_search_every_model_the_first_round_chose(reference_table):
+    table = reference_table("kosovo")
+    space, cells = model_space(4), table.cells()
+    fits = fit_all_models(space, cells)
+    k = fits.best("bic")
+    _, chosen = bootstrap_selection(space, fits, k, cells, criterion="bic", replicates=200,
+                                    rng=np.random.default_rng(2))
+    pool = candidate_models(fits, k, chosen, "bic")
+    assert pool is not None and k in pool
+    assert set(chosen[chosen >= 0]) <= set(pool.tolist())
+    assert len(pool) < len(fits.names)  # models far behind are left out

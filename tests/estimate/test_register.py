@@ -175,7 +175,8 @@ def test_an_unlinked_register_is_refused_with_what_to_run(war):
 
 def test_a_stored_estimate_round_trips_and_the_hook_returns_it(writable):
     histories = capture_tables(writable, status="killed", by="period")
-    result = estimate_strata(histories.tables, "loglinear", seed=3, bootstrap=20)
+    result = estimate_strata(histories.tables, "loglinear", seed=3, bootstrap=20,
+                             max_seconds=0)
     today = date.today().isoformat()
     with writable.connect() as conn:
         before = count_statuses(conn)
@@ -240,7 +241,8 @@ def test_the_linkage_spread_reclusters_at_several_thresholds(engine):
 def test_the_command_estimates_from_the_register_as_json_and_stores_it(war, tmp_path):
     url = war.copy(tmp_path / "register.db")
     result = CliRunner().invoke(app, ["--db", url, "estimate", "--json", "--seed", "4",
-                                      "--bootstrap", "20", "--by", "period", "--save"])
+                                      "--bootstrap", "20", "--max-seconds", "0", "--by", "period",
+                                      "--save"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     for key in ("method", "observed", "estimate", "lower", "upper", "level", "warnings"):
@@ -354,7 +356,7 @@ def test_sex_strata_do_not_come_from_the_one_list_with_a_sex_column(engine):
 # The casualty scope: the killed and everyone ever missing but the found alive, in two
 # groups: the killed captured by the records that state the death, the others by any.
 LCMCR_QUICK = ["--classes", "5", "--chains", "2", "--burnin", "500", "--samples", "100",
-               "--thinning", "5"]
+               "--thinning", "5", "--max-seconds", "10"]
 
 
 def _casualties(engine: Engine) -> tuple[set[int], set[int], int]:

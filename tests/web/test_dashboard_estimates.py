@@ -32,6 +32,8 @@ def test_the_page_shows_documented_estimate_interval_and_caveats(client_factory,
     assert "(95% interval)" in table and "chapman" in table
     caveats = page[page.index('id="estimate-caveats"'):]
     assert "a caveat the public must be able to read" in caveats
+    # computed from the stored figures (method, documented and estimated counts)
+    assert "chapman assumes two lists" in caveats and "of the estimated total" in caveats
     assert 'id="no-estimate"' not in page
 
 
@@ -39,3 +41,16 @@ def test_ukrainian_page_labels_the_columns(client_factory, engine) -> None:
     _store_an_estimate(engine)
     page = _page(client_factory, "uk")
     assert "Задокументовано" in page and "інтервал 95%" in page
+
+
+def test_an_unconverged_estimate_is_not_shown_as_a_number(client_factory, engine) -> None:
+    table = CaptureTable.from_cells(["A", "B"], np.array([0, 40, 30, 60]))
+    result = chapman(table)
+    result.estimate, result.converged = 4321.0, False  # as a chain stopped short would be
+    result.warnings.append("NOT CONVERGED (R-hat 1.200 > 1.01): run longer")
+    save_estimate(engine, result, metric="killed")
+    page = _page(client_factory, "en")
+    start = page.index('id="estimates"')
+    table_html = page[start:page.index("</table>", start)]
+    assert "4,321" not in table_html and "not converged" in table_html
+    assert "run longer" in page[page.index('id="estimate-caveats"'):]

@@ -25,6 +25,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    # plain help: Rich's help renderer imports a Markdown parser and takes ~0.3 s of
+    # every `--help` (issue 18: start in at most 0.5 s; bench/bench_startup.py)
+    rich_markup_mode=None,
 )
 # User data (names, file names, cells) is printed as plain text: never as Rich markup,
 # where a cell holding "[/b]" crashed a whole listing (issue 19). Every console of the

@@ -13,6 +13,10 @@ from rich.text import Text
 from musterroll.cli.app import app, err, fail, open_register_or_fail
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.status import Status
+
     from musterroll.estimate.report import RegisterRun
 
 
@@ -60,7 +64,9 @@ def estimate_cmd(
     criterion: str = typer.Option(None, "--criterion", help="loglinear: bic (default) or aic."),
     interval: str = typer.Option(None, "--interval", help="loglinear: bootstrap or profile."),
     bootstrap: int = typer.Option(
-        None, "--bootstrap", help="loglinear: replicates (1000; 300 for 5+ lists)."
+        None, "--bootstrap",
+        help="loglinear: replicates of the first round (1000; 200 for 5+ lists); more follow "
+        "until each bound's Monte Carlo error is under 1%."
     ),
     max_order: int = typer.Option(None, "--max-order", help="loglinear: highest order."),
     k: int = typer.Option(None, "--classes", help="lcmcr: latent classes K (default 10)."),
@@ -69,6 +75,11 @@ def estimate_cmd(
     samples: int = typer.Option(None, "--samples", help="lcmcr: draws per chain (default 1000)."),
     thinning: int = typer.Option(None, "--thinning", help="lcmcr: sweeps per draw (default 100)."),
     delta: float = typer.Option(None, "--delta", help="dga: prior persons per cell (2^-J)."),
+    max_seconds: float = typer.Option(
+        None, "--max-seconds",
+        help="lcmcr: seconds the chains may run on until they converge (default 300); "
+        "loglinear: seconds the bootstrap may run on until its bounds are precise (240).",
+    ),
 ) -> None:
     """Estimate how many persons no list has seen, from a capture table or the register."""
     from musterroll.estimate import TableError
@@ -78,10 +89,11 @@ def estimate_cmd(
         raise fail(f"--delta is the prior persons per cell: a number above 0, not {delta}")
     if not 0 < level < 1:
         raise fail(f"--level is the interval's level: a number between 0 and 1, not {level}")
-    options = {
+    options: dict[str, Any] = {
         "pair": pair.split(",") if pair else None, "criterion": criterion, "interval": interval,
         "bootstrap": bootstrap, "max_order": max_order, "k": k, "chains": chains,
         "burnin": burnin, "samples": samples, "thinning": thinning, "delta": delta,
+        "max_seconds": max_seconds,
     }
     if table is not None:
         register_only = {"--by": by, "--as-of": as_of, "--linkage-spread": linkage_spread,
@@ -91,7 +103,8 @@ def estimate_cmd(
             raise fail(f"{', '.join(given)} apply to estimates from the register, not to "
                        "--table (drop --table to estimate from the register at --db)")
         try:
-            with err.status(Text(f"estimating ({method})")):
+            with err.status(Text(f"estimating ({method})")) as spinner:
+                options["progress"] = _progress(spinner, method)
                 results, notes = run_table_file(
                     table, method, stratum=stratum, level=level, seed=seed, options=options
                 )
@@ -122,6 +135,11 @@ def estimate_cmd(
         console.print(render_spread(run.spread, run.persons))
 
 
+def _progress(status: Status, method: str) -> Callable[[str], None]:
+    """A callback that shows a long method's progress on the status line (stderr)."""
+    return lambda message: status.update(Text(f"estimating ({method}): {message}"))
+
+
 def _shifts(text: str) -> list[float]:
     try:
         return [float(x) for x in text.split(",") if x.strip()]
@@ -141,7 +159,8 @@ def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
     statuses = [s.strip() for s in status.split(",") if s.strip()]
     engine = open_register_or_fail(ctx)
     try:
-        with err.status(Text(f"estimating ({method}) from the register")):
+        with err.status(Text(f"estimating ({method}) from the register")) as progress:
+            kwargs["options"]["progress"] = _progress(progress, method)
             run = run_register(engine, method, status=statuses, **kwargs)
         if save:
             h = run.histories

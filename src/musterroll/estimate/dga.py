@@ -10,8 +10,11 @@ separators, so each margin is computed once for the whole grid.
 dga evaluates a grid the caller chooses and silently drops the mass beyond it. Here the
 grid is every integer up to `dense_factor` x observed, then 1% steps up to `max_factor` x
 observed (for large tables a coarse pass first finds where the mass is, and only that
-range is then evaluated count by count). The posterior mass in the last tenth (log scale)
-of the grid is reported, with a warning when it is not negligible.
+range is then evaluated count by count). When more than 1e-6 of the posterior lies in the
+last tenth of the grid (log scale), the grid is extended tenfold, up to 10^8 x observed;
+what is left there is reported with a warning. The posterior's shape is described
+(`_shape`): mean against median, mass beyond 2, 5 and 10 x observed, separate modes, with
+warnings when it has more than one mode or a tail that rules its mean.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from itertools import combinations
 import numpy as np
 from scipy.special import gammaln, logsumexp
 
+from musterroll.estimate._shape import posterior_shape, shape_warnings
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.table import CaptureTable, TableError, pattern_matrix
 
@@ -29,6 +33,9 @@ __all__ = ["decomposable_graphs", "dga", "posterior_grid"]
 
 Graph = tuple[tuple[int, ...], tuple[int, ...]]  # (clique masks, separator masks)
 DENSE_POINTS = 50_000  # most points of the dense part of the grid
+EDGE_MASS = 1e-6  # mass in the grid's last tenth above which the grid is extended
+GRID_GROWTH = 10.0  # each extension multiplies the grid's end by this
+MAX_GRID_FACTOR = 1e8  # the grid ends at most at this multiple of the documented count
 
 
 @cache
@@ -237,21 +244,23 @@ def dga(
     if not 3 <= table.n_lists <= 6:
         raise TableError(f"graphical-model averaging needs 3 to 6 lists, got {table.n_lists}")
     seed = fresh_seed() if seed is None else seed
-    missing, width = _grid(table.observed, dense_factor, max_factor)
-    log_n, log_graph, graphs = posterior_grid(table, missing, delta=delta, log_width=np.log(width))
-    if width[0] > 1:  # coarse pass: refine count by count where the mass is
-        missing, width = _refine(missing, width, np.exp(log_n - logsumexp(log_n)))
-        log_n, log_graph, graphs = posterior_grid(
-            table, missing, delta=delta, log_width=np.log(width)
+    extensions = 0
+    while True:
+        missing, width, log_n, log_graph, graphs = _posterior(
+            table, delta, dense_factor, max_factor
         )
-    mass_n = np.exp(log_n - logsumexp(log_n))
+        mass_n = np.exp(log_n - logsumexp(log_n))
+        total = table.observed + missing
+        edge_mass = _edge_mass(total, mass_n)
+        # mass reaching the grid's end: the grid cut the posterior; extend it tenfold
+        if edge_mass <= EDGE_MASS or max_factor * GRID_GROWTH > MAX_GRID_FACTOR:
+            break
+        max_factor *= GRID_GROWTH
+        extensions += 1
     mass_graph = np.exp(log_graph - logsumexp(log_graph))
-    total = table.observed + missing
     alpha = (1 - level) / 2
     lower, median, upper = _quantiles(total, mass_n, width, [alpha, 0.5, 1 - alpha])
-    # the last tenth of the grid on the log scale
-    tail_start = np.exp(np.log(total[0]) + 0.9 * (np.log(total[-1]) - np.log(total[0])))
-    edge_mass = float(mass_n[total >= tail_start].sum())
+    shape = posterior_shape(total, mass_n, table.observed)
     complete = (1 << table.n_lists) - 1
     complete_mass = float(
         sum(w for w, g in zip(mass_graph, graphs, strict=True) if g[0] == (complete,))
@@ -260,6 +269,7 @@ def dga(
     idx = rng.choice(len(total), size=draws, p=mass_n)
     sample = total[idx] + np.floor(rng.random(draws) * width[idx])
     warnings = _grid_warnings(edge_mass, complete_mass, total[-1], total[0])
+    warnings += shape_warnings(shape, table.observed)
     top = np.argsort(-mass_graph)[:5]
     return Estimate(
         method="dga",
@@ -278,7 +288,9 @@ def dga(
             "complete_graph_probability": complete_mass,
             "grid_max_total": float(total[-1]),
             "mass_in_last_tenth_of_grid": edge_mass,
+            "grid_extensions": extensions,
             "posterior_mean": float((total * mass_n).sum()),
+            "shape": shape,
         },
         settings={
             "delta": 2.0**-table.n_lists if delta is None else delta,
@@ -293,6 +305,26 @@ def dga(
         source=table.source,
         draws=sample,
     )
+
+
+def _posterior(
+    table: CaptureTable, delta: float | None, dense_factor: float, max_factor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[Graph]]:
+    """Grid, widths, log mass per grid point and per graph, and the graphs."""
+    missing, width = _grid(table.observed, dense_factor, max_factor)
+    log_n, log_graph, graphs = posterior_grid(table, missing, delta=delta, log_width=np.log(width))
+    if width[0] > 1:  # coarse pass: refine count by count where the mass is
+        missing, width = _refine(missing, width, np.exp(log_n - logsumexp(log_n)))
+        log_n, log_graph, graphs = posterior_grid(
+            table, missing, delta=delta, log_width=np.log(width)
+        )
+    return missing, width, log_n, log_graph, graphs
+
+
+def _edge_mass(total: np.ndarray, mass: np.ndarray) -> float:
+    """Posterior mass in the last tenth of the grid, on the log scale."""
+    tail_start = np.exp(np.log(total[0]) + 0.9 * (np.log(total[-1]) - np.log(total[0])))
+    return float(mass[total >= tail_start].sum())
 
 
 def _quantiles(

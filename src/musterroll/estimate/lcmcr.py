@@ -16,234 +16,134 @@ posterior reaching into the region LCMCR would have cut, is reported.
 
 from __future__ import annotations
 
-import math
 import os
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
 
-import numba
 import numpy as np
 
-from musterroll.estimate import _rng
-from musterroll.estimate._mcmc import effective_sample_size, split_rhat
-from musterroll.estimate._rng import FAST
+from musterroll.estimate._lcmcr_sampler import WARMUP, advance_chain, sample_chain, start_chain
+from musterroll.estimate._mcmc import bulk_ess, rank_rhat, tail_ess
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.table import CaptureTable, TableError
 
-__all__ = ["lcmcr", "sample_chain"]
+__all__ = ["TARGET_ESS", "TARGET_RHAT", "convergence", "is_converged", "lcmcr", "sample_chain"]
 
-WARMUP = 500  # sweeps with alpha fixed before the burn-in, as LCMCR
-SMALL_MULTINOMIAL = 8  # below this many persons, draw classes one by one
 LCMCR_CAP_FACTOR = 21  # R's LCMCR caps N at 21 x observed (the cap it does not report)
 
-
-@numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
-def _multinomial(
-    rng: np.ndarray, total: int, probs: np.ndarray, order: np.ndarray, out: np.ndarray
-) -> None:
-    """Multinomial draw of `total` over unnormalised `probs` (any order of classes).
-
-    One binomial per class, conditional on the persons left (an exact draw), visiting
-    classes in `order` (heaviest first, so the persons run out early); once only a
-    handful of persons are left, they are drawn one by one.
-    """
-    k_max = probs.shape[0]
-    rest = 0.0
-    for k in range(k_max):
-        rest += probs[k]
-        out[k] = 0
-    remaining = total
-    for r in range(k_max - 1):
-        if remaining <= SMALL_MULTINOMIAL:
-            _categorical(rng, remaining, probs, order, r, rest, out)
-            return
-        k = order[r]
-        p = probs[k] / rest if rest > 0 else 0.0
-        if p >= 1.0:
-            out[k] = remaining
-            return
-        if p > 0.0:
-            x = _rng.binomial(rng, remaining, p)
-            out[k] = x
-            remaining -= x
-        rest -= probs[k]
-    out[order[k_max - 1]] = remaining
+TARGET_RHAT = 1.01  # rank-normalised R-hat (Vehtari et al. 2021)
+TARGET_ESS = 400  # bulk and tail ESS: 100 per chain for 4 chains (Vehtari et al. 2021)
+DEFAULT_BUDGET = 300.0  # seconds the chains may run on until they converge
+MAX_ROUND_FACTOR = 4.0  # a round at most quadruples the draws: the need is re-measured
+Progress = Callable[[str], None]
 
 
-@numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)
-def _categorical(
-    rng: np.ndarray,
-    count: int,
-    probs: np.ndarray,
-    order: np.ndarray,
-    first: int,
-    rest: float,
-    out: np.ndarray,
-) -> None:
-    """Add `count` one-by-one class draws over classes order[first:] (mass `rest`)."""
-    last = probs.shape[0] - 1
-    for _ in range(count):
-        u = _rng.uniform(rng) * rest
-        r = first
-        while r < last and u >= probs[order[r]]:
-            u -= probs[order[r]]
-            r += 1
-        out[order[r]] += 1
+@dataclass
+class _Chains:
+    """Chains of one run: their states, draws so far and how long they took."""
+
+    cells: np.ndarray
+    freq: np.ndarray
+    settings: tuple[float, float, int, int]  # a_alpha, b_alpha, thinning, max_n0
+    states: list[Any]
+    draws: list[np.ndarray]
+    alphas: list[np.ndarray]
+    occupied: list[np.ndarray]
+    hits: int = 0
+    sweeps: int = 0
+    seconds: float = 0.0
+
+    def advance(self, warmup: int, burnin: int, samples: int) -> None:
+        """Run every chain on (side by side: the sampler releases the GIL)."""
+        a_alpha, b_alpha, thinning, max_n0 = self.settings
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=min(len(self.states), os.cpu_count() or 1)) as pool:
+            runs = list(
+                pool.map(
+                    lambda st: advance_chain(
+                        self.cells, self.freq, st, a_alpha, b_alpha, warmup, burnin, samples,
+                        thinning, max_n0,
+                    ),
+                    self.states,
+                )
+            )
+        self.seconds += time.monotonic() - started
+        self.sweeps += warmup + burnin + samples * thinning
+        for c, run in enumerate(runs):
+            self.draws[c] = np.concatenate([self.draws[c], run[0]])
+            self.alphas[c] = np.concatenate([self.alphas[c], run[1]])
+            self.occupied[c] = np.concatenate([self.occupied[c], run[2]])
+            self.hits += run[3]
+
+    def drop_first_half(self) -> None:
+        """Discard the first half of every chain's draws (a longer burn-in)."""
+        half = len(self.draws[0]) // 2
+        self.draws = [d[half:] for d in self.draws]
+        self.alphas = [a[half:] for a in self.alphas]
+        self.occupied = [o[half:] for o in self.occupied]
+
+    def matrix(self) -> np.ndarray:
+        """Draws of N as (chains, draws per chain)."""
+        return np.vstack(self.draws)
 
 
-@numba.njit(cache=True, error_model="numpy", fastmath=FAST)
-def _order_by_weight(nu: np.ndarray, order: np.ndarray) -> None:
-    """Class indices by decreasing weight (insertion sort: K is small)."""
-    for k in range(nu.shape[0]):
-        i = k
-        while i > 0 and nu[order[i - 1]] < nu[k]:
-            order[i] = order[i - 1]
-            i -= 1
-        order[i] = k
+def convergence(draws: np.ndarray, level: float) -> dict[str, float]:
+    """R-hat, bulk and tail ESS of N (rank-normalised) and whether they meet the targets."""
+    rhat, bulk, tail = rank_rhat(draws), bulk_ess(draws), tail_ess(draws, level)
+    return {"rhat": rhat, "ess": bulk, "ess_tail": tail}
 
 
-@numba.njit(cache=True, error_model="numpy", fastmath=FAST)
-def _sample_sticks(
-    rng: np.ndarray, counts: np.ndarray, alpha: float, nu: np.ndarray, log_nu: np.ndarray
-) -> None:
-    """Stick-breaking weights given class counts: V_k ~ Beta(1 + n_k, alpha + n_{>k})."""
-    k_max = counts.shape[0]
-    after = 0
-    for k in range(k_max):
-        after += counts[k]
-    acc = 0.0
-    for k in range(k_max - 1):
-        after -= counts[k]
-        g1 = _rng.log_gamma(rng, 1.0 + counts[k])
-        g2 = _rng.log_gamma(rng, alpha + after)
-        top = max(g1, g2)
-        lsum = top + math.log(math.exp(g1 - top) + math.exp(g2 - top))
-        log_nu[k] = g1 - lsum + acc
-        acc += g2 - lsum
-        nu[k] = math.exp(log_nu[k])
-    log_nu[k_max - 1] = acc
-    nu[k_max - 1] = math.exp(acc)
+def is_converged(diag: dict[str, float]) -> bool:
+    """R-hat at most 1.01 and bulk and tail ESS at least 400 (Vehtari et al. 2021)."""
+    return bool(
+        diag["rhat"] <= TARGET_RHAT and min(diag["ess"], diag["ess_tail"]) >= TARGET_ESS
+    )
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=FAST)
-def sample_chain(
-    cells: np.ndarray,
-    freq: np.ndarray,
-    k_max: int,
-    a_alpha: float,
-    b_alpha: float,
-    burnin: int,
-    samples: int,
-    thinning: int,
-    max_n0: int,
-    seed: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """Run one Gibbs chain of the latent class model.
+def _draws_needed(diag: dict[str, float], have: int) -> int:
+    """Draws per chain to add so that the ESS reaches its target (ESS grows with draws)."""
+    ess = max(min(diag["ess"], diag["ess_tail"]), 1.0)
+    factor = min(1.2 * TARGET_ESS / ess, MAX_ROUND_FACTOR)
+    return max(int(have * (factor - 1)), have // 2, 1)
 
-    Args:
-        cells: (patterns, J) observed 0/1 patterns; freq: their counts.
-        k_max: K, the truncation of the stick-breaking prior.
-        a_alpha, b_alpha: Gamma prior of the concentration alpha.
-        burnin, samples, thinning: sweeps discarded, draws kept, sweeps between draws.
-        max_n0: bound on the undocumented count (draws above are set to it and counted).
-        seed: seed of this chain.
+
+def _run_until_converged(
+    chains: _Chains, *, burnin: int, samples: int, thinning: int, level: float,
+    budget: float, progress: Progress | None,
+) -> tuple[dict[str, float], int]:
+    """Run the chains, then extend them until they converge or the budget is spent.
+
     Returns:
-        (N draws, alpha draws, occupied-class draws, number of sweeps that hit max_n0).
+        (the last convergence diagnostics, the rounds run).
     """
-    rng = _rng.new_state(seed)
-    m, j = cells.shape
-    n = 0
-    for i in range(m):
-        n += freq[i]
-    lam = np.empty((j, k_max))
-    for jj in range(j):
-        on = 0
-        for i in range(m):
-            on += freq[i] * cells[i, jj]
-        base = on / n
-        for k in range(k_max):
-            lam[jj, k] = min(max(base + 0.1 * (_rng.uniform(rng) - 0.5), 0.01), 0.99)
-    nu = np.empty(k_max)
-    log_nu = np.empty(k_max)
-    # LCMCR's start: a few heavy classes and a small, fixed alpha during a warm-up, so
-    # that chains begin near the sparse configurations the posterior favours.
-    alpha = 0.3 / k_max
-    for k in range(k_max):
-        nu[k] = 0.9 / min(4, k_max) if k < 4 else 0.1 / (k_max - 4)
-        log_nu[k] = math.log(nu[k])
-    count_mk = np.zeros((m, k_max), dtype=np.int64)
-    count0 = np.zeros(k_max, dtype=np.int64)
-    counts = np.zeros(k_max, dtype=np.int64)
-    ones = np.zeros((j, k_max), dtype=np.int64)
-    probs = np.empty(k_max)
-    row = np.empty(k_max, dtype=np.int64)
-    order = np.arange(k_max)
-    n0 = 0
-    hits = 0
-    out_n = np.empty(samples)
-    out_alpha = np.empty(samples)
-    out_k = np.empty(samples)
-    total_sweeps = WARMUP + burnin + samples * thinning
-    for step in range(total_sweeps):
-        sweep = step - WARMUP
-        _order_by_weight(nu, order)
-        # 1. classes of the documented persons, one multinomial per pattern
-        for i in range(m):
-            for k in range(k_max):
-                p = nu[k]
-                for jj in range(j):
-                    p *= lam[jj, k] if cells[i, jj] == 1 else 1.0 - lam[jj, k]
-                probs[k] = p
-            _multinomial(rng, freq[i], probs, order, row)
-            for k in range(k_max):
-                count_mk[i, k] = row[k]
-        # 2. inclusion probabilities lambda_jk ~ Beta(1 + on list, 1 + off list)
-        for k in range(k_max):
-            counts[k] = count0[k]
-            for i in range(m):
-                counts[k] += count_mk[i, k]
-            for jj in range(j):
-                ones[jj, k] = 0
-                for i in range(m):
-                    if cells[i, jj] == 1:
-                        ones[jj, k] += count_mk[i, k]
-                if counts[k] == 0:
-                    lam[jj, k] = _rng.uniform(rng)  # Beta(1, 1): the prior of an empty class
-                else:
-                    lam[jj, k] = _rng.beta(rng, 1.0 + ones[jj, k], 1.0 + counts[k] - ones[jj, k])
-        # 3. class weights by stick breaking
-        _sample_sticks(rng, counts, alpha, nu, log_nu)
-        # 4. the undocumented: n0 ~ NegBin(n, 1 - p0), as a Gamma-Poisson mixture
-        p0 = 0.0
-        for k in range(k_max):
-            p = nu[k]
-            for jj in range(j):
-                p *= 1.0 - lam[jj, k]
-            probs[k] = p
-            p0 += p
-        p0 = min(p0, 1.0 - 1e-15)
-        rate = _rng.gamma(rng, float(n)) * (p0 / (1.0 - p0))
-        if rate >= max_n0:
-            n0 = max_n0
-            hits += 1
-        else:
-            n0 = min(_rng.poisson(rng, rate), max_n0)
-            if n0 == max_n0:
-                hits += 1
-        # 5. their classes
-        _multinomial(rng, n0, probs, order, count0)
-        # 6. concentration alpha ~ Gamma(a + K - 1, b - log pi_K)
-        if sweep >= 0:
-            alpha = _rng.gamma(rng, a_alpha + k_max - 1.0) / (b_alpha - log_nu[k_max - 1])
-        if sweep >= burnin and (sweep - burnin + 1) % thinning == 0:
-            s = (sweep - burnin + 1) // thinning - 1
-            out_n[s] = n + n0
-            out_alpha[s] = alpha
-            occupied = 0
-            for k in range(k_max):
-                if counts[k] > 0:
-                    occupied += 1
-            out_k[s] = occupied
-    return out_n, out_alpha, out_k, hits
+    say = progress or (lambda _msg: None)
+    say(f"latent class chains: burn-in and {samples:,} draws each")
+    chains.advance(WARMUP, burnin, samples)
+    diag = convergence(chains.matrix(), level)
+    rounds = 1
+    while budget > 0 and not is_converged(diag):
+        if diag["rhat"] > TARGET_RHAT:
+            chains.drop_first_half()  # the start still shows: burn in longer
+        have = len(chains.draws[0])
+        more = _draws_needed(diag, have)
+        per_sweep = chains.seconds / max(chains.sweeps, 1)
+        left = budget - chains.seconds
+        affordable = int(left / max(per_sweep * thinning, 1e-9))
+        if affordable < max(have // 4, 1):
+            break
+        more = min(more, affordable)
+        say(
+            f"not yet converged (R-hat {diag['rhat']:.3f}, ESS {diag['ess']:.0f}, "
+            f"tail ESS {diag['ess_tail']:.0f}): {more:,} more draws per chain, about "
+            f"{per_sweep * thinning * more:.0f} s of {left:.0f} s left"
+        )
+        chains.advance(0, 0, more)
+        diag = convergence(chains.matrix(), level)
+        rounds += 1
+    return diag, rounds
 
 
 def lcmcr(
@@ -258,24 +158,36 @@ def lcmcr(
     thinning: int = 100,
     chains: int = 4,
     max_total_factor: float = 1000.0,
+    max_seconds: float = DEFAULT_BUDGET,
+    progress: Progress | None = None,
     seed: int | None = None,
 ) -> Estimate:
     """Latent class estimate: posterior median and equal-tailed interval of N.
+
+    The chains run until they converge: rank-normalised R-hat of N at most 1.01 and its
+    bulk and tail effective sample sizes at least 400 (Vehtari et al. 2021), or until
+    `max_seconds` of sampling are spent; a run that stops short says so (`converged`
+    false, a warning with the advice to run longer).
 
     Args:
         table: capture table with at least 2 usable lists (3 or more to model dependence).
         level: interval level.
         k: number of latent classes K (the stick-breaking truncation), default 10.
         a_alpha, b_alpha: Gamma prior of alpha, default 0.25 and 0.25 (as LCMCR).
-        burnin, samples, thinning: per chain; defaults as the reference runs (10,000
-            sweeps discarded, 1,000 draws every 100 sweeps).
+        burnin, samples, thinning: per chain, the first round; defaults as the reference
+            runs (10,000 sweeps discarded, 1,000 draws every 100 sweeps). Later rounds add
+            draws at the same thinning.
         chains: independent chains, each with its own seed from `seed`.
         max_total_factor: the undocumented count is bounded at this multiple of the
             documented count (draws reaching it are counted and reported).
+        max_seconds: time budget for extending unconverged chains (0: one round only,
+            exactly burnin + samples x thinning sweeps).
+        progress: called with a line of text as the chains advance (None: silent).
         seed: master seed (drawn and recorded when None).
     Returns:
-        Estimate with posterior draws; diagnostics hold R-hat, ESS, chain medians, the
-        posterior mean of alpha and of occupied classes, and draws at the bound.
+        Estimate with posterior draws and `converged`; diagnostics hold R-hat, bulk and
+        tail ESS, draws per chain, rounds, chain medians, the posterior mean of alpha and
+        of occupied classes, and draws at the bound.
     Raises:
         TableError: with fewer than 2 usable lists; ValueError on bad settings.
     """
@@ -283,42 +195,48 @@ def lcmcr(
         raise TableError(
             f"the latent class model needs lists with persons, got {table.usable_lists()}"
         )
-    if k < 1 or samples < 4 or thinning < 1 or burnin < 0 or chains < 1:
-        raise ValueError("need k >= 1, samples >= 4, thinning >= 1, burnin >= 0, chains >= 1")
+    if k < 1 or samples < 4 or thinning < 1 or burnin < 0 or chains < 1 or max_seconds < 0:
+        raise ValueError(
+            "need k >= 1, samples >= 4, thinning >= 1, burnin >= 0, chains >= 1, "
+            "max_seconds >= 0"
+        )
     seed = fresh_seed() if seed is None else seed
     chain_seeds = [int(s.generate_state(1)[0]) for s in np.random.SeedSequence(seed).spawn(chains)]
     keep = table.counts > 0
     cells = np.ascontiguousarray(table.patterns[keep])
     freq = np.ascontiguousarray(table.counts[keep])
     max_n0 = int(max_total_factor * table.observed)
-    # chains release the GIL: run them side by side; each has its own generator state
-    with ThreadPoolExecutor(max_workers=min(chains, os.cpu_count() or 1)) as pool:
-        runs = list(
-            pool.map(
-                lambda s: sample_chain(
-                    cells, freq, k, a_alpha, b_alpha, burnin, samples, thinning, max_n0, s
-                ),
-                chain_seeds,
-            )
-        )
-    draws = np.vstack([r[0] for r in runs])
+    run = _Chains(
+        cells, freq, (a_alpha, b_alpha, thinning, max_n0),
+        states=[start_chain(cells, freq, k, s) for s in chain_seeds],
+        draws=[np.empty(0)] * chains, alphas=[np.empty(0)] * chains,
+        occupied=[np.empty(0)] * chains,
+    )
+    diag, rounds = _run_until_converged(
+        run, burnin=burnin, samples=samples, thinning=thinning, level=level,
+        budget=max_seconds, progress=progress,
+    )
+    converged = is_converged(diag)
+    draws = run.matrix()
     pooled = draws.ravel()
     alpha = (1 - level) / 2
     median, lower, upper = (float(v) for v in np.quantile(pooled, [0.5, alpha, 1 - alpha]))
-    hits = sum(r[3] for r in runs)
-    rhat, ess = split_rhat(draws), effective_sample_size(draws)
     diagnostics: dict[str, object] = {
-        "rhat": rhat,
-        "ess": ess,
+        **diag,
+        "converged": converged,
+        "draws_per_chain": draws.shape[1],
+        "rounds": rounds,
+        "seconds": round(run.seconds, 1),
         "chain_medians": [float(np.median(d)) for d in draws],
         "mean": float(pooled.mean()),
-        "alpha_mean": float(np.mean([r[1].mean() for r in runs])),
-        "occupied_classes_mean": float(np.mean([r[2].mean() for r in runs])),
-        "sweeps_at_bound": int(hits),
+        "alpha_mean": float(np.mean([a.mean() for a in run.alphas])),
+        "occupied_classes_mean": float(np.mean([o.mean() for o in run.occupied])),
+        "sweeps_at_bound": int(run.hits),
         "bound": table.observed + max_n0,
         "chain_seeds": chain_seeds,
     }
-    warnings = _posterior_warnings(rhat, ess, hits, pooled, table.observed, max_total_factor)
+    warnings = _convergence_warnings(diag, converged, max_seconds)
+    warnings += _bound_warnings(run.hits, pooled, table.observed, max_total_factor)
     return Estimate(
         method="lcmcr",
         observed=table.observed,
@@ -337,24 +255,39 @@ def lcmcr(
             "thinning": thinning,
             "chains": chains,
             "max_total_factor": max_total_factor,
+            "max_seconds": max_seconds,
         },
         seed=seed,
         lists=table.lists,
         stratum=table.stratum,
         source=table.source,
         draws=pooled,
+        converged=converged,
     )
 
 
-def _posterior_warnings(
-    rhat: float, ess: float, hits: int, pooled: np.ndarray, observed: int, factor: float
+def _convergence_warnings(
+    diag: dict[str, float], converged: bool, budget: float
 ) -> list[str]:
-    """Caveats on convergence and on the posterior's reach towards bounds."""
+    """The caveat of chains that stopped before converging, with what to do."""
+    if converged:
+        return []
+    why = []
+    if diag["rhat"] > TARGET_RHAT:
+        why.append(f"R-hat {diag['rhat']:.3f} > {TARGET_RHAT}")
+    if diag["ess"] < TARGET_ESS:
+        why.append(f"ESS of N {diag['ess']:.0f} < {TARGET_ESS}")
+    if diag["ess_tail"] < TARGET_ESS:
+        why.append(f"tail ESS {diag['ess_tail']:.0f} < {TARGET_ESS}")
+    return [
+        f"NOT CONVERGED ({', '.join(why)}) within {budget:g} s: the figures are not "
+        "reliable; run longer (--max-seconds, or more --samples)"
+    ]
+
+
+def _bound_warnings(hits: int, pooled: np.ndarray, observed: int, factor: float) -> list[str]:
+    """Caveats on the posterior's reach towards bounds."""
     warnings = []
-    if not math.isnan(rhat) and rhat > 1.05:
-        warnings.append(f"chains disagree (R-hat {rhat:.2f} > 1.05): run longer chains")
-    if ess < 400:
-        warnings.append(f"few effective draws (ESS {ess:.0f} < 400): run longer chains")
     if hits:
         warnings.append(
             f"the posterior presses on the bound of {factor:g} x observed undocumented "

@@ -20,6 +20,7 @@ Two intervals are reported:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -31,7 +32,11 @@ from musterroll.estimate._loglinear_fit import (
     fit_all_models,
     model_space,
 )
-from musterroll.estimate._loglinear_intervals import bootstrap_selection, profile_interval
+from musterroll.estimate._loglinear_intervals import (
+    adaptive_bootstrap,
+    bootstrap_selection,
+    profile_interval,
+)
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.table import CaptureTable, TableError
 
@@ -46,8 +51,12 @@ __all__ = [
 ]
 
 IntervalKind = Literal["bootstrap", "profile"]
-DEFAULT_REPLICATES = 1000
-DEFAULT_REPLICATES_MANY_LISTS = 300  # 5+ lists: each replicate searches ~7,000 models
+DEFAULT_REPLICATES = 1000  # the first round; more follow until the bounds are precise
+DEFAULT_REPLICATES_MANY_LISTS = 200  # 5 lists: the first round searches ~7,000 models
+DEFAULT_REPLICATES_SIX_LISTS = 50  # 6+ lists: tens of thousands of models even at order 2
+MC_ERROR_TARGET = 0.01  # Monte Carlo standard error of each bound, relative to it
+DEFAULT_BUDGET = 240.0  # seconds the bootstrap may run on to reach MC_ERROR_TARGET
+Progress = Callable[[str], None]
 
 
 def loglinear(
@@ -59,6 +68,9 @@ def loglinear(
     bootstrap: int | None = None,
     max_order: int | None = None,
     models: list[str] | None = None,
+    mc_error: float = MC_ERROR_TARGET,
+    max_seconds: float = DEFAULT_BUDGET,
+    progress: Progress | None = None,
     seed: int | None = None,
 ) -> Estimate:
     """Log-linear estimate: search all hierarchical models, choose by BIC or AIC.
@@ -69,9 +81,14 @@ def loglinear(
         criterion: "bic" (default, as Rcapture's closedpMS.t orders models) or "aic".
         interval: "bootstrap" (default; accounts for the selection) or "profile" (the
             chosen model's profile-likelihood interval, as Rcapture; ignores selection).
-        bootstrap: bootstrap replicates; default 1,000, or 300 with 5 lists or more, where
-            each replicate searches thousands of models (0: none, and the interval is the
-            profile one).
+        bootstrap: bootstrap replicates of the first round; default 1,000, 200 with 5
+            lists, 50 with more, where each replicate searches thousands of models (0: none, and
+            the interval is the profile one). More rounds follow until the Monte Carlo
+            error of each bound is below `mc_error`.
+        mc_error: target Monte Carlo standard error of each bootstrap bound, relative to
+            the bound (default 1%); a bootstrap that stops short is not `converged`.
+        max_seconds: time budget of the further rounds (0: the first round only).
+        progress: called with a line of text as the bootstrap advances (None: silent).
         max_order: highest interaction order searched (default J-1).
         models: search only these models (Rcapture names, e.g. ["[12,3]", "[1,2,3]"]).
         seed: seed of the bootstrap draws (drawn and recorded when None).
@@ -93,7 +110,8 @@ def loglinear(
         )
     seed = fresh_seed() if seed is None else seed
     if bootstrap is None:
-        bootstrap = DEFAULT_REPLICATES if table.n_lists < 5 else DEFAULT_REPLICATES_MANY_LISTS
+        bootstrap = (DEFAULT_REPLICATES if table.n_lists < 5 else DEFAULT_REPLICATES_MANY_LISTS
+                     if table.n_lists == 5 else DEFAULT_REPLICATES_SIX_LISTS)
     space = model_space(table.n_lists, max_order, models)
     cells = table.cells()
     fits = fit_all_models(space, cells)
@@ -113,22 +131,26 @@ def loglinear(
         "best_models": _best_models(fits, criterion),
     }
     draws = None
+    converged: bool | None = None
     lower, upper = p_low, p_high
     if bootstrap > 0:
-        draws, chosen = bootstrap_selection(
-            space,
-            fits,
-            k,
-            cells,
-            criterion=criterion,
-            replicates=bootstrap,
-            rng=np.random.default_rng(seed),
+        boot = adaptive_bootstrap(
+            space, fits, k, cells, criterion=criterion, level=level,
+            rng=np.random.default_rng(seed), start=bootstrap, target=mc_error,
+            budget=max_seconds, progress=progress,
         )
-        alpha = (1 - level) / 2
-        b_low, b_high = (float(v) for v in np.quantile(draws, [alpha, 1 - alpha]))
+        draws, b_low, b_high = boot.draws, boot.lower, boot.upper
+        converged = boot.is_precise(mc_error)
         diagnostics["bootstrap_interval"] = [b_low, b_high]
-        diagnostics["bootstrap_model_frequency"] = _frequencies(chosen, fits.names)
+        diagnostics["bootstrap_mc_error"] = list(boot.mc_error)
+        diagnostics["bootstrap_mc_error_relative"] = list(boot.relative_error)
+        diagnostics["bootstrap_replicates"] = len(draws)
+        diagnostics["bootstrap_rounds"] = boot.rounds
+        diagnostics["bootstrap_seconds"] = round(boot.seconds, 1)
+        diagnostics["bootstrap_model_frequency"] = _frequencies(boot.chosen, fits.names)
         diagnostics["bootstrap_without_finite_estimate"] = float(np.mean(np.isinf(draws)))
+        if not converged:
+            warnings.append(_imprecise_warning(boot.relative_error, mc_error, max_seconds))
         if interval == "bootstrap":
             lower, upper = b_low, b_high
         warnings.extend(_bootstrap_warnings(draws, b_high, p_high))
@@ -154,12 +176,24 @@ def loglinear(
             "bootstrap": bootstrap,
             "max_order": max_order,
             "models": models,
+            "mc_error": mc_error,
+            "max_seconds": max_seconds,
         },
         seed=seed if bootstrap > 0 else None,
         lists=table.lists,
         stratum=table.stratum,
         source=table.source,
         draws=draws,
+        converged=converged,
+    )
+
+
+def _imprecise_warning(relative: tuple[float, float], target: float, budget: float) -> str:
+    """The caveat of a bootstrap whose bounds are not yet precise enough."""
+    return (
+        f"NOT CONVERGED: the bootstrap bounds' Monte Carlo errors are {relative[0]:.1%} and "
+        f"{relative[1]:.1%} of the bounds (target {target:.0%}) when its {budget:g} s ran "
+        "out: run longer (--max-seconds) or read the profile interval"
     )
 
 

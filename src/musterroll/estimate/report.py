@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from musterroll.estimate.api import compare_methods, estimate_strata, method_settings
+from musterroll.estimate.caveats import ASSUMPTIONS
 from musterroll.estimate.register import CaptureHistories, capture_tables, tables_for_memberships
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
@@ -79,7 +80,8 @@ def to_json(estimates: Sequence[Estimate], warnings: Sequence[str]) -> str:
     if len(estimates) == 1 and not warnings:
         return json.dumps(estimates[0].to_dict(), indent=2, ensure_ascii=False)
     return json.dumps(
-        {"estimates": [e.to_dict() for e in estimates], "warnings": list(warnings)},
+        {"estimates": [e.to_dict() for e in estimates], "warnings": list(warnings),
+         "assumptions": {e.method: ASSUMPTIONS.get(e.method) for e in estimates}},
         indent=2,
         ensure_ascii=False,
     )
@@ -101,7 +103,7 @@ def render(estimates: Sequence[Estimate], warnings: Sequence[str]) -> Group:
                 row.method,
                 row.stratum or "-",
                 f"{row.observed:,}",
-                f"{row.estimate:,.0f}",
+                _point(row),
                 _interval(row),
                 _details(row),
                 style="bold" if row is e else None,
@@ -113,8 +115,32 @@ def render(estimates: Sequence[Estimate], warnings: Sequence[str]) -> Group:
         for w in e.warnings
     ]
     notes += [Text(f"! {w}", style="bold yellow") for w in warnings]
+    if tag:  # side by side: what each method assumes, to read their disagreement
+        notes += [Text(f"{e.method} assumes {ASSUMPTIONS[e.method]}", style="dim")
+                  for e in estimates if e.method in ASSUMPTIONS]
     seeds = ", ".join(f"{e.method} seed {e.seed}" for e in estimates if e.seed is not None)
     return Group(table, *notes, Text(seeds, style="dim") if seeds else Text(""))
+
+
+def _point(e: Estimate) -> str:
+    """The estimate, flagged when the Monte Carlo behind it did not converge."""
+    if e.converged is False:
+        return f"{e.estimate:,.0f} NOT CONVERGED"
+    return f"{e.estimate:,.0f}"
+
+
+def _loglinear_details(e: Estimate) -> str:
+    """The chosen model, both intervals and the bootstrap bounds' Monte Carlo errors."""
+    d = e.diagnostics
+    text = f"model {d['model']} ({d['criterion'].upper()}), {e.settings['interval']} interval"
+    low, high = d["profile_interval"]
+    text += f"; profile [{low:,.0f}, {high:,.0f}]"
+    if "bootstrap_interval" in d:
+        b_low, b_high = d["bootstrap_interval"]
+        err_low, err_high = d["bootstrap_mc_error"]
+        text += (f"; selection bootstrap [{b_low:,.0f} ±{err_low:,.0f}, {b_high:,.0f} "
+                 f"±{err_high:,.0f}] (MC errors, {d['bootstrap_replicates']:,} replicates)")
+    return text
 
 
 def _interval(e: Estimate) -> str:
@@ -126,9 +152,10 @@ def _interval(e: Estimate) -> str:
 def _details(e: Estimate) -> str:
     d = e.diagnostics
     if e.method == "loglinear" and "model" in d:
-        return f"model {d['model']} ({d['criterion'].upper()}), {e.settings['interval']} interval"
+        return _loglinear_details(e)
     if e.method == "lcmcr" and "rhat" in d:
-        return f"R-hat {d['rhat']:.3f}, ESS {d['ess']:.0f}"
+        return (f"R-hat {d['rhat']:.3f}, ESS {d['ess']:.0f} (tail {d['ess_tail']:.0f}), "
+                f"{d['draws_per_chain']:,} draws x {len(d['chain_seeds'])} chains")
     if e.method == "dga" and "top_graphs" in d:
         top = d["top_graphs"][0]
         return f"top graph {top['graph']} ({top['probability']:.0%})"
@@ -224,8 +251,12 @@ def run_register(
 def _route(method: str, options: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """Each chosen method's settings from the user's options (None values ignored)."""
     given = {k: v for k, v in (options or {}).items() if v is not None}
+    progress = given.pop("progress", None)  # goes to the methods that report progress
     methods = list(ALL_METHODS) if method == "all" else [method]
     routed = {m: {k: v for k, v in given.items() if k in method_settings(m)} for m in methods}
+    for m in methods:
+        if progress is not None and "progress" in method_settings(m):
+            routed[m]["progress"] = progress
     unused = set(given) - {k for r in routed.values() for k in r}
     if unused:
         raise ValueError(f"option(s) {sorted(unused)} do not apply to method {method!r}")

@@ -39,6 +39,9 @@ class Estimate:
         source: provenance of the input table.
         draws: posterior draws or bootstrap replicates of the total (not serialised),
             kept so that strata can be combined by summing them.
+        converged: whether the Monte Carlo behind the figures reached its targets (MCMC
+            chains converged, bootstrap bounds precise enough); None when nothing was
+            drawn. A False estimate must not be shown as a plain number.
     """
 
     method: str
@@ -56,6 +59,7 @@ class Estimate:
     strata: list[Estimate] = field(default_factory=list)
     source: str = ""
     draws: np.ndarray | None = field(default=None, repr=False)
+    converged: bool | None = None
 
     @property
     def undocumented(self) -> float:
@@ -71,6 +75,7 @@ class Estimate:
             "lower": _num(self.lower),
             "upper": _num(self.upper),
             "level": self.level,
+            "converged": self.converged,
             "warnings": list(self.warnings),
             "lists": list(self.lists),
             "stratum": self.stratum,

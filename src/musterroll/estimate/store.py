@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
 
 from musterroll import __version__
+from musterroll.estimate.caveats import caveats_from_result
 from musterroll.estimate.register import RegisterInputError
 from musterroll.estimate.result import Estimate
 from musterroll.estimate.sensitivity import LinkageSpread
@@ -52,7 +53,9 @@ def _row(e: Estimate, *, metric: str, by: str | None, as_of: str, total_id: int 
         "observed": int(e.observed), "estimate": float(e.estimate),
         "lower": _bound(e.lower), "upper": _bound(e.upper), "level": float(e.level),
         "warnings": list(e.warnings), "lists": list(e.lists), "settings": d["settings"],
-        "diagnostics": d["diagnostics"], "seed": e.seed, "source": e.source, **meta,
+        # kept with the diagnostics (no schema change): the dashboard reads it back
+        "diagnostics": d["diagnostics"] | {"converged": e.converged},
+        "seed": e.seed, "source": e.source, **meta,
     }
 
 
@@ -141,7 +144,10 @@ def latest_estimate(conn: Connection | Engine, metric: str,
     Returns:
         None when there is none; else ``metric, point, lower, upper, level, method,
         observed`` (the documented count it rests on, never added to ``point``),
-        ``outside, as_of, by, strata, warnings, spread, link_run_id, id, created_at``.
+        ``outside, as_of, by, strata, warnings, spread, converged`` (False: the Monte
+        Carlo behind the figures did not converge, never to be shown as a plain number),
+        ``caveats`` (computed from its figures: ``caveats.caveats_from_result``),
+        ``link_run_id, id, created_at``.
     """
     if isinstance(conn, Engine):
         with conn.connect() as c:
@@ -156,6 +162,11 @@ def latest_estimate(conn: Connection | Engine, metric: str,
     r = row._mapping
     strata = conn.execute(select(t.stratum, t.observed, t.estimate, t.lower, t.upper)
                           .where(t.total_id == r["id"]).order_by(t.id)).all()
+    converged = (r["diagnostics"] or {}).get("converged")
+    caveats = caveats_from_result(
+        r["method"], observed=r["observed"], point=r["estimate"], lower=r["lower"],
+        upper=r["upper"], diagnostics=r["diagnostics"] or {}, converged=converged,
+    )
     return {
         "metric": r["metric"], "point": round(r["estimate"]),
         "lower": None if r["lower"] is None else round(r["lower"]),
@@ -166,6 +177,7 @@ def latest_estimate(conn: Connection | Engine, metric: str,
                     "lower": None if s.lower is None else round(s.lower),
                     "upper": None if s.upper is None else round(s.upper)} for s in strata],
         "warnings": list(r["warnings"] or []), "spread": r["spread"],
+        "converged": converged, "caveats": caveats,
         "link_run_id": r["link_run_id"], "id": r["id"],
         "created_at": str(r["created_at"]),
     }

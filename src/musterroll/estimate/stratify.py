@@ -63,7 +63,14 @@ def combine_strata(estimates: Sequence[Estimate], *, seed: int | None) -> Estima
         strata=list(estimates),
         source=first.source,
         draws=draws,
+        converged=_all_converged(estimates),
     )
+
+
+def _all_converged(estimates: Sequence[Estimate]) -> bool | None:
+    """False if any stratum did not converge, True if all did, None if none drew."""
+    flags = [e.converged for e in estimates if e.converged is not None]
+    return all(flags) if flags else None
 
 
 _HOW = {

@@ -1,0 +1,115 @@
+"""Coverage of 95% intervals on populations of the literature's designs (`estimate.designs`).
+
+For each of --populations seeded populations (a random design: latent-class
+heterogeneity, direct list dependence or both; 3-6 lists; 500-100,000 persons), draw the
+capture table, estimate with one method at its default settings and record whether the
+interval covers the true N. One JSON line per population goes to --out as it is done (a
+rerun skips the populations already there), then a summary by kind and number of lists.
+Log-linear on 6 lists searches models up to order 2 (`--max-order 2`; the full search
+has millions of models); `--lists 3,4` limits the designs' lists and `--max-seconds` the
+Monte Carlo budget, to keep a long run affordable. Run, one method at a time, in the
+background:
+
+    nice .venv/bin/python bench/coverage_designs.py --method lcmcr --populations 200 \
+        --out bench/out/coverage_lcmcr.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from musterroll.estimate import estimate
+from musterroll.estimate.designs import draw_table, random_design
+
+# Shorter chains for a long coverage run on a shared machine (they still run on until
+# converged, within --max-seconds): a fifth of the default first round.
+QUICK = {"lcmcr": {"burnin": 2000, "samples": 500, "thinning": 40}}
+
+
+def run_one(index: int, seed: int, method: str, lists: tuple[int, int],
+            max_seconds: float | None, quick: bool = False) -> dict[str, Any]:
+    """Estimate population `index` of the run seeded `seed`; return its record."""
+    rng = np.random.default_rng([seed, index])
+    design = random_design(rng, lists=lists)
+    table = draw_table(design, rng)
+    settings: dict[str, Any] = {} if max_seconds is None else {"max_seconds": max_seconds}
+    if quick:
+        settings |= QUICK.get(method, {})
+    if method == "loglinear" and design.n_lists >= 6:
+        settings["max_order"] = 2
+    started = time.monotonic()
+    e = estimate(table, method, seed=seed * 100_000 + index, **settings)
+    return {
+        "index": index, "kind": design.kind, "lists": design.n_lists, "total": design.total,
+        "observed": table.observed, "estimate": e.estimate, "lower": e.lower,
+        "upper": e.upper, "covered": bool(e.lower <= design.total <= e.upper),
+        "converged": e.converged, "seconds": round(time.monotonic() - started, 1),
+        "design": design.to_dict(),
+    }
+
+
+def summarise(records: list[dict[str, Any]]) -> str:
+    """Coverage overall, by kind and by number of lists, with misses above and below."""
+    lines = []
+
+    def line(label: str, rows: list[dict[str, Any]]) -> None:
+        covered = sum(r["covered"] for r in rows)
+        below = sum(r["upper"] < r["total"] for r in rows)
+        ratio = np.median([r["estimate"] / r["total"] for r in rows])
+        lines.append(f"{label:14s} {covered:4d} / {len(rows):4d} = {covered / len(rows):6.1%}"
+                     f"  (interval below the truth {below}, above {len(rows) - covered - below});"
+                     f" estimate / truth, median {ratio:.3f}")
+
+    line("all", records)
+    for kind in sorted({r["kind"] for r in records}):
+        line(f"kind {kind}", [r for r in records if r["kind"] == kind])
+    for j in sorted({r["lists"] for r in records}):
+        line(f"{j} lists", [r for r in records if r["lists"] == j])
+    unconverged = sum(r["converged"] is False for r in records)
+    lines.append(f"not converged: {unconverged}; seconds per population, median "
+                 f"{np.median([r['seconds'] for r in records]):.1f}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--method", choices=("lcmcr", "loglinear", "dga"), required=True)
+    parser.add_argument("--populations", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--lists", default="3,6", help="fewest and most lists, e.g. 3,4")
+    parser.add_argument("--max-seconds", type=float, default=None,
+                        help="the method's Monte Carlo time budget (default: its own)")
+    parser.add_argument("--quick", action="store_true", help="shorter first round (QUICK)")
+    args = parser.parse_args()
+    low, high = (int(x) for x in args.lists.split(","))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    done = {}
+    if args.out.exists():
+        for text in args.out.read_text().splitlines():
+            record = json.loads(text)
+            done[record["index"]] = record
+    with args.out.open("a") as out:
+        for index in range(args.populations):
+            if index in done:
+                continue
+            record = run_one(index, args.seed, args.method, (low, high), args.max_seconds,
+                             args.quick)
+            done[index] = record
+            out.write(json.dumps(record) + "\n")
+            out.flush()
+            print(f"{index:4d} {record['kind']:9s} J={record['lists']} N={record['total']:7,d} "
+                  f"{record['estimate']:9,.0f} [{record['lower']:9,.0f}, {record['upper']:9,.0f}]"
+                  f" {'covered' if record['covered'] else 'MISSED'} {record['seconds']}s",
+                  flush=True)
+    print(summarise([done[i] for i in range(args.populations)]))
+
+
+if __name__ == "__main__":
+    main()
