@@ -82,3 +82,15 @@ def test_a_lone_record_joins_its_one_clear_candidate_but_not_one_of_two() -> Non
     result = cluster_records(_input(6, edges), best)
     assert _together(result.labels, 1, 3)
     assert not _together(result.labels, 4, 5) and not _together(result.labels, 4, 6)
+
+
+def test_two_lone_records_join_by_best_link_only_on_odds_for_one_person() -> None:
+    best = Thresholds(keep=-8.0, strong=6.0, average=2.0, absent=-10.0, best_link=-4.0,
+                      best_margin=5.0, best_link_pair=0.0)
+    # 1 and 2 are each other's only candidate at odds against (two namesakes born in one
+    # year); 3 and 4 at odds for. A lone record may still join a person of several.
+    edges = [(1, 2, -0.8), (3, 4, 1.5), (5, 6, 20.0), (7, 5, -1.0)]
+    result = cluster_records(_input(7, edges), best)
+    assert not _together(result.labels, 1, 2)
+    assert _together(result.labels, 3, 4)
+    assert _together(result.labels, 5, 7)

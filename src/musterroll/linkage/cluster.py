@@ -11,7 +11,8 @@ Instead (a constrained, greedy agglomerative clustering):
    not scored (or scored below the keep weight) counting as ``absent``. Rounds repeat until
    no more joins;
 4. a record still alone joins its best candidate cluster when that candidate reaches
-   ``best_link`` and beats every other candidate by ``best_margin`` (a best-link step
+   ``best_link`` (``best_link_pair`` when the candidate is a lone record too) and beats
+   every other candidate by ``best_margin`` (a best-link step
    for sparse records such as obituaries).
 
 No join ever makes a cluster that breaks a hard constraint, and there are only two kinds:
@@ -235,10 +236,14 @@ def _best_link_pass(
     clear = (best["w"] >= thresholds.best_link) & (best["w"] - second >= thresholds.best_margin)
     # Two lone records join only when each is the other's clear best.
     choice = dict(zip(best.index[clear].tolist(), best["o"][clear].tolist(), strict=True))
+    weight_of = dict(zip(best.index[clear].tolist(), best["w"][clear].tolist(), strict=True))
     joins = 0
     for s, o in choice.items():
         a, b = clusters.find(int(s)), clusters.find(int(o))
-        if clusters.size[b] == 1 and choice.get(b) != a:
+        # Two lone records are two people unless the odds are for one: only a record
+        # joining a person of several records may do so on a weight below even odds.
+        if clusters.size[b] == 1 and (choice.get(b) != a
+                                      or weight_of[s] < thresholds.best_link_pair):
             continue
         if a != b and clusters.size[a] == 1 and clusters.conflict(a, b) is None:
             clusters.union(a, b)

@@ -312,6 +312,8 @@ class Thresholds:
     # A record left alone joins its best candidate at or above `best_link` when no other
     # candidate comes within `best_margin`.
     best_link: float = -4.0
+    # ... and a lone record joins another lone record only at or above this weight.
+    best_link_pair: float = 0.0
     best_margin: float = 5.0
     # Pairs and clusters whose decision rests on a weight inside this band go to review.
     review_low: float = 2.0
