@@ -55,7 +55,7 @@ _OTHER = ("unit_key", "oblast_key", "settlement_key", "service_key", "sex_key",
 # Identifying columns beyond names and dates, each null where the register has none.
 _CONTACT = ("surname_initial", "service_sorted", "service_head", "service_tail",
             "document_key", "document_sorted", "document_head", "document_tail",
-            "birth_place_key", "address_key",
+            "birth_place_key", "address_key", "address_compact",
             "postcode_key", "phone_key", "phone_tail", "email_key", "email_local",
             "occupation_key")
 _NAME_FALLBACK = ("surname", "given_name", "patronymic")
@@ -151,6 +151,14 @@ def address_key(text: object) -> str | None:
     words = [w for w in _WORD_RE.findall(text.casefold()) if w not in _STREET_WORDS]
     keys = sorted(skeleton_key(w) or w for w in words)
     return " ".join(keys) or None
+
+
+def address_compact(text: object) -> str | None:
+    """An address's letters and digits in their order, without spaces: a space typed
+    inside a word ("s treet") or two lines run together change nothing."""
+    if not isinstance(text, str):
+        return None
+    return "".join(_WORD_RE.findall(text.casefold())).replace("_", "") or None
 
 
 def postcode_key(text: object) -> str | None:
@@ -420,6 +428,7 @@ def _add_contact_features(out: pd.DataFrame, table: pa.Table) -> None:
     out["document_sorted"], out["document_head"], out["document_tail"] = document
     out["birth_place_key"] = _spread(_column(table, "birth_place"), settlement_key)
     out["address_key"] = _spread(_column(table, "address"), address_key)
+    out["address_compact"] = _spread(_column(table, "address"), address_compact)
     out["postcode_key"] = _spread(_column(table, "postcode"), postcode_key)
     out["phone_key"], out["phone_tail"] = _spread_parts(_column(table, "phone"), phone_parts, 2)
     out["email_key"], out["email_local"] = _spread_parts(_column(table, "email"), email_parts, 2)

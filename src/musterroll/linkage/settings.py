@@ -211,16 +211,17 @@ def _identifier_levels(prefix: str) -> list[tuple[str, str]]:
     ]
 
 
-def _text_levels(column: str) -> list[tuple[str, str]]:
-    """Exact; a few edits (a typo, a missing word's letter); else (addresses)."""
-    return [
-        ("null", f"{column}_l IS NULL OR {column}_r IS NULL"),
-        ("exact", f"{column}_l = {column}_r"),
-        ("one_edit", f"levenshtein({column}_l, {column}_r) <= 1"),
-        ("few_edits", f"levenshtein({column}_l, {column}_r) <= 3"),
-        ("different", "ELSE"),
-    ]
-
+# An address's words sorted (address_key: lines or parts in another order) and its
+# letters run together (address_compact: a space typed inside a word).
+_ADDRESS_LEVELS: list[tuple[str, str]] = [
+    ("null", "address_key_l IS NULL OR address_key_r IS NULL"),
+    ("exact", "address_key_l = address_key_r OR address_compact_l = address_compact_r"),
+    ("one_edit", "levenshtein(address_key_l, address_key_r) <= 1"
+     " OR levenshtein(address_compact_l, address_compact_r) <= 2"),
+    ("few_edits", "levenshtein(address_key_l, address_key_r) <= 3"
+     " OR levenshtein(address_compact_l, address_compact_r) <= 4"),
+    ("different", "ELSE"),
+]
 
 _PHONE_LEVELS: list[tuple[str, str]] = [
     ("null", "phone_key_l IS NULL OR phone_key_r IS NULL"),
@@ -278,7 +279,8 @@ def default_comparisons() -> list[dict[str, Any]]:
                     "home settlement", tf_columns={"exact": "settlement_key"}),
         _comparison("birth_place", _simple_levels("birth_place_key", fuzzy=True),
                     "place of birth", tf_columns={"exact": "birth_place_key"}),
-        _comparison("address", _text_levels("address_key"), "street address"),
+        _comparison("address", _ADDRESS_LEVELS,
+                    "street address: its words in any order, or its letters without spaces"),
         _comparison("postcode", _simple_levels("postcode_key", fuzzy=True), "postcode",
                     tf_columns={"exact": "postcode_key"}),
         _comparison("phone", _PHONE_LEVELS, "phone number (E.164)"),
