@@ -91,13 +91,18 @@ BLOCKING_RULES: tuple[str, ...] = (
     "l.surname_phonetic = r.surname_phonetic AND l.postcode_key = r.postcode_key",
     "l.given_translit = r.given_translit AND l.postcode_key = r.postcode_key",
     "l.address_key = r.address_key AND l.given_initial = r.given_initial",
-    # Identifiers, and identifiers with one typo: an edit leaves one half whole.
+    # Identifiers, and identifiers with one typo: an edit leaves one half whole (a half
+    # alone, АА99, makes blocks of thousands at a million records: the initials narrow it).
     "l.service_key = r.service_key",
-    "l.service_head = r.service_head AND l.surname_initial = r.surname_initial",
-    "l.service_tail = r.service_tail AND l.surname_initial = r.surname_initial",
+    "l.service_head = r.service_head AND l.surname_initial = r.surname_initial"
+    " AND l.given_initial = r.given_initial",
+    "l.service_tail = r.service_tail AND l.surname_initial = r.surname_initial"
+    " AND l.given_initial = r.given_initial",
     "l.document_key = r.document_key",
-    "l.document_head = r.document_head AND l.surname_initial = r.surname_initial",
-    "l.document_tail = r.document_tail AND l.surname_initial = r.surname_initial",
+    "l.document_head = r.document_head AND l.surname_initial = r.surname_initial"
+    " AND l.given_initial = r.given_initial",
+    "l.document_tail = r.document_tail AND l.surname_initial = r.surname_initial"
+    " AND l.given_initial = r.given_initial",
     "l.phone_key = r.phone_key",
     "l.email_key = r.email_key",
     "l.unit_key = r.unit_key AND l.surname_phonetic = r.surname_phonetic",
