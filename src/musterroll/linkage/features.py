@@ -55,7 +55,8 @@ _OTHER = ("unit_key", "oblast_key", "settlement_key", "service_key", "sex_key",
 # Identifying columns beyond names and dates, each null where the register has none.
 _CONTACT = ("surname_initial", "service_sorted", "service_head", "service_tail",
             "document_key", "document_sorted", "document_head", "document_tail",
-            "birth_place_key", "address_key", "address_compact",
+            "birth_place_key", "address_key", "address_compact", "address_numbers",
+            "postcode_sorted",
             "postcode_key", "phone_key", "phone_tail", "email_key", "email_local",
             "occupation_key")
 _NAME_FALLBACK = ("surname", "given_name", "patronymic")
@@ -159,6 +160,14 @@ def address_compact(text: object) -> str | None:
     if not isinstance(text, str):
         return None
     return "".join(_WORD_RE.findall(text.casefold())).replace("_", "") or None
+
+
+def address_numbers(text: object) -> str | None:
+    """The numbers of an address (house, flat), in order: specific to a household where
+    the street's words are mistyped."""
+    if not isinstance(text, str):
+        return None
+    return " ".join(re.findall(r"\d+", text)) or None
 
 
 def postcode_key(text: object) -> str | None:
@@ -430,6 +439,8 @@ def _add_contact_features(out: pd.DataFrame, table: pa.Table) -> None:
     out["address_key"] = _spread(_column(table, "address"), address_key)
     out["address_compact"] = _spread(_column(table, "address"), address_compact)
     out["postcode_key"] = _spread(_column(table, "postcode"), postcode_key)
+    out["postcode_sorted"] = _spread_parts(out["postcode_key"], identifier_parts, 3)[0]
+    out["address_numbers"] = _spread(_column(table, "address"), address_numbers)
     out["phone_key"], out["phone_tail"] = _spread_parts(_column(table, "phone"), phone_parts, 2)
     out["email_key"], out["email_local"] = _spread_parts(_column(table, "email"), email_parts, 2)
     out["occupation_key"] = _spread(_column(table, "occupation"), text_key)

@@ -286,8 +286,11 @@ def default_comparisons() -> list[dict[str, Any]]:
                     "place of birth", tf_columns={"exact": "birth_place_key"}),
         _comparison("address", _ADDRESS_LEVELS,
                     "street address: its words in any order, or its letters without spaces"),
-        _comparison("postcode", _simple_levels("postcode_key", fuzzy=True), "postcode",
-                    tf_columns={"exact": "postcode_key"}),
+        _comparison("house_number", _simple_levels("address_numbers"),
+                    "the numbers in the address (house, flat)",
+                    tf_columns={"exact": "address_numbers"}),
+        _comparison("postcode", _identifier_levels("postcode"), "postcode: exact, one typo"
+                    " or two digits transposed", tf_columns={"exact": "postcode_key"}),
         _comparison("phone", _PHONE_LEVELS, "phone number (E.164)"),
         _comparison("email", _EMAIL_LEVELS, "e-mail address"),
         _comparison("occupation", _simple_levels("occupation_key"), "occupation or trade",
@@ -350,7 +353,7 @@ class LinkSettings:
         "surname": 0.005, "given": 0.005, "patronymic": 0.005, "birth_date": 0.005,
         "unit": 0.05, "oblast": 0.05, "settlement": 0.05, "service_number": 0.01,
         "sex": 0.005, "event": 0.05, "birth_place": 0.05, "address": 0.05,
-        "postcode": 0.05, "phone": 0.05, "email": 0.05, "occupation": 0.1,
+        "postcode": 0.05, "house_number": 0.05, "phone": 0.05, "email": 0.05, "occupation": 0.1,
         "document_number": 0.01,
     })
     # Values for levels the data cannot train (no pair of records with service numbers
