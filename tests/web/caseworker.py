@@ -34,15 +34,14 @@ def linked_engine(linked_template: Path, tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def as_role(linked_engine: Engine) -> Iterator[Callable[[str], TestClient]]:
-    """Make a client logged in as the user of a role (``anonymous``: not logged in)."""
+def role_clients(engine: Engine) -> Iterator[Callable[[str], TestClient]]:
+    """Yield a maker of clients on `engine` logged in as a role's user (``anonymous``: not
+    logged in); close them all afterwards. Fixtures yield from it."""
     clients: list[TestClient] = []
 
     def make(role: str) -> TestClient:
-        settings = load_settings(db_url=str(linked_engine.url), secret_key=SECRET)
-        client = TestClient(create_app(settings, engine=linked_engine),
-                            base_url="http://testserver")
+        settings = load_settings(db_url=str(engine.url), secret_key=SECRET)
+        client = TestClient(create_app(settings, engine=engine), base_url="http://testserver")
         clients.append(client)
         if role != ANONYMOUS:
             login(client, role)
@@ -51,3 +50,9 @@ def as_role(linked_engine: Engine) -> Iterator[Callable[[str], TestClient]]:
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def as_role(linked_engine: Engine) -> Iterator[Callable[[str], TestClient]]:
+    """Make a client logged in as the user of a role (``anonymous``: not logged in)."""
+    yield from role_clients(linked_engine)

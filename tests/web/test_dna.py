@@ -18,8 +18,8 @@ from musterroll.store import read_audit
 from musterroll.store.fates_models import fate_statuses_table
 from musterroll.web import add_user
 
-from .caseworker import ANONYMOUS, SECRET, TestClient, create_app, load_settings
-from .conftest import PASSWORD, csrf, login
+from .caseworker import ANONYMOUS, TestClient, role_clients
+from .conftest import PASSWORD, csrf
 
 OTHER_ROLES = ("family", "analyst", "caseworker", "admin", ANONYMOUS)
 DNA_URLS = ("/dna", "/api/dna/proposals", "/dna/proposals/1", "/api/dna/proposals/1")
@@ -44,20 +44,7 @@ def dna_engine(linked_template: Path, tmp_path: Path) -> Iterator[Engine]:
 @pytest.fixture
 def client_as(dna_engine: Engine) -> Iterator[Callable[[str], TestClient]]:
     """A client logged in as a role's user (``anonymous``: not logged in)."""
-    clients: list[TestClient] = []
-
-    def make(role: str) -> TestClient:
-        settings = load_settings(db_url=str(dna_engine.url), secret_key=SECRET)
-        client = TestClient(create_app(settings, engine=dna_engine),
-                            base_url="http://testserver")
-        clients.append(client)
-        if role != ANONYMOUS:
-            login(client, role)
-        return client
-
-    yield make
-    for client in clients:
-        client.close()
+    yield from role_clients(dna_engine)
 
 
 def _status(engine: Engine, person_id: int) -> tuple[str, str | None]:

@@ -170,6 +170,11 @@ def address_numbers(text: object) -> str | None:
     return " ".join(re.findall(r"\d+", text)) or None
 
 
+def address_parts(text: object) -> tuple[str | None, str | None, str | None]:
+    """An address's three keys: sorted words, letters run together, its numbers."""
+    return address_key(text), address_compact(text), address_numbers(text)
+
+
 def postcode_key(text: object) -> str | None:
     """A postcode without spaces, upper case."""
     if not isinstance(text, str):
@@ -436,11 +441,10 @@ def _add_contact_features(out: pd.DataFrame, table: pa.Table) -> None:
     document = _spread_parts(out["document_key"], identifier_parts, 3)
     out["document_sorted"], out["document_head"], out["document_tail"] = document
     out["birth_place_key"] = _spread(_column(table, "birth_place"), settlement_key)
-    out["address_key"] = _spread(_column(table, "address"), address_key)
-    out["address_compact"] = _spread(_column(table, "address"), address_compact)
+    addresses = _spread_parts(_column(table, "address"), address_parts, 3)
+    out["address_key"], out["address_compact"], out["address_numbers"] = addresses
     out["postcode_key"] = _spread(_column(table, "postcode"), postcode_key)
     out["postcode_sorted"] = _spread_parts(out["postcode_key"], identifier_parts, 3)[0]
-    out["address_numbers"] = _spread(_column(table, "address"), address_numbers)
     out["phone_key"], out["phone_tail"] = _spread_parts(_column(table, "phone"), phone_parts, 2)
     out["email_key"], out["email_local"] = _spread_parts(_column(table, "email"), email_parts, 2)
     out["occupation_key"] = _spread(_column(table, "occupation"), text_key)
