@@ -6,7 +6,7 @@ register of 1,000,000 records under 20 concurrent clients.
     .venv/bin/python bench/bench_web_search.py --work /tmp/bench_web_search --keep
 
 The register is a simulated war of --people people (2.8M give about 1.06M records),
-ingested, linked with `musterroll link` and derived with `musterroll fates derive`, made
+ingested, linked with `musterroll link` and derived with `musterroll statuses derive`, made
 once in --work and reused with --keep. The search keys are filled ahead of the run
 (`refresh_search_keys`, timed) so that no query pays for them. The server is
 `musterroll serve` (uvicorn, one worker) with the rate limit raised through its settings
@@ -75,7 +75,7 @@ def prepare(work: Path, people: int, seed: int, keep: bool) -> tuple[str, dict[s
         _run("--db", url, "link", "--json")
         timings["link_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
-        _run("--db", url, "fates", "derive")
+        _run("--db", url, "statuses", "derive")
         timings["derive_s"] = round(time.perf_counter() - started, 1)
         done.write_text("linked and derived\n")
     _run("--db", url, "init")  # the newest schema, also on a kept register

@@ -97,10 +97,10 @@ def _persons_in_scope(engine: Engine, status: str) -> tuple[int, int]:
     words = ", ".join(f"'{w}'" for w in sorted(EVIDENCE[status]))
     with engine.connect() as conn:
         everyone = conn.execute(text(
-            "SELECT count(*) FROM fate_statuses WHERE valid_to IS NULL AND status = :s"),
+            "SELECT count(*) FROM statuses WHERE valid_to IS NULL AND status = :s"),
             {"s": status}).scalar_one()
         stated = conn.execute(text(
-            "SELECT count(DISTINCT f.person_id) FROM fate_statuses f"
+            "SELECT count(DISTINCT f.person_id) FROM statuses f"
             " JOIN person_records m ON m.person_id = f.person_id"
             " JOIN records r ON r.id = m.record_id"
             f" WHERE f.valid_to IS NULL AND f.status = :s AND r.status IN ({words})"),
@@ -366,11 +366,11 @@ def _casualties(engine: Engine) -> tuple[set[int], set[int], int]:
              "'search_ended') OR (f.missing_ever AND f.status <> 'found_alive'))")
     captures = ("(f.status <> 'killed' OR r.status IN ('killed', 'identified', "
                 "'remains_recovered', 'declared_dead'))")
-    joined = (" FROM fate_statuses f JOIN person_records m ON m.person_id = f.person_id"
+    joined = (" FROM statuses f JOIN person_records m ON m.person_id = f.person_id"
               f" JOIN records r ON r.id = m.record_id WHERE {scope} AND {captures}")
     with engine.connect() as conn:
         everyone = {r[0] for r in conn.execute(text(
-            f"SELECT f.person_id FROM fate_statuses f WHERE {scope}"))}
+            f"SELECT f.person_id FROM statuses f WHERE {scope}"))}
         listed = {r[0] for r in conn.execute(text(f"SELECT DISTINCT f.person_id{joined}"))}
         records = conn.execute(text(f"SELECT count(*){joined}")).scalar_one()
     return everyone, listed, int(records)

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from musterroll.register.evaluate import score_statuses
 from musterroll.store import open_register
-from musterroll.store.fates_models import fate_statuses_table
+from musterroll.store.status_models import statuses_table
 
 from .conftest import War
 
@@ -48,7 +48,7 @@ def _true_fates(war: War) -> pd.DataFrame:
 
 def _derived(war: War) -> pd.DataFrame:
     engine = open_register(f"sqlite:///{war.register}")
-    s = fate_statuses_table.c
+    s = statuses_table.c
     with engine.connect() as conn:
         rows = conn.execute(select(s.person_id, s.status, s.substatus)
                             .where(s.valid_to.is_(None))).all()

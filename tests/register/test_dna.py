@@ -28,7 +28,7 @@ from musterroll.register.evaluate import assign_true_persons
 from musterroll.simulate import simulate_war
 from musterroll.sources import ingest_manifest
 from musterroll.store import init_register, open_register, read_audit
-from musterroll.store.fates_models import fate_events_table, fate_statuses_table
+from musterroll.store.status_models import events_table, statuses_table
 
 HELD_BACK = "identification_reports"
 
@@ -79,7 +79,7 @@ def _status(db: str, person_id: int) -> tuple[str, str | None, str | None]:
     engine = open_register(db)
     try:
         with engine.connect() as conn:
-            st = fate_statuses_table.c
+            st = statuses_table.c
             row = conn.execute(select(st.status, st.substatus, st.identified_date).where(
                 st.person_id == person_id, st.valid_to.is_(None))).one()
     finally:
@@ -101,9 +101,9 @@ def test_a_confirmed_proposal_identifies_the_missing_person_by_the_rules(
     engine = open_register(db)
     try:
         with engine.connect() as conn:
-            event = conn.execute(select(fate_events_table).where(
-                fate_events_table.c.person_id == chosen["person_id"],
-                fate_events_table.c.origin == "dna")).one()
+            event = conn.execute(select(events_table).where(
+                events_table.c.person_id == chosen["person_id"],
+                events_table.c.origin == "dna")).one()
         assert event.kind == "identified"
         assert event.detail["log10_lr"] == pytest.approx(chosen["log10_lr"])
         assert event.detail["sample"] == chosen["sample"]
@@ -201,7 +201,7 @@ def test_import_match_and_confirm_work_on_each_backend(register_url: str,
         report = match_register(engine)
         assert report.proposals > 0 and report.unidentified_persons > 0
         with engine.connect() as conn:
-            st = fate_statuses_table.c
+            st = statuses_table.c
             sought = set(conn.execute(select(st.person_id).where(
                 st.valid_to.is_(None), st.status == "missing")).scalars())
         chosen = next(p for p in list_proposals(engine) if p["person_id"] in sought)

@@ -1,4 +1,4 @@
-"""The evidence events of one record (`events_for_record`): what a row says of a fate."""
+"""The evidence events of one record (`events_for_record`): what a row says of a status."""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ from musterroll.register.exchange import import_exchange
 from musterroll.register.matching import match_records
 from musterroll.sources import ingest_file
 from musterroll.store import init_register, open_register
-from musterroll.store.fates_models import fate_statuses_table
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table, sources_table
+from musterroll.store.status_models import statuses_table
 
 from .conftest import War
 
@@ -90,7 +90,7 @@ def test_a_second_import_of_the_same_list_changes_nothing(war: War, tmp_path: Pa
     assert all(r["matched"] == 0 and r["created"] == 0 for r in again)
     engine = open_register(url)
     with engine.connect() as conn:
-        assert conn.execute(select(fate_statuses_table.c.id).limit(1)).first() is not None
+        assert conn.execute(select(statuses_table.c.id).limit(1)).first() is not None
     engine.dispose()
 
 
@@ -138,7 +138,7 @@ def test_exchange_import_names_a_bad_date(tmp_path: Path, sqlite_url: str) -> No
 
 def _statuses(url: str) -> set[tuple[object, ...]]:
     engine = open_register(url)
-    s = fate_statuses_table.c
+    s = statuses_table.c
     with engine.connect() as conn:
         rows = {tuple(r) for r in conn.execute(select(
             s.person_id, s.valid_from, s.valid_to, s.status, s.substatus, s.event_id,

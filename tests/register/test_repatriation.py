@@ -13,7 +13,7 @@ from musterroll.register.evaluate import assign_true_persons
 from musterroll.register.repatriation import import_repatriation
 from musterroll.sources import ingest_manifest
 from musterroll.store import init_register, open_register
-from musterroll.store.fates_models import fate_statuses_table
+from musterroll.store.status_models import statuses_table
 
 from .conftest import War, write_manifest
 
@@ -38,7 +38,7 @@ def test_identification_reports_resolve_the_missing_as_killed(war: War,
                                                               missing_only: str) -> None:
     engine = open_register(missing_only)
     report = import_repatriation(engine, war.folder / "lists" / "identification_reports.jsonl")
-    s = fate_statuses_table.c
+    s = statuses_table.c
     with engine.connect() as conn:
         identified = conn.execute(select(s.person_id).where(
             s.valid_to.is_(None), s.status == "killed", s.substatus == "identified")).all()

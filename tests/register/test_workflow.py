@@ -13,13 +13,13 @@ from musterroll.register import derive_statuses
 from musterroll.register.cases import person_case
 from musterroll.register.workflow import add_event
 from musterroll.store import open_register
-from musterroll.store.fates_models import fate_events_table, fate_statuses_table
+from musterroll.store.status_models import events_table, statuses_table
 
 from .conftest import War
 
 
 def _a_person(engine: object, status: str, substatus: str | None) -> int:
-    s = fate_statuses_table.c
+    s = statuses_table.c
     with engine.connect() as conn:  # type: ignore[attr-defined]
         return int(conn.execute(select(s.person_id).where(
             s.valid_to.is_(None), s.status == status, s.substatus == substatus,
@@ -50,7 +50,7 @@ def test_a_correction_retracts_a_death_report_and_keeps_it(war: War, tmp_path: P
     after = person_case(engine, person)
     with engine.connect() as conn:
         kept = conn.execute(select(func.count()).where(
-            fate_events_table.c.id == deciding)).scalar_one()
+            events_table.c.id == deciding)).scalar_one()
     engine.dispose()
     assert kept == 1
     assert after["event_id"] != deciding
@@ -74,8 +74,8 @@ def test_fates_commands_show_a_person_and_refuse_a_bad_date(war: War, tmp_path: 
     person = _a_person(engine, "missing", "captivity_confirmed")
     engine.dispose()
     runner = CliRunner()
-    shown = runner.invoke(app, ["--db", url, "fates", "show", str(person), "--json"])
+    shown = runner.invoke(app, ["--db", url, "statuses", "show", str(person), "--json"])
     assert shown.exit_code == 0 and '"captivity_confirmed"' in shown.stdout
-    bad = runner.invoke(app, ["--db", url, "fates", "add-event", str(person), "--kind",
+    bad = runner.invoke(app, ["--db", url, "statuses", "add-event", str(person), "--kind",
                               "declared_dead", "--note", "x", "--date", "1.1.2025"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output

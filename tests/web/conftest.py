@@ -1,7 +1,7 @@
 """A small linked and derived register, users of every role, and an app on it.
 
 The register is built once per session (ingest through the sources stage, one person per
-record, statuses by the fates stage) and copied for each test, so tests may write.
+record, statuses by the register stage) and copied for each test, so tests may write.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from musterroll.register.dna import import_dna_manifest, match_register
 from musterroll.store import read_audit
-from musterroll.store.fates_models import fate_statuses_table
+from musterroll.store.status_models import statuses_table
 from musterroll.web import add_user
 
 from .caseworker import ANONYMOUS, TestClient, role_clients
@@ -48,7 +48,7 @@ def client_as(dna_engine: Engine) -> Iterator[Callable[[str], TestClient]]:
 
 
 def _status(engine: Engine, person_id: int) -> tuple[str, str | None]:
-    st = fate_statuses_table.c
+    st = statuses_table.c
     with engine.connect() as conn:
         row = conn.execute(select(st.status, st.substatus).where(
             st.person_id == person_id, st.valid_to.is_(None))).one()

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from musterroll.store.fates_models import fate_statuses_table
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table
+from musterroll.store.status_models import statuses_table
 
 from . import caseworker
 from .caseworker import ANONYMOUS
@@ -27,13 +27,13 @@ PUBLIC = ("/", "/api/dashboard", "/family", "/family/report", "/family/case", "/
 
 
 def _prisoners(engine: Engine) -> list[Any]:
-    s, m, r = fate_statuses_table.c, person_records_table.c, records_table.c
+    s, m, r = statuses_table.c, person_records_table.c, records_table.c
     with engine.connect() as conn:
         return conn.execute(
             select(m.person_id, r.surname, r.given_name, r.patronymic, r.birth_date,
                    r.service_number, r.unit, r.settlement)
             .join(person_records_table, m.record_id == r.id)
-            .join(fate_statuses_table, s.person_id == m.person_id)
+            .join(statuses_table, s.person_id == m.person_id)
             .where(s.valid_to.is_(None), s.substatus == "captivity_confirmed")).all()
 
 

@@ -10,11 +10,11 @@ from musterroll.cli import (  # noqa: F401 - each module registers its commands 
     dna,
     estimate,
     evaluate,
-    fates,
     ingest,
     linkage,
     names,
     simulate,
+    statuses,
     web,
 )
 from musterroll.cli.app import app

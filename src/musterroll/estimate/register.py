@@ -10,7 +10,7 @@ registers with many sources of few records.
 
 Who is in scope. A person is in scope for a status (``killed`` for the death toll,
 ``missing``, ``released``, ``found_alive``) when the register's derived status
-(``fate_statuses``, as known on `as_of`) is that status. A list *captures* a person in
+(``statuses``, as known on `as_of`) is that status. A list *captures* a person in
 scope when it holds a record of that person whose own status states that fate (for the
 dead: killed, identified, remains_recovered or declared_dead). A record of the dead on
 the missing register therefore does not capture the death: otherwise a person seen only
@@ -54,7 +54,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func, or_, select
 
 from musterroll.estimate.table import CaptureTable, TableError
-from musterroll.register.light import statuses as fate_statuses
+from musterroll.register.light import statuses as statuses_table
 
 __all__ = [
     "BY",
@@ -328,26 +328,26 @@ def _read_persons(
     """Persons whose derived status (as known on `day`) is in `statuses`."""
     from musterroll.register.counts import casualty
     from musterroll.register.light import is_stale
-    from musterroll.store.fates_models import fate_runs_table
     from musterroll.store.linkage_models import person_records_table, runs_table
+    from musterroll.store.status_models import status_runs_table
 
-    s = fate_runs_table.c
+    s = status_runs_table.c
     with engine.connect() as conn:
         link_run = conn.execute(
             select(func.max(person_records_table.c.run_id))).scalar()
         if link_run is None:
             raise RegisterInputError(
                 "the register has no linkage yet: run `musterroll link` (then "
-                "`musterroll fates derive`) before estimating from it")
+                "`musterroll statuses derive`) before estimating from it")
         derived = conn.execute(select(func.max(s.id)).where(s.finished_at.is_not(None))
                                ).scalar()
         if derived is None:
             raise RegisterInputError(
-                "the register has no derived statuses yet: run `musterroll fates derive`")
+                "the register has no derived statuses yet: run `musterroll statuses derive`")
         stale = is_stale(conn)
         finished = conn.execute(select(runs_table.c.finished_at)
                                 .where(runs_table.c.id == link_run)).scalar()
-        st = fate_statuses
+        st = statuses_table
         when = st.c.valid_to.is_(None) if day is None else and_(
             st.c.valid_from <= day, or_(st.c.valid_to.is_(None), st.c.valid_to > day))
         scope = (casualty(st.c) if statuses == (CASUALTY,) else st.c.status.in_(statuses))
@@ -359,7 +359,7 @@ def _read_persons(
     if stale:
         notes.append(
             "records, events or linkage changed since statuses were last derived: run "
-            "`musterroll fates derive` for tables that reflect them")
+            "`musterroll statuses derive` for tables that reflect them")
     if finished is None:
         notes.append(f"link run {link_run} did not finish")
     frame = pd.DataFrame(rows, columns=["person_id", "status", "oblast", "death_date",
@@ -377,9 +377,9 @@ def _read_persons(
 
 def _read_records(engine: Engine, day: str | None, lists: str) -> pd.DataFrame:
     """Every linked record: record_id, person_id, list, record_status, sex."""
-    from musterroll.store.fates_models import fate_events_table
     from musterroll.store.linkage_models import person_records_table
     from musterroll.store.models import records_table, sources_table
+    from musterroll.store.status_models import events_table
 
     m, r, s = person_records_table.c, records_table.c, sources_table.c
     query = (
@@ -389,7 +389,7 @@ def _read_records(engine: Engine, day: str | None, lists: str) -> pd.DataFrame:
     )
     if day is not None:
         # As the derived statuses do: a record counts from the day its evidence was known.
-        e = fate_events_table.c
+        e = events_table.c
         query = query.where(m.record_id.in_(
             select(e.record_id).where(e.known_on <= day, e.record_id.is_not(None))))
     with engine.connect() as conn:

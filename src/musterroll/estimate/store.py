@@ -88,7 +88,7 @@ def save_estimate(
     Returns:
         The id of the total's row.
     """
-    from musterroll.store.fates_models import fate_runs_table
+    from musterroll.store.status_models import status_runs_table
 
     day = as_of.isoformat() if isinstance(as_of, date) else (as_of or date.today().isoformat())
     if "estimates" not in inspect(engine).get_table_names():
@@ -98,8 +98,8 @@ def save_estimate(
             "0011 was an empty placeholder needs `alembic downgrade 0010_review_clusters` "
             "first, or a fresh register)")
     with engine.begin() as conn:
-        fate_run = conn.execute(select(func.max(fate_runs_table.c.id))).scalar()
-        meta = {"link_run_id": link_run_id, "fate_run_id": fate_run, "outside": outside,
+        status_run = conn.execute(select(func.max(status_runs_table.c.id))).scalar()
+        meta = {"link_run_id": link_run_id, "status_run_id": status_run, "outside": outside,
                 "code_version": __version__, "actor": actor,
                 "created_at": datetime.now(UTC)}
         total = _row(result, metric=metric, by=by, as_of=day, total_id=None,

@@ -14,7 +14,7 @@ Features, beside the name keys of ``musterroll.names.KEY_COLUMNS``:
 - ``service_key`` (service number without spaces and dashes, upper case);
 - ``sex_key``: the record's sex, else the sex its patronymic or surname shows;
 - ``event_day`` (the event date as a day number) and ``event_place_key`` (its skeleton);
-- ``fate``: the group of the record's status (dead, missing, captive, alive), from the
+- ``status_group``: the group of the record's status (dead, missing, captive, alive), from the
   list's kind where the record has none (a burial register lists the dead);
 - ``dedup``: whether the record's list is deduplicated by its publisher.
 """
@@ -51,7 +51,7 @@ __all__ = [
 
 _BIRTH = ("birth_year", "birth_month", "birth_day", "birth_date")
 _OTHER = ("unit_key", "oblast_key", "settlement_key", "service_key", "sex_key",
-          "event_day", "event_place_key", "fate")
+          "event_day", "event_place_key", "status_group")
 # Identifying columns beyond names and dates, each null where the register has none.
 _CONTACT = ("surname_initial", "service_sorted", "service_head", "service_tail",
             "document_key", "document_sorted", "document_head", "document_tail",
@@ -251,23 +251,24 @@ def settlement_key(text: object) -> str | None:
     return key or None
 
 
-_FATES = {
+_STATUS_GROUPS = {
     "killed": "dead", "remains_recovered": "dead", "identified": "dead",
     "declared_dead": "dead", "missing": "missing", "captured": "captive",
     "released": "captive", "found_alive": "alive",
 }
 # The status a list of each kind implies when its rows carry none (official lists hold
 # both the dead and the missing, so they imply nothing).
-_KIND_FATES = {
+_KIND_STATUS_GROUPS = {
     "family_report": "missing", "burial": "dead", "repatriation": "dead",
     "open_source": "dead", "exchange": "captive", "adversary": "captive",
 }
 
 
-def _fates(status: pd.Series, kinds: pd.Series) -> pd.Series:
-    """The fate group of each record: from its status, else from its list's kind."""
-    fate = status.map(_FATES)
-    return fate.fillna(kinds.map(_KIND_FATES)).astype(object).where(lambda v: v.notna(), None)
+def _status_groups(status: pd.Series, kinds: pd.Series) -> pd.Series:
+    """The status group of each record: from its status, else from its list's kind."""
+    groups = status.map(_STATUS_GROUPS)
+    groups = groups.fillna(kinds.map(_KIND_STATUS_GROUPS)).astype(object)
+    return groups.where(lambda v: v.notna(), None)
 
 
 _EPOCH = pd.Timestamp("1970-01-01")
@@ -427,7 +428,7 @@ def build_features(table: pa.Table, *, dedup_kinds: Iterable[str] = ("official",
     out["sex_key"] = sex.where(sex.notna(), None)
     out["event_day"] = pd.array(_spread(_column(table, "event_date"), event_day), dtype="Int64")
     out["event_place_key"] = _spread(_column(table, "event_place"), settlement_key)
-    out["fate"] = _fates(_column(table, "status"), kinds).to_numpy()
+    out["status_group"] = _status_groups(_column(table, "status"), kinds).to_numpy()
     _add_contact_features(out, table)
     return out[list(FEATURE_COLUMNS)]
 

@@ -165,7 +165,7 @@ _DATE_LEVELS: list[tuple[str, str]] = [
 ]
 
 
-# The day of the event a list records (killed, missing, captured ...): lists of one fate
+# The day of the event a list records (killed, missing, captured ...): lists of one status
 # agree on it to the day or nearly (a family may know the day of lost contact only roughly).
 _EVENT_LEVELS: list[tuple[str, str]] = [
     ("null", "event_day_l IS NULL OR event_day_r IS NULL"),
@@ -179,14 +179,14 @@ _EVENT_LEVELS: list[tuple[str, str]] = [
 
 # What the two lists say happened: a list of the dead and an obituary share far more
 # persons than two random records do; EM learns by how much.
-_FATE_LEVELS: list[tuple[str, str]] = [
-    ("null", "fate_l IS NULL OR fate_r IS NULL"),
-    ("both_dead", "fate_l = 'dead' AND fate_r = 'dead'"),
-    ("same_fate", "fate_l = fate_r"),
-    ("dead_and_missing", "(fate_l = 'dead' AND fate_r = 'missing')"
-     " OR (fate_l = 'missing' AND fate_r = 'dead')"),
-    ("missing_and_captive", "(fate_l = 'missing' AND fate_r = 'captive')"
-     " OR (fate_l = 'captive' AND fate_r = 'missing')"),
+_STATUS_GROUP_LEVELS: list[tuple[str, str]] = [
+    ("null", "status_group_l IS NULL OR status_group_r IS NULL"),
+    ("both_dead", "status_group_l = 'dead' AND status_group_r = 'dead'"),
+    ("same_group", "status_group_l = status_group_r"),
+    ("dead_and_missing", "(status_group_l = 'dead' AND status_group_r = 'missing')"
+     " OR (status_group_l = 'missing' AND status_group_r = 'dead')"),
+    ("missing_and_captive", "(status_group_l = 'missing' AND status_group_r = 'captive')"
+     " OR (status_group_l = 'captive' AND status_group_r = 'missing')"),
     ("other", "ELSE"),
 ]
 
@@ -303,7 +303,8 @@ def default_comparisons() -> list[dict[str, Any]]:
                     "sex (given, or read from the names): a conflict is strong evidence"
                     " against, not a veto"),
         _comparison("event", _EVENT_LEVELS, "day (and place) of the event the list records"),
-        _comparison("fate", _FATE_LEVELS, "what each list says happened (its status group)"),
+        _comparison("status_group", _STATUS_GROUP_LEVELS,
+                    "what each list says happened (its status group)"),
     ]
 
 

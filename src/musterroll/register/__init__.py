@@ -27,11 +27,11 @@ if TYPE_CHECKING:
         LEVELS,
         STATUSES,
         Conflict,
+        DerivedStatus,
         Event,
-        Fate,
         RuleContext,
-        derive_fate,
-        fates_by_knowledge,
+        derive_status,
+        statuses_by_knowledge,
     )
 
 _WHERE = {
@@ -39,8 +39,8 @@ _WHERE = {
     "events_for_record": "events", "materialise_record_events": "events",
     "is_stale": "light",
     "EVENT_KINDS": "rules", "LEVELS": "rules", "STATUSES": "rules", "Conflict": "rules",
-    "Event": "rules", "Fate": "rules", "RuleContext": "rules", "derive_fate": "rules",
-    "fates_by_knowledge": "rules",
+    "Event": "rules", "DerivedStatus": "rules", "RuleContext": "rules", "derive_status": "rules",
+    "statuses_by_knowledge": "rules",
 }  # fmt: skip
 
 __all__ = [
@@ -50,12 +50,12 @@ __all__ = [
     "Conflict",
     "DeriveSummary",
     "Event",
-    "Fate",
+    "DerivedStatus",
     "RuleContext",
-    "derive_fate",
+    "derive_status",
     "derive_statuses",
     "events_for_record",
-    "fates_by_knowledge",
+    "statuses_by_knowledge",
     "is_stale",
     "iter_history",
     "materialise_record_events",

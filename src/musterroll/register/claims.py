@@ -21,8 +21,8 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from musterroll.register.counts import METRICS, count_statuses, estimate_hook
 from musterroll.store.audit import append_audit
-from musterroll.store.fates_models import claims_table, fate_events_table
 from musterroll.store.linkage_models import person_records_table
+from musterroll.store.status_models import claims_table, events_table
 
 __all__ = [
     "CLAIM_METRICS",
@@ -137,9 +137,9 @@ def import_claims(conn: Connection, path: Path, *, actor: str = "musterroll") ->
 
 def _released_in(conn: Connection, said_on: str) -> int:
     """Persons our own exchange lists show released on the claimed day (or month, year)."""
-    e, m = fate_events_table.c, person_records_table.c
+    e, m = events_table.c, person_records_table.c
     query = (select(func.count(func.distinct(m.person_id)))
-             .select_from(fate_events_table.join(person_records_table,
+             .select_from(events_table.join(person_records_table,
                                                  m.record_id == e.record_id))
              .where(e.kind == "released", e.side == "ua", e.event_date.like(f"{said_on}%"),
                     e.known_on <= _end_of(said_on)))

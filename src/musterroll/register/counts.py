@@ -1,6 +1,6 @@
 """Documented counts as of any date, counted in SQL over the derived status table.
 
-``fate_statuses`` holds each person's status over spans of knowledge days, so the register
+``statuses`` holds each person's status over spans of knowledge days, so the register
 "as known on" a day D is the rows with ``valid_from <= D < valid_to``: one range scan,
 whatever the size of the evidence behind it. Counts are documented counts only: persons
 the register has evidence of, never an estimate (see ``estimate_hook``).
@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from musterroll.register.light import conflicts as fate_conflicts_table
-from musterroll.register.light import statuses as fate_statuses_table
+from musterroll.register.light import conflicts as status_conflicts_table
+from musterroll.register.light import statuses as statuses_table
 
 __all__ = ["BY", "METRICS", "casualty", "count_statuses", "estimate_hook",
            "set_estimate_hook"]
@@ -59,7 +59,7 @@ def _flag(condition: Any) -> Any:
 
 
 def _columns() -> list[Any]:
-    s = fate_statuses_table.c
+    s = statuses_table.c
     killed = s.status == "killed"
     return [
         func.count().label("persons"),
@@ -83,14 +83,14 @@ def _columns() -> list[Any]:
 
 
 def _when(as_of: str | None) -> Any:
-    s = fate_statuses_table.c
+    s = statuses_table.c
     if as_of is None:
         return s.valid_to.is_(None)
     return and_(s.valid_from <= as_of, or_(s.valid_to.is_(None), s.valid_to > as_of))
 
 
 def _group(by: str) -> Any:
-    s = fate_statuses_table.c
+    s = statuses_table.c
     if by == "month":
         event_day = func.coalesce(s.death_date, s.released_date, s.missing_date)
         return func.substr(event_day, 1, 7)
@@ -100,7 +100,7 @@ def _group(by: str) -> Any:
 
 
 def _monthly(conn: Connection, as_of: str | None) -> dict[str, dict[str, int]]:
-    s = fate_statuses_table.c
+    s = statuses_table.c
     series: dict[str, dict[str, int]] = {}
     for name, column, condition in (
         ("killed", s.death_date, s.status == "killed"),
@@ -140,7 +140,7 @@ def count_statuses(conn: Connection, *, as_of: str | date | None = None,
     out["monthly"] = _monthly(conn, day)
     if day is None:
         out["open_conflicts"] = conn.execute(
-            select(func.count()).select_from(fate_conflicts_table)).scalar_one()
+            select(func.count()).select_from(status_conflicts_table)).scalar_one()
     if by is not None:
         key = _group(by).label("group")
         query = select(key, *columns).where(_when(day)).group_by(key).order_by(key)

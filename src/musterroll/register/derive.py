@@ -3,8 +3,8 @@
 Reads the events with the current linkage (``person_records``; an event about a person
 without a record names the person itself), runs the rules (``rules.py``) once per person
 and per day new evidence about them arrived, and replaces the derived tables
-(``fate_statuses``, ``fate_transitions``, ``fate_conflicts``) in one transaction. The
-evidence itself (``fate_events``) is only ever appended to.
+(``statuses``, ``status_transitions``, ``status_conflicts``) in one transaction. The
+evidence itself (``events``) is only ever appended to.
 """
 
 from __future__ import annotations
@@ -19,17 +19,17 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from musterroll.register.events import OWN_SIDE, materialise_record_events
 from musterroll.register.light import is_stale
-from musterroll.register.rules import Event, Fate, RuleContext, fates_by_knowledge
+from musterroll.register.rules import DerivedStatus, Event, RuleContext, statuses_by_knowledge
 from musterroll.store.audit import append_audit
-from musterroll.store.fates_models import (
-    fate_conflicts_table,
-    fate_events_table,
-    fate_runs_table,
-    fate_statuses_table,
-    fate_transitions_table,
-)
 from musterroll.store.linkage_models import person_records_table, runs_table
 from musterroll.store.models import records_table, sources_table
+from musterroll.store.status_models import (
+    events_table,
+    status_conflicts_table,
+    status_runs_table,
+    status_transitions_table,
+    statuses_table,
+)
 
 __all__ = [
     "RULES_VERSION", "DeriveSummary", "derive_statuses", "is_stale", "iter_history",
@@ -53,7 +53,7 @@ class DeriveSummary:
 
 
 def _events_sql() -> Any:
-    e, m, s, r = (fate_events_table.c, person_records_table.c, sources_table.c,
+    e, m, s, r = (events_table.c, person_records_table.c, sources_table.c,
                   records_table.c)
     person = func.coalesce(e.person_id, m.person_id).label("person_id")
     return (
@@ -61,7 +61,7 @@ def _events_sql() -> Any:
                s.name.label("source"), e.record_id, e.exchange_id, e.side, e.retracts_id,
                r.oblast, r.source_id, r.row_key)
         .select_from(
-            fate_events_table.outerjoin(person_records_table, m.record_id == e.record_id)
+            events_table.outerjoin(person_records_table, m.record_id == e.record_id)
             .outerjoin(sources_table, s.id == e.source_id)
             .outerjoin(records_table, r.id == e.record_id))
         .order_by(e.id)
@@ -88,7 +88,7 @@ def _event_rows(conn: Connection, persons: list[int] | None) -> list[Any]:
     """All event rows, or those of `persons` plus the unlinked ones (older versions)."""
     if persons is None:
         return list(conn.execute(_events_sql()).all())  # fetchall: faster than row by row
-    e, m = fate_events_table.c, person_records_table.c
+    e, m = events_table.c, person_records_table.c
     person = func.coalesce(e.person_id, m.person_id)
     rows = list(conn.execute(_events_sql().where(person.is_(None))).all())
     for start in range(0, len(persons), 5_000):  # under every database's parameter limit
@@ -133,25 +133,25 @@ def read_events(conn: Connection, persons: list[int] | None = None
 
 
 def _context(conn: Connection) -> RuleContext:
-    e = fate_events_table.c
+    e = events_table.c
     query = (select(e.exchange_id, func.min(e.known_on))
              .where(e.side == OWN_SIDE, e.exchange_id.is_not(None), e.kind == "released")
              .group_by(e.exchange_id))
     return RuleContext(own_exchange_lists={x: day for x, day in conn.execute(query)})
 
 
-def _status_rows(person: int, oblast: str | None, spans: list[tuple[str, Fate]]
+def _status_rows(person: int, oblast: str | None, spans: list[tuple[str, DerivedStatus]]
                  ) -> Iterator[dict[str, Any]]:
-    for k, (day, fate) in enumerate(spans):
+    for k, (day, derived) in enumerate(spans):
         yield {
             "person_id": person, "valid_from": day,
             "valid_to": spans[k + 1][0] if k + 1 < len(spans) else None,
-            "status": fate.status, "substatus": fate.substatus, "event_id": fate.event_id,
-            "source": fate.source, "death_date": fate.death_date,
-            "identified_date": fate.identified_date, "missing_date": fate.missing_date,
-            "released_date": fate.released_date, "missing_ever": fate.missing_ever,
-            "declared_dead": fate.declared_dead, "remains_recovered": fate.remains_recovered,
-            "conflicts": len(fate.conflicts), "oblast": oblast,
+            "status": derived.status, "substatus": derived.substatus, "event_id": derived.event_id,
+            "source": derived.source, "death_date": derived.death_date,
+            "identified_date": derived.identified_date, "missing_date": derived.missing_date,
+            "released_date": derived.released_date, "missing_ever": derived.missing_ever,
+            "declared_dead": derived.declared_dead, "remains_recovered": derived.remains_recovered,
+            "conflicts": len(derived.conflicts), "oblast": oblast,
         }
 
 
@@ -187,7 +187,7 @@ def _derive_all(conn: Connection, persons: dict[int, tuple[list[Event], str | No
     conflicts: list[dict[str, Any]] = []
     n_status = n_conflicts = 0
     for k, (person, (events, oblast)) in enumerate(persons.items()):
-        spans = fates_by_knowledge(events, context)
+        spans = statuses_by_knowledge(events, context)
         final = spans[-1][1]
         rows = list(_status_rows(person, oblast, spans))
         statuses.extend(rows)
@@ -200,20 +200,20 @@ def _derive_all(conn: Connection, persons: dict[int, tuple[list[Event], str | No
             {"person_id": person, "kind": c.kind, "event_a": c.event_a, "event_b": c.event_b,
              "message": c.message, "run_id": run_id} for c in final.conflicts)
         n_conflicts += len(final.conflicts)
-        statuses = _write(conn, fate_statuses_table, statuses)
-        transitions = _write(conn, fate_transitions_table, transitions)
-        conflicts = _write(conn, fate_conflicts_table, conflicts)
+        statuses = _write(conn, statuses_table, statuses)
+        transitions = _write(conn, status_transitions_table, transitions)
+        conflicts = _write(conn, status_conflicts_table, conflicts)
         if progress is not None and k % 20_000 == 0:
             progress(k, len(persons))
-    for table, rows in ((fate_statuses_table, statuses), (fate_transitions_table, transitions),
-                        (fate_conflicts_table, conflicts)):
+    for table, rows in ((statuses_table, statuses), (status_transitions_table, transitions),
+                        (status_conflicts_table, conflicts)):
         _insert_many(conn, table, rows)
     return n_status, n_conflicts
 
 
 def _clear(conn: Connection, persons: list[int] | None) -> None:
     """Delete the derived rows of `persons` (everyone's when None)."""
-    for table in (fate_statuses_table, fate_transitions_table, fate_conflicts_table):
+    for table in (statuses_table, status_transitions_table, status_conflicts_table):
         if persons is None:
             conn.execute(table.delete())
             continue
@@ -240,9 +240,9 @@ def derive_statuses(engine: Engine, *, persons: Iterable[int] | None = None,
     with engine.begin() as conn:
         written = materialise_record_events(conn)
         last_link = conn.execute(select(func.max(runs_table.c.id))).scalar()
-        last_event = conn.execute(select(func.max(fate_events_table.c.id))).scalar() or 0
+        last_event = conn.execute(select(func.max(events_table.c.id))).scalar() or 0
         last_record = conn.execute(select(func.max(records_table.c.id))).scalar() or 0
-        run_id = int(conn.execute(insert(fate_runs_table).values(
+        run_id = int(conn.execute(insert(status_runs_table).values(
             started_at=started, link_run_id=last_link, events=0, last_event_id=last_event,
             rules_version=RULES_VERSION)).inserted_primary_key[0])  # type: ignore[index]
         chosen = None if persons is None else sorted({int(p) for p in persons})
@@ -254,9 +254,9 @@ def derive_statuses(engine: Engine, *, persons: Iterable[int] | None = None,
         counts = {"events_written": written, "events": n_events, "persons": len(found),
                   "status_rows": n_status, "conflicts": n_conflicts,
                   "last_record_id": last_record, "partial": chosen is not None}
-        conn.execute(update(fate_runs_table).where(fate_runs_table.c.id == run_id).values(
+        conn.execute(update(status_runs_table).where(status_runs_table.c.id == run_id).values(
             finished_at=datetime.now(UTC), events=n_events, counts=counts))
-        append_audit(conn, action="derive statuses", subject=f"fate_run:{run_id}",
+        append_audit(conn, action="derive statuses", subject=f"status_run:{run_id}",
                      detail=counts, actor=actor)
     seconds = (datetime.now(UTC) - started).total_seconds()
     return DeriveSummary(run_id, written, n_events, len(found), n_status, n_conflicts,
@@ -265,10 +265,10 @@ def derive_statuses(engine: Engine, *, persons: Iterable[int] | None = None,
 
 def iter_history(conn: Connection, person_id: int) -> Iterable[dict[str, Any]]:
     """Return a person's status changes, oldest first, with each change's event."""
-    t, e = fate_transitions_table.c, fate_events_table.c
+    t, e = status_transitions_table.c, events_table.c
     query = (select(t.seq, t.on_date, t.known_on, t.status, t.substatus, e.id.label("event_id"),
                     e.kind, e.record_id, e.level, e.source_id)
-             .select_from(fate_transitions_table.join(fate_events_table, e.id == t.event_id))
+             .select_from(status_transitions_table.join(events_table, e.id == t.event_id))
              .where(t.person_id == person_id).order_by(t.seq))
     return [dict(row._mapping) for row in conn.execute(query)]
 

@@ -50,9 +50,9 @@ from musterroll.store.dna_models import (
     dna_references_table,
     dna_samples_table,
 )
-from musterroll.store.fates_models import fate_events_table, fate_statuses_table
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table, sources_table
+from musterroll.store.status_models import events_table, statuses_table
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -331,7 +331,7 @@ def match_register(
 
 def _unidentified(conn: Connection, persons: set[int]) -> set[int]:
     """The persons among `persons` whose current status has no identification."""
-    st = fate_statuses_table.c
+    st = statuses_table.c
     identified = set(conn.execute(select(st.person_id).where(
         st.valid_to.is_(None), st.identified_date.is_not(None),
         st.person_id.in_(sorted(persons)))).scalars()) if persons else set()
@@ -426,7 +426,7 @@ def confirm_proposal(engine: Engine, proposal_id: int, *, actor: str, note: str 
                   "log10_lr": row.log10_lr, "posterior": row.posterior,
                   "competitors": row.competitors, "mutation": row.mutation,
                   "note": note or None}
-        event_id = int(conn.execute(insert(fate_events_table).values(
+        event_id = int(conn.execute(insert(events_table).values(
             person_id=row.person_id, kind="identified", event_date=day, reported_date=day,
             known_on=day, level=LEVELS["forensic"], origin="dna", detail=detail,
             actor=actor, created_at=now)).inserted_primary_key[0])  # type: ignore[index]

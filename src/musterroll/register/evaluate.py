@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine, insert, select
 
-from musterroll.store.fates_models import fate_events_table, fate_statuses_table
 from musterroll.store.linkage_models import person_records_table, persons_table, runs_table
 from musterroll.store.models import files_table, records_table, sources_table
+from musterroll.store.status_models import events_table, statuses_table
 
 __all__ = ["EXPECTED", "StatusScores", "assign_true_persons", "score_statuses"]
 
@@ -122,7 +122,7 @@ def _latest_events(truth_dir: Path) -> pd.DataFrame:
 
 
 def _derived(engine: Engine) -> tuple[pd.DataFrame, pd.DataFrame]:
-    st, e, m = fate_statuses_table.c, fate_events_table.c, person_records_table.c
+    st, e, m = statuses_table.c, events_table.c, person_records_table.c
     with engine.connect() as conn:
         statuses = pd.DataFrame(conn.execute(
             select(st.person_id, st.status, st.substatus).where(st.valid_to.is_(None))).all(),

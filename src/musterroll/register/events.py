@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select
 
 from musterroll.register.rules import LEVELS
-from musterroll.store.fates_models import fate_events_table
 from musterroll.store.models import files_table, records_table, sources_table
+from musterroll.store.status_models import events_table
 
 __all__ = [
     "EVENT_OF_STATUS",
@@ -62,7 +62,7 @@ _CLOSED_GROUND_KEYS = ("підстава припинення розшуку", "
                        "outcome")
 _CLOSED_DATE_KEYS = ("дата припинення розшуку", "search_ended_date", "дата закриття",
                      "closed_date")
-# Grounds that say the person was found alive: the one fate only the keepers of the lists
+# Grounds that say the person was found alive: the one status only the keepers of the lists
 # of the missing tell. A return or a death has lists of its own (exchanges,
 # identification reports) whose records state it, so those grounds stay in the detail.
 _FOUND_ALIVE_GROUNDS = ("місцезнаходження особи встановлено", "особу знайдено",
@@ -155,7 +155,7 @@ def events_for_record(record: Mapping[str, Any], meta: Mapping[str, Any] | None 
         meta: its file's meta (exchange lists: ``exchange_date``, ``side``).
         kind: its source's kind.
     Returns:
-        The events; none when the record has no status (it says nothing of a fate).
+        The events; none when the record has no status (it says nothing of a status).
     """
     meta = meta or {}
     status = record.get("status")
@@ -207,7 +207,7 @@ def _closed_case(extra: Mapping[str, Any], level: int) -> list[EventDraft]:
 
 def _pending_sql() -> Any:
     """Records with no event yet, with their file's dates and meta and source kind."""
-    r, f, s, e = records_table.c, files_table.c, sources_table.c, fate_events_table.c
+    r, f, s, e = records_table.c, files_table.c, sources_table.c, events_table.c
     done = select(e.record_id).where(e.record_id == r.id, e.origin == "record").exists()
     return (
         select(r.id, r.source_id, r.file_id, r.status, r.event_date, r.reported_date,
@@ -259,7 +259,7 @@ def materialise_record_events(
     for start in range(0, len(rows), batch_rows):
         values = list(_rows_for(rows[start:start + batch_rows], now))
         if values:
-            conn.execute(insert(fate_events_table), values)
+            conn.execute(insert(events_table), values)
         written += len(values)
         if progress is not None:
             progress(min(start + batch_rows, len(rows)))

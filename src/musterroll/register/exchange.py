@@ -22,13 +22,13 @@ from sqlalchemy import Engine, select
 from musterroll.register.derive import derive_statuses
 from musterroll.register.light import is_stale
 from musterroll.register.matching import match_records
-from musterroll.store.fates_models import (
-    fate_conflicts_table,
-    fate_events_table,
-    fate_statuses_table,
-)
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import files_table, records_table, sources_table
+from musterroll.store.status_models import (
+    events_table,
+    status_conflicts_table,
+    statuses_table,
+)
 
 __all__ = ["ExchangeReport", "compare_sides", "import_exchange"]
 
@@ -128,21 +128,21 @@ def _persons_of(conn: Any, record_ids: list[int]) -> set[int]:
 
 def _persons_in_exchange(conn: Any, exchange_id: str) -> set[int]:
     """Persons with evidence of this exchange already (the other side's list, say)."""
-    e, m = fate_events_table.c, person_records_table.c
-    query = (select(m.person_id).join(fate_events_table, e.record_id == m.record_id)
+    e, m = events_table.c, person_records_table.c
+    query = (select(m.person_id).join(events_table, e.record_id == m.record_id)
              .where(e.exchange_id == exchange_id))
     return {int(p) for p in conn.execute(query).scalars()}
 
 
 def _touch_up(engine: Engine, report: ExchangeReport, persons: set[int]) -> None:
     """Fill in how many of the list's persons are now released, and their conflicts."""
-    s, c = fate_statuses_table.c, fate_conflicts_table.c
+    s, c = statuses_table.c, status_conflicts_table.c
     with engine.connect() as conn:
         statuses = conn.execute(select(s.person_id, s.status).where(
             s.valid_to.is_(None), s.person_id.in_(sorted(persons)))).all()
         report.released = sum(1 for _, status in statuses if status == "released")
         report.conflicts = [dict(r._mapping) for r in conn.execute(
-            select(fate_conflicts_table).where(c.person_id.in_(sorted(persons))))]
+            select(status_conflicts_table).where(c.person_id.in_(sorted(persons))))]
 
 
 def _side_lists(engine: Engine, exchange_id: str) -> dict[str, list[int]]:

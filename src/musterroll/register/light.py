@@ -3,7 +3,7 @@
 Why: importing ``musterroll.store`` loads Alembic (with Mako and Pygments) and PyArrow,
 some three seconds of CPU, more than counting a million-record register takes. Counting
 and the freshness check need only these columns; ``open_for_counts`` opens a register with
-SQLAlchemy alone. The full models stay in ``musterroll.store.fates_models``; a test checks
+SQLAlchemy alone. The full models stay in ``musterroll.store.status_models``; a test checks
 that the columns named here exist there.
 """
 
@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 statuses = table(
-    "fate_statuses",
+    "statuses",
     column("person_id", Integer), column("valid_from", String), column("valid_to", String),
     column("status", String), column("substatus", String), column("source", String),
     column("death_date", String), column("identified_date", String),
@@ -44,20 +44,20 @@ statuses = table(
     column("remains_recovered", Boolean), column("conflicts", Integer),
     column("oblast", String),
 )  # fmt: skip
-conflicts = table("fate_conflicts", column("id", Integer))
-runs = table("fate_runs", column("id", Integer), column("finished_at", String),
+conflicts = table("status_conflicts", column("id", Integer))
+runs = table("status_runs", column("id", Integer), column("finished_at", String),
              column("last_event_id", Integer), column("link_run_id", Integer),
              column("counts", String))
-events = table("fate_events", column("id", Integer))
+events = table("events", column("id", Integer))
 link_runs = table("link_runs", column("id", Integer))
 records = table("records", column("id", Integer))
 
 
 def open_for_counts(url: str) -> Engine:
-    """Open a register for counting with SQLAlchemy alone; check it has the fate tables.
+    """Open a register for counting with SQLAlchemy alone; check it has the status tables.
 
     Raises:
-        ValueError: the register cannot be read or has no fate tables (then the caller
+        ValueError: the register cannot be read or has no status tables (then the caller
             opens it with ``musterroll.store.open_register`` for the full message).
     """
     engine = create_engine(url)

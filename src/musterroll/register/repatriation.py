@@ -23,9 +23,9 @@ from sqlalchemy import Engine, select
 from musterroll.register.derive import derive_statuses
 from musterroll.register.light import is_stale
 from musterroll.register.matching import match_records
-from musterroll.store.fates_models import fate_conflicts_table
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table
+from musterroll.store.status_models import status_conflicts_table
 
 __all__ = ["RepatriationReport", "import_repatriation"]
 
@@ -99,7 +99,7 @@ def import_repatriation(
     persons = sorted({int(p) for _, _, p in rows})
     with engine.connect() as conn:
         report.conflicts = [dict(x._mapping) for x in conn.execute(
-            select(fate_conflicts_table).where(fate_conflicts_table.c.person_id.in_(persons)))]
+            select(status_conflicts_table).where(status_conflicts_table.c.person_id.in_(persons)))]
     return report
 
 

@@ -48,11 +48,11 @@ __all__ = [
     "STATUSES",
     "Conflict",
     "Event",
-    "Fate",
+    "DerivedStatus",
     "RuleContext",
     "Transition",
-    "derive_fate",
-    "fates_by_knowledge",
+    "derive_status",
+    "statuses_by_knowledge",
     "is_allowed",
 ]
 
@@ -128,7 +128,7 @@ _CORROBORATES: dict[tuple[str, str | None], frozenset[tuple[str, str | None]]] =
 
 @dataclass(frozen=True)
 class Event:
-    """One dated, sourced piece of evidence about a person's fate.
+    """One dated, sourced piece of evidence about a person's status.
 
     Attributes:
         id: the event's id in the register.
@@ -164,7 +164,7 @@ class RuleContext:
     Attributes:
         own_exchange_lists: exchange id -> the day our own side's list of it reached the
             register (a release only the other side lists is then not accepted).
-        as_of: the day the fate is derived as known on (None: on all the evidence).
+        as_of: the day the status is derived as known on (None: on all the evidence).
     """
 
     own_exchange_lists: Mapping[str, str] = field(default_factory=dict)
@@ -198,7 +198,7 @@ class Conflict:
 
 
 @dataclass
-class Fate:
+class DerivedStatus:
     """A person's derived status with its dates, flags, history and conflicts."""
 
     status: str = "unknown"
@@ -241,7 +241,7 @@ def _day(value: str | None) -> str:
     return value + "-01-01"[len(value) - 4:] if len(value) < 10 else value
 
 
-def derive_fate(events: Iterable[Event], context: RuleContext | None = None) -> Fate:
+def derive_status(events: Iterable[Event], context: RuleContext | None = None) -> DerivedStatus:
     """Derive one person's status from all of their evidence events.
 
     Args:
@@ -249,13 +249,13 @@ def derive_fate(events: Iterable[Event], context: RuleContext | None = None) -> 
             correction retracts the event it names).
         context: facts beyond the person (see ``RuleContext``).
     Returns:
-        The fate: status, sub-status, dates, flags, the history of changes with the event
+        The derived status: status, sub-status, dates, flags, the history of changes with the event
         of each, and the conflicts raised (both events of each).
     """
     context = context or RuleContext()
     items = list(events)
     retracted = {e.retracts for e in items if e.kind == "correction" and e.retracts}
-    fate = Fate()
+    derived = DerivedStatus()
     identifications: list[Event] = []
     # Exchanges whose list from our own side names this person: the other side's list of
     # the same exchange then only repeats it (and may date it a day apart).
@@ -264,49 +264,49 @@ def derive_fate(events: Iterable[Event], context: RuleContext | None = None) -> 
     for event in sorted(items, key=_sort_key):
         if event.id in retracted or event.kind == "correction":
             continue
-        _apply(fate, event, context, identifications, named)
-    return fate
+        _apply(derived, event, context, identifications, named)
+    return derived
 
 
-def _apply(fate: Fate, event: Event, context: RuleContext, identified: list[Event],
+def _apply(derived: DerivedStatus, event: Event, context: RuleContext, identified: list[Event],
            named: frozenset[str | None]) -> None:
-    """Apply one event to `fate` (in date order): flags, dates, then the status."""
+    """Apply one event to `derived` (in date order): flags, dates, then the status."""
     kind = event.kind
     if kind in ("reported_missing", "captivity_confirmed"):
-        fate.missing_ever = True
-        fate.missing_date = fate.missing_date or event.date
+        derived.missing_ever = True
+        derived.missing_date = derived.missing_date or event.date
     if kind == "captivity_confirmed":
-        fate.captured_date = fate.captured_date or event.date
-    if kind in ("reported_killed", "buried") and event.date and fate.death_date is None:
-        fate.death_date = event.date
+        derived.captured_date = derived.captured_date or event.date
+    if kind in ("reported_killed", "buried") and event.date and derived.death_date is None:
+        derived.death_date = event.date
     if kind == "declared_dead":
-        fate.declared_dead = True  # a flag: the search goes on (Civil Code art. 46)
+        derived.declared_dead = True  # a flag: the search goes on (Civil Code art. 46)
         return
     if kind == "remains_recovered":
-        fate.remains_recovered = True
+        derived.remains_recovered = True
         return
     if kind == "identified":
-        fate.remains_recovered = True
+        derived.remains_recovered = True
         if identified:
             # One person's remains may come in several bags: a second report is normal
             # but the association is checked by a reviewer (commingled remains).
-            fate.conflicts.append(Conflict(
+            derived.conflicts.append(Conflict(
                 "identified_twice", identified[0].id, event.id,
                 f"identified again by {event.source} (event {event.id}) after event "
                 f"{identified[0].id}: several remains, or a wrong association"))
         identified.append(event)
-        fate.identified_date = fate.identified_date or event.reported or event.date
+        derived.identified_date = derived.identified_date or event.reported or event.date
     if kind == "released" and event.side == "other" and event.exchange_id in named:
         return  # our own list of this exchange names the person: its event decides
-    if kind == "released" and _is_one_sided(event, context) and fate.status == "missing":
-        fate.conflicts.append(Conflict(
+    if kind == "released" and _is_one_sided(event, context) and derived.status == "missing":
+        derived.conflicts.append(Conflict(
             "release_one_side", event.id, event.id,
             f"the other side lists a release in exchange {event.exchange_id} "
             "that our own list of it does not"))
         return
     target = KIND_TARGET[kind]
     assert target is not None
-    _change(fate, event, target)
+    _change(derived, event, target)
 
 
 def _is_one_sided(event: Event, context: RuleContext) -> bool:
@@ -314,66 +314,68 @@ def _is_one_sided(event: Event, context: RuleContext) -> bool:
             and context.has_own_list(event.exchange_id))
 
 
-def _change(fate: Fate, event: Event, target: tuple[str, str | None]) -> None:
-    """Move `fate` to `target` if the map allows it; else raise a conflict."""
-    current = (fate.status, fate.substatus)
+def _change(derived: DerivedStatus, event: Event, target: tuple[str, str | None]) -> None:
+    """Move `derived` to `target` if the map allows it; else raise a conflict."""
+    current = (derived.status, derived.substatus)
     if target == current or target in _CORROBORATES.get(current, frozenset()):
-        if target == current and event.level > fate.level:
-            fate.level, fate.event_id, fate.source = event.level, event.id, event.source
+        if target == current and event.level > derived.level:
+            derived.level, derived.event_id, derived.source = event.level, event.id, event.source
         return
     if current == ("missing", "captivity_confirmed") and target[0] == "killed" and \
-            target[1] == "reported" and _day(event.date) <= _day(fate.captured_date):
+            target[1] == "reported" and _day(event.date) <= _day(derived.captured_date):
         # A death dated on or before the capture contradicts the capture itself.
-        _contradict(fate, event, target, "death_before_capture")
+        _contradict(derived, event, target, "death_before_capture")
         return
     if is_allowed(current, target):
-        _set(fate, event, target)
+        _set(derived, event, target)
         return
-    _contradict(fate, event, target, "alive_after_death" if current[0] == "killed"
+    _contradict(derived, event, target, "alive_after_death" if current[0] == "killed"
                 else "contradiction")
 
 
-def _contradict(fate: Fate, event: Event, target: tuple[str, str | None], kind: str) -> None:
+def _contradict(derived: DerivedStatus, event: Event, target: tuple[str, str | None],
+                kind: str) -> None:
     """Raise a conflict; the stronger evidence (the later one on a tie) sets the status."""
-    assert fate.event_id is not None
-    fate.conflicts.append(Conflict(
-        kind, fate.event_id, event.id,
-        f"{fate.status}/{fate.substatus or '-'} per {fate.source} (event {fate.event_id}) "
+    assert derived.event_id is not None
+    derived.conflicts.append(Conflict(
+        kind, derived.event_id, event.id,
+        f"{derived.status}/{derived.substatus or '-'} per {derived.source}"
+        f" (event {derived.event_id}) "
         f"but {event.kind} per {event.source} (event {event.id})"))
-    if event.level >= fate.level:
-        _set(fate, event, target)
+    if event.level >= derived.level:
+        _set(derived, event, target)
 
 
-def _set(fate: Fate, event: Event, target: tuple[str, str | None]) -> None:
-    fate.status, fate.substatus = target
-    fate.level, fate.event_id, fate.source = event.level, event.id, event.source
+def _set(derived: DerivedStatus, event: Event, target: tuple[str, str | None]) -> None:
+    derived.status, derived.substatus = target
+    derived.level, derived.event_id, derived.source = event.level, event.id, event.source
     if target[0] == "released":
-        fate.released_date = event.date
-    fate.history.append(Transition(event.id, event.date, event.known_on, *target))
+        derived.released_date = event.date
+    derived.history.append(Transition(event.id, event.date, event.known_on, *target))
 
 
-def fates_by_knowledge(events: Sequence[Event], context: RuleContext | None = None
-                       ) -> list[tuple[str, Fate]]:
-    """Derive a person's fate as known on each day new evidence arrived.
+def statuses_by_knowledge(events: Sequence[Event], context: RuleContext | None = None
+                       ) -> list[tuple[str, DerivedStatus]]:
+    """Derive a person's status as known on each day new evidence arrived.
 
     Args:
         events: all of the person's events.
-        context: see ``derive_fate``.
+        context: see ``derive_status``.
     Returns:
-        (known_on, fate) for each day the derived fate changed, oldest first; the last is
-        the fate on all the evidence.
+        (known_on, derived) for each day the derived status changed, oldest first; the last is
+        the status on all the evidence.
     """
     context = context or RuleContext()
-    out: list[tuple[str, Fate]] = []
+    out: list[tuple[str, DerivedStatus]] = []
     days = {e.known_on for e in events}
     # Our own list of an exchange arriving later can change a person's status too.
     days |= {context.own_exchange_lists[e.exchange_id] for e in events
              if e.side == "other" and e.exchange_id is not None
              and e.exchange_id in context.own_exchange_lists}
     for day in sorted(days):
-        fate = derive_fate([e for e in events if e.known_on <= day],
+        derived = derive_status([e for e in events if e.known_on <= day],
                            replace(context, as_of=day))
-        if not out or out[-1][1].key() != fate.key():
-            out.append((day, fate))
+        if not out or out[-1][1].key() != derived.key():
+            out.append((day, derived))
     return out
 

@@ -1,6 +1,6 @@
 """Events a caseworker adds about a person: a court's declaration, a correction, a return.
 
-Each is appended to ``fate_events`` with the person, the date, who added it and why;
+Each is appended to ``events`` with the person, the date, who added it and why;
 nothing is ever updated or deleted. A correction names the event it retracts (a wrong
 death report, say): the rules then skip that event, and both stay in the register.
 """
@@ -14,8 +14,8 @@ from sqlalchemy import Engine, insert, select
 
 from musterroll.register.rules import EVENT_KINDS, LEVELS
 from musterroll.store.audit import append_audit
-from musterroll.store.fates_models import fate_events_table, fate_statuses_table
 from musterroll.store.linkage_models import persons_table
+from musterroll.store.status_models import events_table, statuses_table
 
 __all__ = ["WORKFLOW_KINDS", "add_event"]
 
@@ -69,18 +69,18 @@ def add_event(
     with engine.begin() as conn:
         if conn.execute(select(persons_table.c.id).where(persons_table.c.id == person_id)
                         ).first() is None and conn.execute(
-                select(fate_statuses_table.c.id).where(
-                    fate_statuses_table.c.person_id == person_id).limit(1)).first() is None:
+                select(statuses_table.c.id).where(
+                    statuses_table.c.person_id == person_id).limit(1)).first() is None:
             raise ValueError(f"no person {person_id} in the register")
-        if retracts is not None and conn.execute(select(fate_events_table.c.id).where(
-                fate_events_table.c.id == retracts)).first() is None:
+        if retracts is not None and conn.execute(select(events_table.c.id).where(
+                events_table.c.id == retracts)).first() is None:
             raise ValueError(f"no event {retracts} to retract")
         values: dict[str, Any] = {
             "person_id": person_id, "kind": kind, "event_date": day, "reported_date": known,
             "known_on": known, "level": LEVELS[level], "retracts_id": retracts,
             "origin": "manual", "detail": {"note": note}, "actor": actor,
             "created_at": datetime.now(UTC)}
-        event_id = int(conn.execute(insert(fate_events_table).values(**values))
+        event_id = int(conn.execute(insert(events_table).values(**values))
                        .inserted_primary_key[0])  # type: ignore[index]
         append_audit(conn, action=f"event {kind}", subject=f"person:{person_id}", actor=actor,
                      detail={"event_id": event_id, "retracts": retracts, "note": note})

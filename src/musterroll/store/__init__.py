@@ -6,9 +6,9 @@ a time, ``iter_record_batches(engine)``.
 """
 
 from musterroll.store import dna_models as dna_models  # noqa: F401 - tables on Base
-from musterroll.store import fates_models as fates_models  # noqa: F401 - tables on Base
 from musterroll.store import linkage_models as linkage_models  # noqa: F401 - tables on Base
 from musterroll.store import search_models as search_models  # noqa: F401 - tables on Base
+from musterroll.store import status_models as status_models  # noqa: F401 - tables on Base
 from musterroll.store import web_models as web_models  # noqa: F401 - tables on Base
 from musterroll.store.audit import append_audit, read_audit
 from musterroll.store.engine import (

@@ -5,7 +5,7 @@
   their total through ``total_id``. A row keeps the documented count (``observed``: persons
   on at least one list) and the estimated total (``estimate``, documented + undocumented)
   in separate columns: they are never added or mixed into one number. Each row records
-  what it was computed from (link and fate runs, lists, settings, seed, code version) and,
+  what it was computed from (link and status runs, lists, settings, seed, code version) and,
   on the total, the spread over linkage thresholds when it was computed. Never updated: a
   newer run for the same metric supersedes an older one.
 """
@@ -48,7 +48,7 @@ class StoredEstimate(Base):
     diagnostics: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     seed: Mapped[int | None] = mapped_column(BigInteger)
     link_run_id: Mapped[int | None] = mapped_column(Integer)
-    fate_run_id: Mapped[int | None] = mapped_column(Integer)
+    status_run_id: Mapped[int | None] = mapped_column(Integer)
     # Persons in scope whose status no list record states (documented, not in the table).
     outside: Mapped[int] = mapped_column(Integer)
     spread: Mapped[dict[str, Any] | None] = mapped_column(JSON)

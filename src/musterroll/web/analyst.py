@@ -18,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from musterroll.store.fates_models import fate_statuses_table
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table, sources_table
+from musterroll.store.status_models import statuses_table
 
 __all__ = ["analyst_persons", "month", "pseudonym"]
 
@@ -59,7 +59,7 @@ def analyst_persons(engine: Engine, secret_key: str, *, limit: int = 1000,
         derived status has status None; unknown values are None.
     """
     m, r, s, st = (person_records_table.c, records_table.c, sources_table.c,
-                   fate_statuses_table.c)
+                   statuses_table.c)
     with engine.connect() as conn:
         total = int(conn.execute(select(func.count(func.distinct(m.person_id)))).scalar_one())
         ids = [int(i) for i in conn.execute(
@@ -72,7 +72,7 @@ def analyst_persons(engine: Engine, secret_key: str, *, limit: int = 1000,
                          .join(sources_table, s.id == r.source_id))
             .where(m.person_id.in_(ids))).all()
         statuses = {int(x.person_id): x for x in conn.execute(
-            select(fate_statuses_table).where(st.person_id.in_(ids), st.valid_to.is_(None)))}
+            select(statuses_table).where(st.person_id.in_(ids), st.valid_to.is_(None)))}
     records: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         records[int(row.person_id)].append(row)

@@ -1,6 +1,6 @@
 """The public dashboard's figures: documented counts, estimates and claims, suppressed.
 
-Counting is the fates stage's (``register.counts.count_statuses``) and the claims ledger
+Counting is the register stage's (``register.counts.count_statuses``) and the claims ledger
 its ``list_claims``; this module only picks the public metrics, takes the counts at month
 ends for the chart, and suppresses small cells. Nothing here names a person.
 """
@@ -17,7 +17,7 @@ from musterroll.register import is_stale
 from musterroll.register.claims import list_claims
 from musterroll.register.counts import count_statuses, estimate_hook
 from musterroll.store.estimate_models import estimates_table
-from musterroll.store.fates_models import claims_table, fate_runs_table, fate_statuses_table
+from musterroll.store.status_models import claims_table, status_runs_table, statuses_table
 
 __all__ = ["PUBLIC_METRICS", "build_dashboard", "suppress"]
 
@@ -54,7 +54,7 @@ def _month_ends(first: str, last: date, points: int) -> list[str]:
 def _version(engine: Engine) -> tuple[Any, ...]:
     """What the dashboard depends on: the newest derivation and claim."""
     with engine.connect() as conn:
-        run = conn.execute(select(func.max(fate_runs_table.c.id))).scalar()
+        run = conn.execute(select(func.max(status_runs_table.c.id))).scalar()
         claim = conn.execute(select(func.max(claims_table.c.id))).scalar()
         estimate = conn.execute(select(func.max(estimates_table.c.id))).scalar() if inspect(
             conn).has_table("estimates") else None  # a newly stored estimate shows at once
@@ -63,7 +63,7 @@ def _version(engine: Engine) -> tuple[Any, ...]:
 
 def _series(engine: Engine, points: int, threshold: int) -> dict[str, Any]:
     with engine.connect() as conn:
-        first = conn.execute(select(func.min(fate_statuses_table.c.valid_from))).scalar()
+        first = conn.execute(select(func.min(statuses_table.c.valid_from))).scalar()
         days = _month_ends(first, date.today(), points) if first else []
         counts = [count_statuses(conn, as_of=day) for day in days]
     return {"days": days, "metrics": {m: [suppress(c[m], threshold) for c in counts]
@@ -93,7 +93,7 @@ def build_dashboard(engine: Engine, *, threshold: int, points: int) -> dict[str,
         metrics), ``series`` (``days`` and per-metric lists), ``estimates`` (per metric,
         None until the estimation stage provides one) and ``claims``. Cached until a new
         derivation or claim; ``stale`` (records or links newer than the derivation: the
-        counts will change at the next ``musterroll fates derive``) is read every time.
+        counts will change at the next ``musterroll statuses derive``) is read every time.
     """
     key = (*_version(engine), threshold, points)
     stale = is_stale(engine)

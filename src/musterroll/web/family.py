@@ -36,10 +36,10 @@ from sqlalchemy import Engine, Select, bindparam, insert, select, union
 from musterroll.names import KEY_COLUMNS, LEVEL_RANK, compare_keys, name_keys
 from musterroll.sources import ingest_file
 from musterroll.store.audit import append_audit
-from musterroll.store.fates_models import fate_statuses_table
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table
 from musterroll.store.search_models import SEARCH_KEY_COLUMNS, search_keys_table
+from musterroll.store.status_models import statuses_table
 from musterroll.store.web_models import family_reports_table
 from musterroll.web.search_keys import refresh_search_keys, search_keys_in_step
 from musterroll.web.security import hash_secret, verify_secret
@@ -108,7 +108,7 @@ def _candidates_sql() -> Select[Any]:
     union rather than OR so that the plan needs no table statistics on either backend.
     Built once: only the values change between searches.
     """
-    k, m, s = search_keys_table.c, person_records_table.c, fate_statuses_table.c
+    k, m, s = search_keys_table.c, person_records_table.c, statuses_table.c
     born = k.birth_date.in_([bindparam("day"), bindparam("month"), bindparam("year")])
     ids = union(*(select(k.record_id).where(born, k[f"surname_{key}"] == bindparam(key))
                   for key in ("translit", "family", "norm"))).subquery("agreeing")
@@ -116,7 +116,7 @@ def _candidates_sql() -> Select[Any]:
                    m.person_id, s.status)
             .select_from(ids.join(search_keys_table, k.record_id == ids.c.record_id)
                          .outerjoin(person_records_table, m.record_id == k.record_id)
-                         .outerjoin(fate_statuses_table, (s.person_id == m.person_id)
+                         .outerjoin(statuses_table, (s.person_id == m.person_id)
                                     & s.valid_to.is_(None))))
 
 
@@ -248,7 +248,7 @@ def lookup_report(engine: Engine, case_number: str, secret: str, *,
     if not verify_secret(None if row is None else row.secret_hash, secret.strip().upper()):
         return None
     assert row is not None
-    m, s = person_records_table.c, fate_statuses_table.c
+    m, s = person_records_table.c, statuses_table.c
     with engine.begin() as conn:
         person = conn.execute(select(m.person_id).where(m.record_id == row.record_id)).scalar()
         status = None if person is None else conn.execute(select(s.status).where(

@@ -1,4 +1,4 @@
-"""`status`, `fates`, `exchange`, `repatriation`, `claims`: statuses from evidence."""
+"""`status`, `statuses`, `exchange`, `repatriation`, `claims`: statuses from evidence."""
 
 from __future__ import annotations
 
@@ -49,19 +49,21 @@ def _derive_with_progress(engine) -> None:
               f"{summary.seconds:.1f} s", highlight=False)
 
 
-fates_app = typer.Typer(help="Statuses from evidence: derive, show a person, conflicts.",
+statuses_app = typer.Typer(help="Statuses from evidence: derive, show a person, conflicts.",
                         no_args_is_help=True)
-app.add_typer(fates_app, name="fates")
+app.add_typer(statuses_app, name="statuses")
+# The group's first name, kept so that scripts written for it still run.
+app.add_typer(statuses_app, name="fates", hidden=True)
 
 
-@fates_app.command("derive")
-def fates_derive_command(ctx: typer.Context) -> None:
+@statuses_app.command("derive")
+def statuses_derive_command(ctx: typer.Context) -> None:
     """Turn new records into evidence events and derive every person's status anew."""
     on_register(ctx, _derive_with_progress, errors=())
 
 
-@fates_app.command("show")
-def fates_show_command(
+@statuses_app.command("show")
+def statuses_show_command(
     ctx: typer.Context, person_id: int = typer.Argument(..., help="A person id."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -85,8 +87,8 @@ def fates_show_command(
                                     highlight=False)
 
 
-@fates_app.command("conflicts")
-def fates_conflicts_command(
+@statuses_app.command("conflicts")
+def statuses_conflicts_command(
     ctx: typer.Context, limit: int = typer.Option(50, "--limit", help="Rows to show."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
@@ -325,8 +327,8 @@ def claims_list_command(
     Console(markup=False).print(table)
 
 
-@fates_app.command("add-event")
-def fates_add_event_command(
+@statuses_app.command("add-event")
+def statuses_add_event_command(
     ctx: typer.Context,
     person_id: int = typer.Argument(..., help="The person."),
     kind: str = typer.Option(..., "--kind", help="declared_dead, correction, found_alive, "

@@ -1,14 +1,14 @@
-"""The register's fate tables: evidence events, derived statuses and their history, claims.
+"""The register's status tables: evidence events, derived statuses and their history, claims.
 
-- ``fate_events``: evidence (append-only): one or two per record, plus workflow events
+- ``events``: evidence (append-only): one or two per record, plus workflow events
   (court declarations, corrections). A correction retracts an event; nothing is deleted.
-- ``fate_runs``: every derivation with its linkage run, counts and rules version.
-- ``fate_statuses``: each person's derived status as known from ``valid_from`` (the day
+- ``status_runs``: every derivation with its linkage run, counts and rules version.
+- ``statuses``: each person's derived status as known from ``valid_from`` (the day
   the evidence reached the register) until ``valid_to`` (exclusive; NULL: still so).
   Counting "as of" a day is a range query over it (``register.counts``). Derived: a new
   derivation replaces it.
-- ``fate_transitions``: every status change in each person's history, with its event.
-- ``fate_conflicts``: evidence that cannot all be true, for review (both events).
+- ``status_transitions``: every status change in each person's history, with its event.
+- ``status_conflicts``: evidence that cannot all be true, for review (both events).
 - ``claims``: public statements of figures (who, when, where, metric, scope, value).
 """
 
@@ -35,27 +35,27 @@ from musterroll.store.models import Base, BigId
 
 __all__ = [
     "Claim",
-    "FateConflict",
-    "FateEvent",
-    "FateRun",
-    "FateStatus",
-    "FateTransition",
+    "StatusConflict",
+    "EvidenceEvent",
+    "StatusRun",
+    "PersonStatus",
+    "StatusTransition",
     "claims_table",
-    "fate_conflicts_table",
-    "fate_events_table",
-    "fate_runs_table",
-    "fate_statuses_table",
-    "fate_transitions_table",
+    "status_conflicts_table",
+    "events_table",
+    "status_runs_table",
+    "statuses_table",
+    "status_transitions_table",
 ]
 
 
-class FateEvent(Base):
-    """One dated, sourced piece of evidence about a person's fate."""
+class EvidenceEvent(Base):
+    """One dated, sourced piece of evidence about a person's status."""
 
-    __tablename__ = "fate_events"
+    __tablename__ = "events"
     __table_args__ = (
-        Index("ix_fate_events_record_id", "record_id"),
-        Index("ix_fate_events_person_id", "person_id"),
+        Index("ix_events_record_id", "record_id"),
+        Index("ix_events_person_id", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -78,10 +78,10 @@ class FateEvent(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class FateRun(Base):
+class StatusRun(Base):
     """One derivation of statuses: inputs, rules version and counts."""
 
-    __tablename__ = "fate_runs"
+    __tablename__ = "status_runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -93,13 +93,13 @@ class FateRun(Base):
     counts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class FateStatus(Base):
+class PersonStatus(Base):
     """A person's derived status over a span of knowledge days [valid_from, valid_to)."""
 
-    __tablename__ = "fate_statuses"
+    __tablename__ = "statuses"
     __table_args__ = (
-        Index("ix_fate_statuses_valid", "valid_from", "valid_to"),
-        Index("ix_fate_statuses_person_id", "person_id"),
+        Index("ix_statuses_valid", "valid_from", "valid_to"),
+        Index("ix_statuses_person_id", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -121,11 +121,11 @@ class FateStatus(Base):
     oblast: Mapped[str | None] = mapped_column(Text)
 
 
-class FateTransition(Base):
+class StatusTransition(Base):
     """One status change in a person's history, with the event that made it."""
 
-    __tablename__ = "fate_transitions"
-    __table_args__ = (Index("ix_fate_transitions_person_id", "person_id"),)
+    __tablename__ = "status_transitions"
+    __table_args__ = (Index("ix_status_transitions_person_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(BigId)
@@ -137,11 +137,11 @@ class FateTransition(Base):
     substatus: Mapped[str | None] = mapped_column(String(30))
 
 
-class FateConflict(Base):
+class StatusConflict(Base):
     """Two events about one person that cannot both be true, waiting for a reviewer."""
 
-    __tablename__ = "fate_conflicts"
-    __table_args__ = (Index("ix_fate_conflicts_person_id", "person_id"),)
+    __tablename__ = "status_conflicts"
+    __table_args__ = (Index("ix_status_conflicts_person_id", "person_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(BigId)
@@ -171,9 +171,9 @@ class Claim(Base):
     actor: Mapped[str] = mapped_column(String(200))
 
 
-fate_events_table = cast(Table, FateEvent.__table__)
-fate_runs_table = cast(Table, FateRun.__table__)
-fate_statuses_table = cast(Table, FateStatus.__table__)
-fate_transitions_table = cast(Table, FateTransition.__table__)
-fate_conflicts_table = cast(Table, FateConflict.__table__)
+events_table = cast(Table, EvidenceEvent.__table__)
+status_runs_table = cast(Table, StatusRun.__table__)
+statuses_table = cast(Table, PersonStatus.__table__)
+status_transitions_table = cast(Table, StatusTransition.__table__)
+status_conflicts_table = cast(Table, StatusConflict.__table__)
 claims_table = cast(Table, Claim.__table__)
