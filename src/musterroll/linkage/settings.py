@@ -303,7 +303,7 @@ def default_comparisons() -> list[dict[str, Any]]:
                     "sex (given, or read from the names): a conflict is strong evidence"
                     " against, not a veto"),
         _comparison("event", _EVENT_LEVELS, "day (and place) of the event the list records"),
-        _comparison("status_group", _STATUS_GROUP_LEVELS,
+        _comparison("status", _STATUS_GROUP_LEVELS,
                     "what each list says happened (its status group)"),
     ]
 
