@@ -164,7 +164,7 @@ def casualty_table(folder: Path) -> tuple[list[CaptureTable], int, int, dict[str
 
 def linked_tables(folder: Path, scopes: tuple[str, ...]) -> dict[str, Any]:
     """Ingest, link and derive one war; return the register's capture tables per scope."""
-    from musterroll.estimate.register import capture_tables
+    from musterroll.counts.capture import capture_tables
     from musterroll.linkage.run import link_register
     from musterroll.register import derive_statuses
     from musterroll.sources import ingest_manifest

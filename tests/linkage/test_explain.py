@@ -107,7 +107,7 @@ def test_an_exchange_import_after_the_run_does_not_hide_its_model(
     war: Any, tmp_path: Path
 ) -> None:
     # Imports match link-only and record a run of their own, with no model in it.
-    from musterroll.register.matching import _start_run
+    from musterroll.linkage.link_only import _start_run
 
     engine = open_register(war.copy_register(tmp_path / "r.db"))
     person = _biggest_persons(war, 1)[0]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from musterroll.casework.claims import list_claims
+from musterroll.casework.exchange import import_exchange
+from musterroll.counts.documented import count_statuses
 from musterroll.register import derive_statuses
-from musterroll.register.claims import list_claims
-from musterroll.register.counts import count_statuses
 from musterroll.register.evaluate import assign_true_persons
-from musterroll.register.exchange import import_exchange
 from musterroll.sources import ingest_manifest
 from musterroll.store import init_register, open_register
 

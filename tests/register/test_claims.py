@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from musterroll.casework.claims import ClaimError, add_claim, import_claims, list_claims
 from musterroll.cli import app
-from musterroll.register.claims import ClaimError, import_claims, list_claims
-from musterroll.register.counts import set_estimate_hook
+from musterroll.counts.capture import capture_tables
+from musterroll.estimate import chapman
+from musterroll.estimate.store import save_estimate
 from musterroll.store import open_register
 
 from .conftest import War
@@ -31,15 +34,24 @@ def test_the_issues_claims_are_preloaded_beside_the_register(war: War, tmp_path:
     assert next(c for c in claims if c["metric"] == "exchanged_total")["register"] is None
 
 
-def test_an_estimate_hook_is_shown_beside_a_claim(war: War, tmp_path: Path) -> None:
+def test_a_stored_estimate_is_shown_beside_a_claim(war: War, tmp_path: Path) -> None:
     engine = open_register(war.copy_register(tmp_path / "r.db"))
-    set_estimate_hook(lambda metric, as_of: {"point": 1.0, "metric": metric})
     try:
+        histories = capture_tables(engine, status="killed")
+        result = chapman(histories.tables[0],
+                         pair=["official_death_notices", "burial_register"])
+        save_estimate(engine, result, metric="killed", link_run_id=histories.link_run_id)
+        today = date.today().isoformat()
+        with engine.begin() as conn:
+            add_claim(conn, {"who": "A ministry", "said_on": today, "metric": "killed",
+                             "scope": "military", "value": 100.0})
         claims = list_claims(engine)
     finally:
-        set_estimate_hook(None)
         engine.dispose()
-    assert claims[0]["estimate"]["point"] == 1.0
+    # Beside a claim of today, the estimate stored today; none beside another metric.
+    said_today = next(c for c in claims if c["said_on"] == today)
+    assert said_today["estimate"]["point"] == round(result.estimate)
+    assert all(c["estimate"] is None for c in claims if c["metric"] != "killed")
 
 
 def test_a_bad_claim_file_names_its_row_and_field(war: War, tmp_path: Path) -> None:

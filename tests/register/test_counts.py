@@ -9,8 +9,8 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from musterroll.cli import app
+from musterroll.counts.documented import count_statuses
 from musterroll.register import derive_statuses
-from musterroll.register.counts import count_statuses
 from musterroll.register.evaluate import assign_true_persons
 from musterroll.sources import ingest_manifest
 from musterroll.store import init_register, open_register
@@ -97,7 +97,7 @@ def test_a_new_version_of_a_list_keeps_past_counts(tmp_path: Path, sqlite_url: s
     """Linkage links the newest version of a list only; the older one's evidence stays."""
     from sqlalchemy import delete
 
-    from musterroll.register.matching import match_records
+    from musterroll.linkage.link_only import match_records
     from musterroll.sources import ingest_file
     from musterroll.store.linkage_models import person_records_table
 

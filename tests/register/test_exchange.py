@@ -9,10 +9,10 @@ import pandas as pd
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from musterroll.casework.exchange import import_exchange
 from musterroll.cli import app
+from musterroll.linkage.link_only import match_records
 from musterroll.register import derive_statuses
-from musterroll.register.exchange import import_exchange
-from musterroll.register.matching import match_records
 from musterroll.sources import ingest_file
 from musterroll.store import init_register, open_register
 from musterroll.store.linkage_models import person_records_table

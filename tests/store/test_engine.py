@@ -15,7 +15,7 @@ from musterroll.store import (
     read_audit,
     read_records,
 )
-from musterroll.store.engine import MIGRATIONS_DIR
+from musterroll.store.engine import HEAD_REVISION, MIGRATIONS_DIR
 
 
 def test_init_creates_every_table_at_the_head_revision(register_url: str) -> None:
@@ -24,6 +24,12 @@ def test_init_creates_every_table_at_the_head_revision(register_url: str) -> Non
     tables = set(inspect(engine).get_table_names())
     assert {"sources", "files", "records", "quarantined_rows", "audit_log"} <= tables
     engine.dispose()
+
+
+def test_the_head_revision_that_opening_expects_is_alembics_head() -> None:
+    # Opening a register reads its revision without Alembic (slow to import), against
+    # this constant; a new migration must move it.
+    assert head_revision() == HEAD_REVISION
 
 
 def test_init_twice_changes_nothing(register_url: str) -> None:

@@ -150,8 +150,8 @@ def _shifts(text: str) -> list[float]:
 def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
                   **kwargs: Any) -> RegisterRun:
     """Estimate from the register at --db (and store the result with --save)."""
+    from musterroll.counts.capture import CASUALTY, RegisterInputError
     from musterroll.estimate import TableError
-    from musterroll.estimate.register import CASUALTY, RegisterInputError
     from musterroll.estimate.report import run_register
     from musterroll.estimate.store import save_estimate
     from musterroll.linkage.sensitivity import SensitivityError

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -18,11 +19,12 @@ from musterroll.cli.app import (
     fail,
     on_register,
     open_register_or_fail,
-    settings,
 )
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from musterroll.register import DeriveSummary
 
 
 class _Report(Protocol):
@@ -35,15 +37,28 @@ ImportProgress = Callable[[int, int, int], None]
 
 
 # --- register: evidence -> statuses, counts, exchanges, repatriations, claims -----------
-def _derive_with_progress(engine) -> None:
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr while statuses are derived; yields its callback."""
     from rich.progress import Progress
-
-    from musterroll.register import derive_statuses
 
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("deriving statuses", total=None)
-        summary = derive_statuses(engine, progress=lambda done, total: bar.update(
-            task, completed=done, total=total))
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _derive_with_progress(engine: Engine, *, only_if_stale: bool = False) -> None:
+    """Derive every status (or, with `only_if_stale`, only if the register changed)."""
+    from musterroll.register import derive_statuses, ensure_derived
+
+    with _progress_bar() as progress:
+        summary = (ensure_derived(engine, progress=progress) if only_if_stale
+                   else derive_statuses(engine, progress=progress))
+    if summary is not None:
+        _print_summary(summary)
+
+
+def _print_summary(summary: DeriveSummary) -> None:
     err.print(f"derived {summary.persons:,} persons from {summary.events:,} events "
               f"({summary.events_written:,} new); {summary.conflicts:,} conflicts; "
               f"{summary.seconds:.1f} s", highlight=False)
@@ -114,8 +129,7 @@ def status_command(
     """Documented counts: killed, missing now and ever, captivity, released, identified."""
     from datetime import date
 
-    from musterroll.register.counts import BY, count_statuses
-    from musterroll.register.light import is_stale, open_for_counts
+    from musterroll.counts.documented import BY, count_statuses
 
     if by is not None and by not in BY:
         raise fail(f"--by must be one of {', '.join(BY)}, not {by!r}")
@@ -124,16 +138,9 @@ def status_command(
             as_of = date.fromisoformat(as_of).isoformat()
         except ValueError as exc:
             raise fail(f"--as-of must be a day as YYYY-MM-DD, not {as_of!r}") from exc
-    try:  # counting needs SQLAlchemy alone; the store (Alembic, PyArrow) only to derive
-        engine = open_for_counts(settings(ctx).db_url)
-        stale = is_stale(engine)
-    except ValueError:
-        engine, stale = open_register_or_fail(ctx), True
+    engine = open_register_or_fail(ctx)
     try:
-        if stale:
-            engine.dispose()
-            engine = open_register_or_fail(ctx)
-            _derive_with_progress(engine)
+        _derive_with_progress(engine, only_if_stale=True)
         with engine.connect() as conn:
             counts = count_statuses(conn, as_of=as_of, by=by)
     finally:
@@ -190,7 +197,7 @@ def exchange_import_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Match an exchange list to the register (link-only), mark the released, report."""
-    from musterroll.register.exchange import import_exchange
+    from musterroll.casework.exchange import import_exchange
 
     report = _import_with_bar(ctx, path, lambda engine, progress: import_exchange(
         engine, path, exchange_date=day, side=side, exchange_id=exchange_id, mapping=mapping,
@@ -228,7 +235,7 @@ def repatriation_import_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Match identification reports to persons, bag by bag and batch by batch."""
-    from musterroll.register.repatriation import import_repatriation
+    from musterroll.casework.repatriation import import_repatriation
 
     report = _import_with_bar(ctx, path, lambda engine, progress: import_repatriation(
         engine, path, source=source, mapping=mapping, default_status=default_status,
@@ -263,7 +270,7 @@ def claims_add_command(
     note: str | None = typer.Option(None, "--note", help="A note."),
 ) -> None:
     """Record a public claim of a figure."""
-    from musterroll.register.claims import ClaimError, add_claim, ensure_preset_claims
+    from musterroll.casework.claims import ClaimError, add_claim, ensure_preset_claims
 
     claim = {"who": who, "said_on": said_on, "metric": metric, "scope": scope,
              "value": value, "where": where, "qualifier": qualifier,
@@ -283,7 +290,7 @@ def claims_import_command(
     ctx: typer.Context, path: Path = typer.Argument(..., help="CSV or YAML of claims."),
 ) -> None:
     """Record every claim of a file (all or none)."""
-    from musterroll.register.claims import ClaimError, ensure_preset_claims, import_claims
+    from musterroll.casework.claims import ClaimError, ensure_preset_claims, import_claims
 
     def work(engine: Engine) -> int:
         with engine.begin() as conn:
@@ -299,18 +306,13 @@ def claims_list_command(
     ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List the claims, each beside the register's documented count as of its date."""
-    from musterroll.estimate.store import install_estimate_hook
-    from musterroll.register import is_stale
-    from musterroll.register.claims import list_claims
+    from musterroll.casework.claims import list_claims
 
     engine = open_register_or_fail(ctx)
-    remove_hook = install_estimate_hook(engine)  # claims beside the stored estimates
     try:
-        if is_stale(engine):
-            _derive_with_progress(engine)
+        _derive_with_progress(engine, only_if_stale=True)
         claims = list_claims(engine)
     finally:
-        remove_hook()
         engine.dispose()
     if as_json:
         echo_json(claims)
@@ -341,17 +343,16 @@ def statuses_add_event_command(
                               "or forensic."),
 ) -> None:
     """Append an event about a person (nothing is deleted: a correction retracts one)."""
-    from musterroll.register import derive_statuses, is_stale
+    from musterroll.register import derived_after
     from musterroll.register.workflow import add_event
 
     def work(engine: Engine) -> int:
-        fresh = not is_stale(engine)
-        event_id = add_event(engine, person_id=person_id, kind=kind, event_date=day,
-                             note=note, retracts=retracts, level=level)
-        if fresh:  # only this person's status can have changed
-            derive_statuses(engine, persons=[person_id])
-        else:
-            _derive_with_progress(engine)
+        with _progress_bar() as progress, derived_after(engine, progress=progress) as change:
+            event_id = add_event(engine, person_id=person_id, kind=kind, event_date=day,
+                                 note=note, retracts=retracts, level=level)
+            change.persons.add(person_id)
+        if change.whole and change.summary is not None:
+            _print_summary(change.summary)
         return event_id
 
     event_id = on_register(ctx, work)

@@ -11,6 +11,7 @@ caveats.
     >>> result = estimate_strata(read_tables("kosovo.csv"), "loglinear", seed=1)  # doctest: +SKIP
 """
 
+from musterroll.counts.table import CaptureTable, TableError, read_tables
 from musterroll.estimate.api import (
     METHODS,
     compare_methods,
@@ -25,7 +26,6 @@ from musterroll.estimate.loglinear import loglinear
 from musterroll.estimate.result import Estimate
 from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
 from musterroll.estimate.stratify import combine_strata
-from musterroll.estimate.table import CaptureTable, TableError, read_tables
 from musterroll.estimate.warnings import check_table, compare_estimates
 
 __all__ = [

@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 from scipy.special import gammaln
 
+from musterroll.counts.table import TableError
 from musterroll.estimate._glm import fit_models
 from musterroll.estimate._hierarchy import (
     all_terms,
@@ -21,7 +22,6 @@ from musterroll.estimate._hierarchy import (
     model_name,
     parse_model,
 )
-from musterroll.estimate.table import TableError
 
 __all__ = ["Criterion", "ModelFits", "ModelSpace", "fit_all_models", "model_space"]
 

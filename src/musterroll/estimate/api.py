@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from musterroll.counts.table import CaptureTable, TableError
 from musterroll.estimate.chapman import chapman
 from musterroll.estimate.dga import dga
 from musterroll.estimate.lcmcr import lcmcr
 from musterroll.estimate.loglinear import loglinear
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.stratify import combine_strata
-from musterroll.estimate.table import CaptureTable, TableError
 from musterroll.estimate.warnings import check_table, compare_estimates
 
 __all__ = ["METHODS", "compare_methods", "estimate", "estimate_strata", "method_settings"]

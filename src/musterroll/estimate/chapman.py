@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from scipy.special import ndtri
 
+from musterroll.counts.table import CaptureTable, TableError
 from musterroll.estimate.result import Estimate
-from musterroll.estimate.table import CaptureTable, TableError
 
 __all__ = ["chapman", "lincoln_petersen"]
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from musterroll.estimate.table import CaptureTable
+from musterroll.counts.table import CaptureTable
 
 __all__ = ["KINDS", "Design", "draw_table", "random_design"]
 

@@ -25,9 +25,9 @@ from itertools import combinations
 import numpy as np
 from scipy.special import gammaln, logsumexp
 
+from musterroll.counts.table import CaptureTable, TableError, pattern_matrix
 from musterroll.estimate._shape import posterior_shape, shape_warnings
 from musterroll.estimate.result import Estimate, fresh_seed
-from musterroll.estimate.table import CaptureTable, TableError, pattern_matrix
 
 __all__ = ["decomposable_graphs", "dga", "posterior_grid"]
 

@@ -25,10 +25,10 @@ from typing import Any
 
 import numpy as np
 
+from musterroll.counts.table import CaptureTable, TableError
 from musterroll.estimate._lcmcr_sampler import WARMUP, advance_chain, sample_chain, start_chain
 from musterroll.estimate._mcmc import bulk_ess, rank_rhat, tail_ess
 from musterroll.estimate.result import Estimate, fresh_seed
-from musterroll.estimate.table import CaptureTable, TableError
 
 __all__ = ["TARGET_ESS", "TARGET_RHAT", "convergence", "is_converged", "lcmcr", "sample_chain"]
 

@@ -25,6 +25,7 @@ from typing import Literal
 
 import numpy as np
 
+from musterroll.counts.table import CaptureTable, TableError
 from musterroll.estimate._loglinear_fit import (
     Criterion,
     ModelFits,
@@ -38,7 +39,6 @@ from musterroll.estimate._loglinear_intervals import (
     profile_interval,
 )
 from musterroll.estimate.result import Estimate, fresh_seed
-from musterroll.estimate.table import CaptureTable, TableError
 
 __all__ = [
     "ModelFits",

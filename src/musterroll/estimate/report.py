@@ -5,7 +5,7 @@ routes each given option to the methods that take it, runs one method or all of 
 returns the results with the cross-method warnings. `to_json` and `render` present them;
 documented counts and estimates sit in separate columns, never in one figure.
 `run_register` is what `musterroll estimate` without `--table` calls: capture tables
-from the register (``estimate.register``), optionally the spread over linkage thresholds.
+from the register (``counts.capture``), optionally the spread over linkage thresholds.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from musterroll.counts.capture import CaptureHistories, capture_tables, tables_for_memberships
+from musterroll.counts.table import read_tables
 from musterroll.estimate.api import compare_methods, estimate_strata, method_settings
 from musterroll.estimate.caveats import ASSUMPTIONS
-from musterroll.estimate.register import CaptureHistories, capture_tables, tables_for_memberships
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
-from musterroll.estimate.table import read_tables
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -207,7 +207,7 @@ def run_register(
     options: dict[str, Any] | None = None,
     shifts: Sequence[float] | None = None,
 ) -> RegisterRun:
-    """Estimate from the register's capture histories (``estimate.register``).
+    """Estimate from the register's capture histories (``counts.capture``).
 
     Args:
         engine: a linked and derived register.

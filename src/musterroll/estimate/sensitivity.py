@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from musterroll.counts.table import CaptureTable
 from musterroll.estimate.api import estimate_strata
 from musterroll.estimate.result import Estimate, fresh_seed
-from musterroll.estimate.table import CaptureTable
 
 __all__ = ["LinkageSpread", "estimate_over_linkages"]
 

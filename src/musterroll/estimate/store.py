@@ -1,13 +1,12 @@
-"""Estimates kept in the register, and the hook that shows them beside documented counts.
+"""Estimates kept in the register, to be shown beside documented counts.
 
 ``save_estimate`` writes one estimation run (its total and each stratum) to the
 ``estimates`` table; ``latest_estimate`` reads the newest total for a metric as of a day;
-``stored_estimate_hook(engine)`` makes the function ``register.counts.set_estimate_hook``
-takes, so that the dashboard and the claims ledger show the stored estimate of a metric
-beside (never added to) its documented count. ``install_estimate_hook(engine)`` registers
-it and returns a function that takes it away again.
+``stored_estimate`` does the same for a page, answering None where the register has no
+estimates table. The dashboard and the claims ledger call it to show the stored estimate
+of a metric beside (never added to) its documented count.
 
-The hook's dict keeps the two apart by name: ``observed`` is the documented count the
+The dict keeps the two apart by name: ``observed`` is the documented count the
 estimate was computed from (persons on at least one list), ``point``, ``lower`` and
 ``upper`` the estimated total (documented + undocumented) and its interval.
 """
@@ -15,29 +14,25 @@ estimate was computed from (persons on at least one list), ``point``, ``lower`` 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, inspect, select
 
 from musterroll import __version__
+from musterroll.counts.capture import RegisterInputError
 from musterroll.estimate.caveats import caveats_from_result
-from musterroll.estimate.register import RegisterInputError
 from musterroll.estimate.result import Estimate
 from musterroll.estimate.sensitivity import LinkageSpread
 from musterroll.store.estimate_models import estimates_table
 
 __all__ = [
-    "EstimateHook",
     "compact_spread",
-    "install_estimate_hook",
     "latest_estimate",
     "save_estimate",
-    "stored_estimate_hook",
+    "stored_estimate",
 ]
 
-EstimateHook = Callable[[str, str], dict[str, Any] | None]
 
 
 def _bound(x: float | None) -> float | None:
@@ -183,41 +178,16 @@ def latest_estimate(conn: Connection | Engine, metric: str,
     }
 
 
-def stored_estimate_hook(engine: Engine) -> EstimateHook:
-    """Return a hook for ``register.counts.set_estimate_hook`` reading `engine`'s estimates.
+def stored_estimate(engine: Engine, metric: str, as_of: str) -> dict[str, Any] | None:
+    """Return ``latest_estimate`` of `metric` as of `as_of`, or None.
 
-    The hook answers (metric, as_of) with ``latest_estimate``; a register without the
-    estimates table (older schema) answers None rather than breaking a page.
+    For pages and listings that set an estimate beside a count: a register without the
+    estimates table (an older schema) answers None rather than breaking the page.
     """
     from sqlalchemy.exc import DBAPIError
 
-    def hook(metric: str, as_of: str) -> dict[str, Any] | None:
-        try:
-            return latest_estimate(engine, metric, as_of)
-        except DBAPIError:
-            return None
+    try:
+        return latest_estimate(engine, metric, as_of)
+    except DBAPIError:
+        return None
 
-    return hook
-
-
-def install_estimate_hook(engine: Engine) -> Callable[[], None]:
-    """Register `engine`'s stored estimates as the process's estimate hook.
-
-    Returns:
-        A function that unregisters it (only if it is still the registered one).
-    """
-    from musterroll.register.counts import set_estimate_hook
-
-    hook = stored_estimate_hook(engine)
-    set_estimate_hook(hook)
-    _installed[:] = [hook]
-
-    def remove() -> None:
-        if _installed and _installed[0] is hook:  # not a hook installed after this one
-            set_estimate_hook(None)
-            _installed.clear()
-
-    return remove
-
-
-_installed: list[EstimateHook] = []

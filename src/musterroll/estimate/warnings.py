@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import combinations
 
+from musterroll.counts.table import CaptureTable, pattern_matrix
 from musterroll.estimate.result import Estimate
-from musterroll.estimate.table import CaptureTable, pattern_matrix
 
 __all__ = ["check_table", "compare_estimates"]
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 
 from musterroll.linkage.settings import LinkSettings
 from musterroll.sources.export import neutralise_cell
@@ -30,7 +30,7 @@ from musterroll.store.linkage_models import (
     runs_table,
     term_frequencies_table,
 )
-from musterroll.store.models import records_table, sources_table
+from musterroll.store.models import files_table, newest_version, records_table, sources_table
 
 __all__ = [
     "LINK_COLUMNS",
@@ -53,13 +53,18 @@ LINK_COLUMNS: tuple[str, ...] = (
     "document_number",
 )  # fmt: skip
 
-_RECORDS_SQL = (
-    "SELECT r.id AS record_id, s.name AS source, s.kind AS kind, r.row AS row, "
-    + ", ".join(f"r.{c}" for c in LINK_COLUMNS)
-    + " FROM records r JOIN files f ON f.id = r.file_id JOIN sources s ON s.id = r.source_id"
-    " WHERE f.version = (SELECT max(f2.version) FROM files f2 WHERE f2.source_id = f.source_id)"
-    " ORDER BY r.id"
-)
+
+
+def _records_query(record_ids: Sequence[int] | None) -> Select[Any]:
+    r, s = records_table.c, sources_table.c
+    query = (select(r.id.label("record_id"), s.name.label("source"), s.kind, r.row,
+                    *(r[c] for c in LINK_COLUMNS))
+             .select_from(records_table.join(files_table).join(sources_table,
+                                                               r.source_id == s.id))
+             .where(newest_version()).order_by(r.id))
+    if record_ids is not None:
+        query = query.where(r.id.in_([int(i) for i in record_ids]))
+    return query
 
 
 def read_link_records(
@@ -83,12 +88,12 @@ def read_link_records(
     ])
     batches = []
     with engine.connect() as conn:
+        # The DBAPI cursor, not SQLAlchemy's rows: fetchmany of plain tuples is what keeps
+        # a million records fast; the query is rendered with its values inline.
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        sql = _RECORDS_SQL
-        if record_ids is not None:
-            wanted = ", ".join(str(int(i)) for i in record_ids) or "NULL"
-            sql = sql.replace(" ORDER BY", f" AND r.id IN ({wanted}) ORDER BY")
-        cursor.execute(sql)
+        sql = _records_query(record_ids).compile(
+            dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        cursor.execute(str(sql))
         # Each batch becomes Arrow at once: a million rows of Python strings would
         # otherwise take a gigabyte before linkage starts.
         while rows := cursor.fetchmany(batch_rows):

@@ -3,10 +3,10 @@
 - ``rules``: the status rules (plain functions over events; read them against the law).
 - ``events``: every record's status and dates as evidence events.
 - ``derive``: run the rules for every person, keep the derived tables current.
-- ``counts``: documented counts as of any date.
+- ``dna``: DNA identifications proposed, confirmed or rejected (the forensic role's).
 
-Names are loaded on first use (PEP 562): ``musterroll status`` imports ``counts`` and
-``light`` alone, without the store's Alembic and PyArrow (see ``light.py``).
+Names are loaded on first use (PEP 562), so that importing one module (``rules`` to read
+the law, ``derive`` to keep statuses current) does not load the others.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ if TYPE_CHECKING:
     from musterroll.register.derive import (
         DeriveSummary,
         derive_statuses,
+        derived_after,
+        ensure_derived,
+        is_stale,
         iter_history,
     )
     from musterroll.register.events import events_for_record, materialise_record_events
-    from musterroll.register.light import is_stale
     from musterroll.register.rules import (
         EVENT_KINDS,
         LEVELS,
@@ -36,8 +38,8 @@ if TYPE_CHECKING:
 
 _WHERE = {
     "DeriveSummary": "derive", "derive_statuses": "derive", "iter_history": "derive",
+    "derived_after": "derive", "ensure_derived": "derive", "is_stale": "derive",
     "events_for_record": "events", "materialise_record_events": "events",
-    "is_stale": "light",
     "EVENT_KINDS": "rules", "LEVELS": "rules", "STATUSES": "rules", "Conflict": "rules",
     "Event": "rules", "DerivedStatus": "rules", "RuleContext": "rules", "derive_status": "rules",
     "statuses_by_knowledge": "rules",
@@ -54,6 +56,8 @@ __all__ = [
     "RuleContext",
     "derive_status",
     "derive_statuses",
+    "derived_after",
+    "ensure_derived",
     "events_for_record",
     "statuses_by_knowledge",
     "is_stale",

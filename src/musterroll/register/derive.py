@@ -9,8 +9,10 @@ evidence itself (``events``) is only ever appended to.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +20,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from musterroll.register.events import OWN_SIDE, materialise_record_events
-from musterroll.register.light import is_stale
 from musterroll.register.rules import DerivedStatus, Event, RuleContext, statuses_by_knowledge
 from musterroll.store.audit import append_audit
 from musterroll.store.linkage_models import person_records_table, runs_table
@@ -32,8 +33,8 @@ from musterroll.store.status_models import (
 )
 
 __all__ = [
-    "RULES_VERSION", "DeriveSummary", "derive_statuses", "is_stale", "iter_history",
-    "read_events",
+    "RULES_VERSION", "Change", "DeriveSummary", "derive_statuses", "derived_after",
+    "ensure_derived", "is_stale", "iter_history", "read_events",
 ]
 
 RULES_VERSION = "fates-1"  # bump when rules.py changes what a status means
@@ -50,6 +51,65 @@ class DeriveSummary:
     status_rows: int
     conflicts: int
     seconds: float
+
+
+def is_stale(conn: Connection | Engine) -> bool:
+    """Return whether records, events or linkage changed since the last derivation.
+
+    Cheap (four lookups of a maximum), so a command can check before counting.
+    """
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return is_stale(c)
+    r = status_runs_table.c
+    run = conn.execute(select(r.finished_at, r.last_event_id, r.link_run_id, r.counts)
+                       .order_by(r.id.desc()).limit(1)).first()
+    if run is None or run.finished_at is None:
+        return True
+    counts = run.counts if isinstance(run.counts, dict) else json.loads(run.counts or "{}")
+    last_event = conn.execute(select(func.max(events_table.c.id))).scalar() or 0
+    last_link = conn.execute(select(func.max(runs_table.c.id))).scalar()
+    last_record = conn.execute(select(func.max(records_table.c.id))).scalar() or 0
+    return bool(last_event != run.last_event_id or last_link != run.link_run_id
+                or last_record != counts.get("last_record_id"))
+
+
+def ensure_derived(engine: Engine, *, progress: Callable[[int, int], None] | None = None,
+                   actor: str = "musterroll") -> DeriveSummary | None:
+    """Derive every status again if the register changed since the last derivation.
+
+    Returns:
+        The derivation's summary, or None when the statuses were current.
+    """
+    if not is_stale(engine):
+        return None
+    return derive_statuses(engine, progress=progress, actor=actor)
+
+
+@dataclass
+class Change:
+    """A change to the register: the persons it touched, then how they were derived."""
+
+    persons: set[int]
+    whole: bool = False  # every person was derived (the register was not current before)
+    summary: DeriveSummary | None = None
+
+
+@contextmanager
+def derived_after(engine: Engine, *, progress: Callable[[int, int], None] | None = None,
+                  actor: str = "musterroll") -> Iterator[Change]:
+    """Keep the statuses current across a change to the register.
+
+    Yields a ``Change`` whose ``persons`` the caller fills with the persons its change
+    touched. Afterwards only they are derived again if the register was current before
+    the change (nothing else can have moved); otherwise every person is (``whole``).
+    Nothing is derived if the change raised.
+    """
+    change = Change(persons=set(), whole=is_stale(engine))
+    yield change
+    change.summary = derive_statuses(
+        engine, persons=None if change.whole else change.persons, progress=progress,
+        actor=actor)
 
 
 def _events_sql() -> Any:
@@ -230,7 +290,7 @@ def derive_statuses(engine: Engine, *, persons: Iterable[int] | None = None,
     Args:
         engine: the register (linked: persons come from ``person_records``).
         persons: derive only these persons (a workflow that touched a few, on a register
-            that was current before it: see ``light.is_stale``); None: everyone.
+            that was current before it: see ``derived_after``); None: everyone.
         progress: called with (persons done, persons in all) now and then.
         actor: who derives, for the audit log.
     Returns:

@@ -40,8 +40,7 @@ from musterroll.kinship.files import (
 from musterroll.kinship.matching import family_lr_matrix, propose_per_sample
 from musterroll.kinship.panel import Panel
 from musterroll.kinship.reproduce import VARIANTS, variant_models
-from musterroll.register.derive import derive_statuses
-from musterroll.register.light import is_stale
+from musterroll.register.derive import derived_after
 from musterroll.register.rules import LEVELS
 from musterroll.store.audit import append_audit
 from musterroll.store.dna_models import (
@@ -417,10 +416,11 @@ def confirm_proposal(engine: Engine, proposal_id: int, *, actor: str, note: str 
     Raises:
         LookupError: no such proposal; ValueError: it was decided already.
     """
-    fresh = not is_stale(engine)  # then only this person's status can have changed
     now = _now()
-    with engine.begin() as conn:
+    # The derivation runs after the transaction commits (the inner context exits first).
+    with derived_after(engine, actor=actor) as change, engine.begin() as conn:
         row = _pending(conn, proposal_id)
+        change.persons.add(int(row.person_id))
         day = now.date().isoformat()
         detail = {"dna_proposal": proposal_id, "sample": row.sample, "family": row.family,
                   "log10_lr": row.log10_lr, "posterior": row.posterior,
@@ -436,7 +436,6 @@ def confirm_proposal(engine: Engine, proposal_id: int, *, actor: str, note: str 
             note=note or None))
         append_audit(conn, action="dna confirm", subject=f"person:{row.person_id}",
                      actor=actor, detail={**detail, "event_id": event_id})
-    derive_statuses(engine, persons=[int(row.person_id)] if fresh else None, actor=actor)
     return event_id
 
 

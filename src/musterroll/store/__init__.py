@@ -3,7 +3,13 @@
 Open a register with ``open_register(url)`` (after ``init_register(url)`` created or
 upgraded it); read accepted records for linkage with ``read_records(engine)`` or, a batch at
 a time, ``iter_record_batches(engine)``.
+
+Cheap to import: the bulk reads (PyArrow) load on first use (PEP 562), and Alembic only
+when a register is created or upgraded (``engine.py``).
 """
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
 from musterroll.store import dna_models as dna_models  # noqa: F401 - tables on Base
 from musterroll.store import linkage_models as linkage_models  # noqa: F401 - tables on Base
@@ -31,15 +37,20 @@ from musterroll.store.models import (
     Record,
     Source,
 )
-from musterroll.store.read import (
-    RECORD_COLUMNS,
-    iter_record_batches,
-    list_files,
-    list_quarantine,
-    list_records,
-    list_sources,
-    read_records,
-)
+
+if TYPE_CHECKING:
+    from musterroll.store.read import (
+        RECORD_COLUMNS,
+        iter_record_batches,
+        list_files,
+        list_quarantine,
+        list_records,
+        list_sources,
+        read_records,
+    )
+
+_READ = {"RECORD_COLUMNS", "iter_record_batches", "list_files", "list_quarantine",
+         "list_records", "list_sources", "read_records"}
 
 __all__ = [
     "CANONICAL_FIELDS",
@@ -68,3 +79,10 @@ __all__ = [
     "register_revision",
     "session_factory",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Load the bulk reads (and PyArrow) on first use of one of them."""
+    if name in _READ:
+        return getattr(import_module("musterroll.store.read"), name)
+    raise AttributeError(f"module 'musterroll.store' has no attribute {name!r}")

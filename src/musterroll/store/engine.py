@@ -3,22 +3,27 @@
 SQLite is the default (one file, no server); PostgreSQL is the production store. The
 migrations ship inside this package (``musterroll/store/migrations``) so that an installed
 package can create and upgrade a register without the repository at hand.
+
+Alembic (with Mako and Pygments) takes about a second to import, longer than many commands
+take to run, so it is imported only by the functions that create or upgrade a register.
+Opening one compares the register's revision, read with plain SQL, with ``HEAD_REVISION``
+(a test checks that it is Alembic's head).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 __all__ = [
+    "HEAD_REVISION",
     "MIGRATIONS_DIR",
     "RegisterError",
     "alembic_config",
@@ -31,6 +36,8 @@ __all__ = [
 ]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The newest migration; tests/store/test_engine.py checks it against Alembic's head.
+HEAD_REVISION = "0016_status_names"
 
 
 class RegisterError(RuntimeError):
@@ -104,6 +111,8 @@ def alembic_config(url: str | None = None) -> Config:
         url: the register URL, stored as ``sqlalchemy.url`` (the ``alembic`` command line
             needs it; ``init_register`` passes a live connection instead).
     """
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url is not None:
@@ -112,7 +121,9 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def head_revision() -> str:
-    """Return the newest migration revision shipped with this package."""
+    """Return the newest migration revision shipped with this package, by Alembic."""
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     if len(heads) != 1:
         raise RegisterError(f"the migrations have {len(heads)} heads {heads}; merge them")
@@ -122,7 +133,9 @@ def head_revision() -> str:
 def register_revision(engine: Engine) -> str | None:
     """Return the register's current migration revision, or None if it is empty."""
     with engine.connect() as conn:
-        heads = MigrationContext.configure(conn).get_current_heads()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        heads = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     return heads[0] if heads else None
 
 
@@ -136,6 +149,8 @@ def init_register(url: str) -> str:
     Raises:
         RegisterError: the database cannot be reached or a migration failed.
     """
+    from alembic import command
+
     engine = create_register_engine(url)
     config = alembic_config(url)
     try:
@@ -172,7 +187,7 @@ def open_register(url: str, **kwargs: Any) -> Engine:
     except Exception as exc:
         engine.dispose()
         raise RegisterError(f"cannot open the register at {_safe(url)}: {exc}") from exc
-    head = head_revision()
+    head = HEAD_REVISION
     if current != head:
         engine.dispose()
         what = "has no schema" if current is None else f"is at revision {current}"

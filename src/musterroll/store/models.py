@@ -28,8 +28,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 __all__ = [
     "AuditEntry",
@@ -43,6 +46,7 @@ __all__ = [
     "SOURCE_KINDS",
     "audit_table",
     "files_table",
+    "newest_version",
     "quarantine_table",
     "records_table",
     "sources_table",
@@ -214,3 +218,16 @@ files_table = cast(Table, File.__table__)
 records_table = cast(Table, Record.__table__)
 quarantine_table = cast(Table, QuarantinedRow.__table__)
 audit_table = cast(Table, AuditEntry.__table__)
+
+
+def newest_version(files: Any = files_table) -> ColumnElement[bool]:
+    """The condition that a row of `files` is the newest version of its source's list.
+
+    A corrected list is ingested as a new version; only the newest counts as what the
+    source says now (older versions stay for provenance). Every reader that wants the
+    current lists filters with this one condition.
+    """
+    other = files_table.alias("other_versions")
+    newest = (select(func.max(other.c.version)).where(other.c.source_id == files.c.source_id)
+              .scalar_subquery())
+    return cast(ColumnElement[bool], files.c.version == newest)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, Select, func, select
 from musterroll.store.models import (
     CANONICAL_FIELDS,
     files_table,
+    newest_version,
     quarantine_table,
     records_table,
     sources_table,
@@ -59,13 +60,7 @@ def _records_select(
         .order_by(r.id)
     )
     if current_only:
-        other = files_table.alias("other_versions")
-        newest = (
-            select(func.max(other.c.version))
-            .where(other.c.source_id == f.source_id)
-            .scalar_subquery()
-        )
-        query = query.where(f.version == newest)
+        query = query.where(newest_version())
     if sources is not None:
         query = query.where(s.name.in_(list(sources)))
     return query
@@ -134,13 +129,7 @@ def _current_files(
         f.version.label("file_version"), f.received_at, f.ingested_at,
     ).select_from(files_table.join(sources_table)).order_by(f.id)  # fmt: skip
     if current_only:
-        other = files_table.alias("other_versions")
-        newest = (
-            select(func.max(other.c.version))
-            .where(other.c.source_id == f.source_id)
-            .scalar_subquery()
-        )
-        query = query.where(f.version == newest)
+        query = query.where(newest_version())
     if sources is not None:
         query = query.where(s.name.in_(list(sources)))
     return list(conn.execute(query))

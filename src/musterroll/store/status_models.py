@@ -5,7 +5,7 @@
 - ``status_runs``: every derivation with its linkage run, counts and rules version.
 - ``statuses``: each person's derived status as known from ``valid_from`` (the day
   the evidence reached the register) until ``valid_to`` (exclusive; NULL: still so).
-  Counting "as of" a day is a range query over it (``register.counts``). Derived: a new
+  Counting "as of" a day is a range query over it (``counts.documented``). Derived: a new
   derivation replaces it.
 - ``status_transitions``: every status change in each person's history, with its event.
 - ``status_conflicts``: evidence that cannot all be true, for review (both events).
@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -28,12 +28,17 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    and_,
+    or_,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from musterroll.store.models import Base, BigId
 
 __all__ = [
+    "as_day",
+    "status_valid_on",
     "Claim",
     "StatusConflict",
     "EvidenceEvent",
@@ -177,3 +182,21 @@ statuses_table = cast(Table, PersonStatus.__table__)
 status_transitions_table = cast(Table, StatusTransition.__table__)
 status_conflicts_table = cast(Table, StatusConflict.__table__)
 claims_table = cast(Table, Claim.__table__)
+
+
+def as_day(day: str | date | None) -> str | None:
+    """An as-of day as the ISO text the status tables hold (None stays None: now)."""
+    return day.isoformat() if isinstance(day, date) else day
+
+
+def status_valid_on(day: str | date | None) -> ColumnElement[bool]:
+    """The condition that a ``statuses`` row held on `day` (None: the current row).
+
+    A person's status is kept over spans of knowledge days: the register "as known on" D
+    is the rows with ``valid_from <= D < valid_to`` (an open ``valid_to``: still held).
+    """
+    s = statuses_table.c
+    iso = as_day(day)
+    if iso is None:
+        return cast(ColumnElement[bool], s.valid_to.is_(None))
+    return and_(s.valid_from <= iso, or_(s.valid_to.is_(None), s.valid_to > iso))

@@ -86,13 +86,9 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None) -> FastAP
         # tenth of a family search's time under 20 clients (bench/bench_web_search.py).
         app.state.engine = (open_register(settings.db_url, pool_size=20, max_overflow=20)
                             if own else engine)
-        from musterroll.estimate.store import install_estimate_hook  # stored estimates
-
-        remove_hook = install_estimate_hook(app.state.engine)
         try:
             yield
         finally:
-            remove_hook()
             if own:
                 app.state.engine.dispose()
 

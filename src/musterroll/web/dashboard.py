@@ -1,6 +1,6 @@
 """The public dashboard's figures: documented counts, estimates and claims, suppressed.
 
-Counting is the register stage's (``register.counts.count_statuses``) and the claims ledger
+Counting is the register stage's (``counts.documented.count_statuses``) and the claims ledger
 its ``list_claims``; this module only picks the public metrics, takes the counts at month
 ends for the chart, and suppresses small cells. Nothing here names a person.
 """
@@ -13,9 +13,10 @@ from typing import Any
 
 from sqlalchemy import Engine, func, inspect, select
 
+from musterroll.casework.claims import list_claims
+from musterroll.counts.documented import count_statuses
+from musterroll.estimate.store import stored_estimate
 from musterroll.register import is_stale
-from musterroll.register.claims import list_claims
-from musterroll.register.counts import count_statuses, estimate_hook
 from musterroll.store.estimate_models import estimates_table
 from musterroll.store.status_models import claims_table, status_runs_table, statuses_table
 
@@ -111,7 +112,7 @@ def build_dashboard(engine: Engine, *, threshold: int, points: int) -> dict[str,
         "counts": {m: suppress(current[m], threshold) for m in PUBLIC_METRICS},
         "series": _series(engine, points, threshold) if derived else {"days": [],
                                                                        "metrics": {}},
-        "estimates": {m: estimate_hook(m, today) for m in PUBLIC_METRICS},
+        "estimates": {m: stored_estimate(engine, m, today) for m in PUBLIC_METRICS},
         "claims": _claims(engine, threshold),
     }
     with _lock:

@@ -1,8 +1,8 @@
 """Exchange and repatriation lists uploaded from the browser, imported as the CLI does.
 
 The upload is written under its own (cleaned) file name into a private temporary folder
-and handed to ``register.exchange.import_exchange`` or
-``register.repatriation.import_repatriation`` exactly as ``musterroll exchange import``
+and handed to ``casework.exchange.import_exchange`` or
+``casework.repatriation.import_repatriation`` exactly as ``musterroll exchange import``
 and ``musterroll repatriation import`` hand it: the sources stage keeps every row
 verbatim with the file's sha256 and row numbers, so nothing is lost when the folder goes.
 The report adds the rows that could not be read (row, column, reason) and the rows

@@ -18,8 +18,8 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine
 
-from musterroll.register.exchange import import_exchange
-from musterroll.register.repatriation import import_repatriation
+from musterroll.casework.exchange import import_exchange
+from musterroll.casework.repatriation import import_repatriation
 from musterroll.web.auth import User
 from musterroll.web.deps import Language, Register, require_role
 from musterroll.web.imports import ImportFailed, import_upload

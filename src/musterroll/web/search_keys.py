@@ -34,11 +34,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from musterroll.names import name_keys_frame, parse_full_name
-from musterroll.store.models import files_table, records_table
+from musterroll.store.models import files_table, newest_version, records_table
 from musterroll.store.search_models import (
     SEARCH_KEY_COLUMNS,
     name_word_files_table,
@@ -82,11 +82,7 @@ def _fingerprint(conn: Connection) -> tuple[int, int]:
 
 
 def _current_file_ids(conn: Connection) -> set[int]:
-    f = files_table.c
-    other = files_table.alias("other_versions")
-    newest = (select(func.max(other.c.version)).where(other.c.source_id == f.source_id)
-              .scalar_subquery())
-    return set(conn.execute(select(f.id).where(f.version == newest)).scalars())
+    return set(conn.execute(select(files_table.c.id).where(newest_version())).scalars())
 
 
 def _record_batches(conn: Connection, file_id: int) -> Iterator[pd.DataFrame]:

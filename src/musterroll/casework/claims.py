@@ -3,7 +3,7 @@
 A claim says who stated what figure of which metric, when, where, for what scope, with its
 source. Listing a claim sets beside it the register's documented count of the same metric
 as known at the end of the day (or month, or year) the claim was made, and the estimate
-once the estimation stage registers one (``counts.set_estimate_hook``). The claims that
+stored by the estimation stage (``estimate.store.stored_estimate``). The claims that
 frame the mission are preloaded from ``data/claims.yaml``.
 """
 
@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 from sqlalchemy import Connection, Engine, func, insert, select
 
-from musterroll.register.counts import METRICS, count_statuses, estimate_hook
+from musterroll.counts.documented import METRICS, count_statuses
+from musterroll.estimate.store import stored_estimate
 from musterroll.store.audit import append_audit
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.status_models import claims_table, events_table
@@ -171,5 +172,5 @@ def list_claims(engine: Engine) -> list[dict[str, Any]]:
                 count = None
             claim.update(as_of=as_of, register=count,
                          difference=None if count is None else claim["value"] - count,
-                         estimate=estimate_hook(claim["metric"], as_of))
+                         estimate=stored_estimate(engine, claim["metric"], as_of))
     return claims

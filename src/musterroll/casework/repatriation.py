@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from musterroll.register.derive import derive_statuses
-from musterroll.register.light import is_stale
-from musterroll.register.matching import match_records
+from musterroll.linkage.link_only import match_records
+from musterroll.register.derive import derived_after
+from musterroll.sources import ingest_file
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table
 from musterroll.store.status_models import status_conflicts_table
@@ -76,21 +76,19 @@ def import_repatriation(
     Raises:
         ``musterroll.sources.IngestError`` (a ValueError) for a file that cannot be read.
     """
-    from musterroll.sources import ingest_file  # the name tables load only when used
-
-    fresh = not is_stale(engine)  # then only the persons of these reports need deriving
-    summary = ingest_file(engine, path, source=source, kind="repatriation", mapping=mapping,
-                          default_status=default_status, progress=progress, actor=actor)
     r, m = records_table.c, person_records_table.c
-    with engine.begin() as conn:
-        ids = [int(i) for i in conn.execute(
-            select(r.id).where(r.file_id == summary.file_id)).scalars()]
-        match = match_records(conn, ids, what=f"repatriation {path}", actor=actor)
-        rows = conn.execute(select(r.id, r.extra, m.person_id)
-                            .join(person_records_table, m.record_id == r.id)
-                            .where(r.file_id == summary.file_id)).all()
-    derive_statuses(engine, persons={int(p) for _, _, p in rows} if fresh else None,
-                    actor=actor)
+    with derived_after(engine, actor=actor) as change:
+        summary = ingest_file(engine, path, source=source, kind="repatriation",
+                              mapping=mapping, default_status=default_status,
+                              progress=progress, actor=actor)
+        with engine.begin() as conn:
+            ids = [int(i) for i in conn.execute(
+                select(r.id).where(r.file_id == summary.file_id)).scalars()]
+            match = match_records(conn, ids, what=f"repatriation {path}", actor=actor)
+            rows = conn.execute(select(r.id, r.extra, m.person_id)
+                                .join(person_records_table, m.record_id == r.id)
+                                .where(r.file_id == summary.file_id)).all()
+        change.persons.update(int(p) for _, _, p in rows)
     report = RepatriationReport(
         file_id=summary.file_id, rows=summary.rows, quarantined=summary.quarantined,
         matched=len(match.matched), created=len(match.created), bags=0, persons=0,

@@ -19,11 +19,11 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from musterroll.register.derive import derive_statuses
-from musterroll.register.light import is_stale
-from musterroll.register.matching import match_records
+from musterroll.linkage.link_only import match_records
+from musterroll.register.derive import derived_after
+from musterroll.sources import ingest_file
 from musterroll.store.linkage_models import person_records_table
-from musterroll.store.models import files_table, records_table, sources_table
+from musterroll.store.models import files_table, newest_version, records_table, sources_table
 from musterroll.store.status_models import (
     events_table,
     status_conflicts_table,
@@ -89,27 +89,25 @@ def import_exchange(
         ValueError: a bad date or side; ``musterroll.sources.IngestError`` (a ValueError)
             for a file that cannot be read, naming the file.
     """
-    from musterroll.sources import ingest_file  # the name tables load only when used
-
     day = _check_day(exchange_date, "--date")
     if not side or not side.isalpha():
         raise ValueError(f"--side must be a side's code such as ua or ru, not {side!r}")
     side = side.lower()
     exid = exchange_id or f"EX-{day}"
     name = source or f"exchange_{exid.lower().replace('-', '_')}_{side}"
-    fresh = not is_stale(engine)  # then only the persons this list touches need deriving
-    summary = ingest_file(
-        engine, path, source=name, kind="exchange", mapping=mapping, published=day,
-        meta={"exchange_id": exid, "exchange_date": day, "side": side},
-        default_status="released", progress=progress, actor=actor)
-    with engine.begin() as conn:
-        ids = [int(i) for i in conn.execute(
-            select(records_table.c.id).where(records_table.c.file_id == summary.file_id))
-            .scalars()]
-        match = match_records(conn, ids, what=f"exchange {exid} side {side}: {path}",
-                              actor=actor)
-        persons = _persons_of(conn, ids) | _persons_in_exchange(conn, exid)
-    derive_statuses(engine, persons=persons if fresh else None, actor=actor)
+    with derived_after(engine, actor=actor) as change:
+        summary = ingest_file(
+            engine, path, source=name, kind="exchange", mapping=mapping, published=day,
+            meta={"exchange_id": exid, "exchange_date": day, "side": side},
+            default_status="released", progress=progress, actor=actor)
+        with engine.begin() as conn:
+            ids = [int(i) for i in conn.execute(
+                select(records_table.c.id).where(records_table.c.file_id == summary.file_id))
+                .scalars()]
+            match = match_records(conn, ids, what=f"exchange {exid} side {side}: {path}",
+                                  actor=actor)
+            persons = _persons_of(conn, ids) | _persons_in_exchange(conn, exid)
+        change.persons.update(persons)
     report = ExchangeReport(
         exchange_id=exid, side=side, exchange_date=day, file_id=summary.file_id,
         rows=summary.rows, quarantined=summary.quarantined, matched=len(match.matched),
@@ -149,18 +147,12 @@ def _side_lists(engine: Engine, exchange_id: str) -> dict[str, list[int]]:
     """Side -> file ids of the newest list version of each source of this exchange."""
     f, s = files_table.c, sources_table.c
     out: dict[str, list[int]] = {}
-    newest: dict[int, tuple[int, int, str]] = {}
     with engine.connect() as conn:
-        for row in conn.execute(select(f.id, f.source_id, f.version, f.meta)
-                                .join(sources_table, s.id == f.source_id)
-                                .where(s.kind == "exchange")):
+        for row in conn.execute(select(f.id, f.meta).join(sources_table, s.id == f.source_id)
+                                .where(s.kind == "exchange", newest_version())):
             meta = row.meta or {}
-            if meta.get("exchange_id") != exchange_id:
-                continue
-            if row.source_id not in newest or newest[row.source_id][1] < row.version:
-                newest[row.source_id] = (row.id, row.version, str(meta.get("side")))
-    for file_id, _, side in newest.values():
-        out.setdefault(side, []).append(file_id)
+            if meta.get("exchange_id") == exchange_id:
+                out.setdefault(str(meta.get("side")), []).append(int(row.id))
     return out
 
 

@@ -51,10 +51,10 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, func, select
 
-from musterroll.estimate.table import CaptureTable, TableError
-from musterroll.register.light import statuses as statuses_table
+from musterroll.counts.table import CaptureTable, TableError
+from musterroll.store.status_models import as_day, status_valid_on, statuses_table
 
 __all__ = [
     "BY",
@@ -81,7 +81,7 @@ EVIDENCE: dict[str, frozenset[str]] = {
     "found_alive": frozenset({"found_alive"}),
 }
 # The scope of all losses (``capture_tables(status="casualty")``), as the documented
-# count `casualties` counts it (``register.counts.casualty``).
+# count `casualties` counts it (``counts.documented.casualty``).
 CASUALTY = "casualty"
 # The casualty scope's two groups (always its strata): the recorded dead, captured by the
 # records that state the death, and everyone else in scope, captured by any record.
@@ -191,7 +191,7 @@ def capture_tables(
     """
     statuses = (status,) if isinstance(status, str) else tuple(status)
     _check_choices(statuses, by, lists)
-    day = as_of.isoformat() if isinstance(as_of, date) else as_of
+    day = as_day(as_of)
     persons, run_id, notes = _read_persons(engine, statuses, day)
     records = _read_records(engine, day, lists)
     keep = ["person_id", "status"] + (["derived"] if "derived" in persons else [])
@@ -326,8 +326,8 @@ def _read_persons(
     engine: Engine, statuses: tuple[str, ...], day: str | None
 ) -> tuple[pd.DataFrame, int | None, list[str]]:
     """Persons whose derived status (as known on `day`) is in `statuses`."""
-    from musterroll.register.counts import casualty
-    from musterroll.register.light import is_stale
+    from musterroll.counts.documented import casualty
+    from musterroll.register.derive import is_stale
     from musterroll.store.linkage_models import person_records_table, runs_table
     from musterroll.store.status_models import status_runs_table
 
@@ -348,8 +348,7 @@ def _read_persons(
         finished = conn.execute(select(runs_table.c.finished_at)
                                 .where(runs_table.c.id == link_run)).scalar()
         st = statuses_table
-        when = st.c.valid_to.is_(None) if day is None else and_(
-            st.c.valid_from <= day, or_(st.c.valid_to.is_(None), st.c.valid_to > day))
+        when = status_valid_on(day)
         scope = (casualty(st.c) if statuses == (CASUALTY,) else st.c.status.in_(statuses))
         rows = conn.execute(
             select(st.c.person_id, st.c.status, st.c.oblast, st.c.death_date,

@@ -3,22 +3,25 @@
 ``statuses`` holds each person's status over spans of knowledge days, so the register
 "as known on" a day D is the rows with ``valid_from <= D < valid_to``: one range scan,
 whatever the size of the evidence behind it. Counts are documented counts only: persons
-the register has evidence of, never an estimate (see ``estimate_hook``).
+the register has evidence of, never an estimate (estimates are the ``estimate`` stage's,
+set beside these by the pages and commands that show both).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from musterroll.register.light import conflicts as status_conflicts_table
-from musterroll.register.light import statuses as statuses_table
+from musterroll.store.status_models import (
+    as_day,
+    status_conflicts_table,
+    status_valid_on,
+    statuses_table,
+)
 
-__all__ = ["BY", "METRICS", "casualty", "count_statuses", "estimate_hook",
-           "set_estimate_hook"]
+__all__ = ["BY", "METRICS", "casualty", "count_statuses"]
 
 # --by choices -> the SQL expression grouped on.
 BY: tuple[str, ...] = ("oblast", "month", "source", "status")
@@ -29,27 +32,10 @@ METRICS: tuple[str, ...] = (
     "casualties",
 )  # fmt: skip
 
-_estimate: Callable[[str, str], dict[str, Any] | None] | None = None
-
-
-def set_estimate_hook(hook: Callable[[str, str], dict[str, Any] | None] | None) -> None:
-    """Register the function that gives an estimate for (metric, as-of day), or None.
-
-    The estimation stage (issue 7) registers one; until then claims show no estimate.
-    """
-    global _estimate  # noqa: PLW0603 - one process-wide hook, set by the estimate stage
-    _estimate = hook
-
-
-def estimate_hook(metric: str, as_of: str) -> dict[str, Any] | None:
-    """Return the registered estimate for `metric` as of `as_of`, or None."""
-    return None if _estimate is None else _estimate(metric, as_of)
-
-
 def casualty(s: Any) -> Any:
     """Whether a person is a casualty: killed, missing, captive or released, or ever
     missing, but not found alive (days missing, then found: no loss). The scope of the
-    count `casualties` and of the estimate of it (``estimate.register``)."""
+    count `casualties` and of the estimate of it (``counts.capture``)."""
     lost = s.status.in_(("killed", "missing", "released", "search_ended"))
     return or_(lost, and_(s.missing_ever, s.status != "found_alive"))
 
@@ -82,13 +68,6 @@ def _columns() -> list[Any]:
     ]
 
 
-def _when(as_of: str | None) -> Any:
-    s = statuses_table.c
-    if as_of is None:
-        return s.valid_to.is_(None)
-    return and_(s.valid_from <= as_of, or_(s.valid_to.is_(None), s.valid_to > as_of))
-
-
 def _group(by: str) -> Any:
     s = statuses_table.c
     if by == "month":
@@ -107,7 +86,8 @@ def _monthly(conn: Connection, as_of: str | None) -> dict[str, dict[str, int]]:
         ("missing_ever", s.missing_date, s.missing_ever),
     ):
         month = func.substr(column, 1, 7)
-        query = (select(month, func.count()).where(_when(as_of), condition, column.is_not(None))
+        query = (select(month, func.count())
+                 .where(status_valid_on(as_of), condition, column.is_not(None))
                  .group_by(month).order_by(month))
         series[name] = {str(m): int(n) for m, n in conn.execute(query)}
     return series
@@ -130,11 +110,11 @@ def count_statuses(conn: Connection, *, as_of: str | date | None = None,
     Raises:
         ValueError: `by` is not one of ``BY``.
     """
-    day = as_of.isoformat() if isinstance(as_of, date) else as_of
+    day = as_day(as_of)
     if by is not None and by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}, not {by!r}")
     columns = _columns()
-    row = conn.execute(select(*columns).where(_when(day))).one()
+    row = conn.execute(select(*columns).where(status_valid_on(day))).one()
     out: dict[str, Any] = {"as_of": day or date.today().isoformat(),
                            **{k: int(v) for k, v in row._mapping.items()}}
     out["monthly"] = _monthly(conn, day)
@@ -143,7 +123,7 @@ def count_statuses(conn: Connection, *, as_of: str | date | None = None,
             select(func.count()).select_from(status_conflicts_table)).scalar_one()
     if by is not None:
         key = _group(by).label("group")
-        query = select(key, *columns).where(_when(day)).group_by(key).order_by(key)
+        query = select(key, *columns).where(status_valid_on(day)).group_by(key).order_by(key)
         out["by"] = by
         out["groups"] = {str(r.group): {k: int(v) for k, v in r._mapping.items()
                                         if k != "group"} for r in conn.execute(query)}

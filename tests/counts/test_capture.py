@@ -19,19 +19,19 @@ from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from musterroll.cli import app
-from musterroll.estimate import TableError, chapman, estimate_strata
-from musterroll.estimate.register import (
+from musterroll.counts.capture import (
     EVIDENCE,
     RegisterInputError,
     capture_tables,
     tables_for_memberships,
 )
-from musterroll.estimate.store import install_estimate_hook, latest_estimate, save_estimate
+from musterroll.counts.documented import count_statuses
+from musterroll.estimate import TableError, chapman, estimate_strata
+from musterroll.estimate.store import latest_estimate, save_estimate, stored_estimate
 from musterroll.linkage.register import read_membership
 from musterroll.linkage.run import link_register
 from musterroll.linkage.sensitivity import cluster_over_thresholds
 from musterroll.register import derive_statuses
-from musterroll.register.counts import count_statuses, estimate_hook
 from musterroll.simulate import simulate_war
 from musterroll.sources import ingest_manifest
 from musterroll.store import init_register, open_register
@@ -173,7 +173,7 @@ def test_an_unlinked_register_is_refused_with_what_to_run(war):
         e.dispose()
 
 
-def test_a_stored_estimate_round_trips_and_the_hook_returns_it(writable):
+def test_a_stored_estimate_round_trips_and_pages_read_it(writable):
     histories = capture_tables(writable, status="killed", by="period")
     result = estimate_strata(histories.tables, "loglinear", seed=3, bootstrap=20,
                              max_seconds=0)
@@ -193,13 +193,8 @@ def test_a_stored_estimate_round_trips_and_the_hook_returns_it(writable):
     assert latest_estimate(writable, "killed", "2000-01-01") is None
     assert latest_estimate(writable, "missing_now", today) is None
 
-    remove = install_estimate_hook(writable)
-    try:
-        assert estimate_hook("killed", today) == stored
-        assert estimate_hook("missing_now", today) is None
-    finally:
-        remove()
-    assert estimate_hook("killed", today) is None
+    assert stored_estimate(writable, "killed", today) == stored
+    assert stored_estimate(writable, "missing_now", today) is None
     with writable.connect() as conn:
         assert count_statuses(conn) == before  # documented counts untouched by estimates
 
@@ -210,11 +205,7 @@ def test_the_dashboard_shows_the_stored_estimate_beside_the_count(writable):
     histories = capture_tables(writable, status="killed")
     result = chapman(histories.tables[0], pair=["official_death_notices", "burial_register"])
     save_estimate(writable, result, metric="killed", link_run_id=histories.link_run_id)
-    remove = install_estimate_hook(writable)
-    try:
-        data = build_dashboard(writable, threshold=5, points=12)
-    finally:
-        remove()
+    data = build_dashboard(writable, threshold=5, points=12)
     assert data["estimates"]["killed"]["point"] == round(result.estimate)
     with writable.connect() as conn:
         assert data["counts"]["killed"] == count_statuses(conn)["killed"]
@@ -340,7 +331,6 @@ def test_the_web_app_serves_the_stored_estimate_on_its_dashboard(war, tmp_path):
     assert killed["point"] == round(result.estimate) and killed["method"] == "chapman"
     assert killed["observed"] == histories.observed != killed["point"]
     assert data["estimates"]["missing_now"] is None
-    assert estimate_hook("killed", date.today().isoformat()) is None  # removed at shutdown
 
 
 def test_sex_strata_do_not_come_from_the_one_list_with_a_sex_column(engine):
@@ -455,13 +445,9 @@ def test_the_command_estimates_casualties_as_json_and_the_hook_serves_them_apart
     try:
         histories = capture_tables(e, status="casualty")
         assert data["observed"] == histories.observed
-        remove = install_estimate_hook(e)
-        try:
-            served = estimate_hook("casualties", date.today().isoformat())
-            assert estimate_hook("killed", date.today().isoformat()) is None
-            assert estimate_hook("missing_ever", date.today().isoformat()) is None
-        finally:
-            remove()
+        served = stored_estimate(e, "casualties", date.today().isoformat())
+        assert stored_estimate(e, "killed", date.today().isoformat()) is None
+        assert stored_estimate(e, "missing_ever", date.today().isoformat()) is None
         with e.connect() as conn:
             counts = count_statuses(conn)
     finally:
