@@ -103,7 +103,7 @@ def export_persons(url: str, persons: Path) -> None:
 
 def read_register_records(url: str) -> Any:
     """Return the register's current records with the fields linkage reads (pandas)."""
-    from musterroll.linkage.register import read_link_records
+    from musterroll.linkage.register_io import read_link_records
     from musterroll.store import open_register
 
     engine = open_register(url)
@@ -172,7 +172,7 @@ def blocking(pristine: Path, truth_rows: Path) -> dict[str, Any]:
 
     from musterroll.linkage.blocking import blocking_recall
     from musterroll.linkage.features import build_features
-    from musterroll.linkage.register import read_link_records
+    from musterroll.linkage.register_io import read_link_records
     from musterroll.store import create_register_engine
 
     engine = create_register_engine(f"sqlite:///{pristine}")

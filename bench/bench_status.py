@@ -60,8 +60,8 @@ def _link(url: str, records: int) -> None:
 
 def build(folder: Path, records: int) -> dict[str, float]:
     """Build and derive the register in `folder` (unless built); return the timings."""
-    from musterroll.register import derive_statuses
     from musterroll.sources import ingest_file
+    from musterroll.statuses import derive_statuses
     from musterroll.store import init_register, open_register
 
     db = folder / "status.db"

@@ -166,8 +166,8 @@ def linked_tables(folder: Path, scopes: tuple[str, ...]) -> dict[str, Any]:
     """Ingest, link and derive one war; return the register's capture tables per scope."""
     from musterroll.counts.capture import capture_tables
     from musterroll.linkage.run import link_register
-    from musterroll.register import derive_statuses
     from musterroll.sources import ingest_manifest
+    from musterroll.statuses import derive_statuses
     from musterroll.store import init_register, open_register
 
     url = f"sqlite:///{folder / 'register.db'}"

@@ -17,7 +17,7 @@ PACKAGE = Path(musterroll.__file__).parent
 # The stages in the order data flows through them; a stage may import earlier ones only.
 # ``names`` is a library of name knowledge with no tables of its own: ``sources`` uses it
 # to normalise rows as they arrive, ``linkage`` to compare them.
-FLOW = ("store", "names", "sources", "linkage", "kinship", "register", "counts", "estimate",
+FLOW = ("store", "names", "sources", "linkage", "kinship", "statuses", "counts", "estimate",
         "casework", "web", "cli")
 # The simulator is the test bed beside the flow: it draws genotypes with ``kinship``'s
 # models and is run by the ``cli``; no stage of the flow imports it.

@@ -28,12 +28,12 @@ from musterroll.counts.capture import (
 from musterroll.counts.documented import count_statuses
 from musterroll.estimate import TableError, chapman, estimate_strata
 from musterroll.estimate.store import latest_estimate, save_estimate, stored_estimate
-from musterroll.linkage.register import read_membership
+from musterroll.linkage.register_io import read_membership
 from musterroll.linkage.run import link_register
 from musterroll.linkage.sensitivity import cluster_over_thresholds
-from musterroll.register import derive_statuses
 from musterroll.simulate import simulate_war
 from musterroll.sources import ingest_manifest
+from musterroll.statuses import derive_statuses
 from musterroll.store import init_register, open_register
 
 PEOPLE = 3000

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from musterroll.linkage.features import build_features
-from musterroll.linkage.register import LINK_COLUMNS, read_link_records
+from musterroll.linkage.register_io import LINK_COLUMNS, read_link_records
 from musterroll.linkage.run import link_features
 from musterroll.linkage.settings import default_settings
 from musterroll.simulate import simulate_war

@@ -10,7 +10,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from musterroll.cli import app
-from musterroll.linkage.register import read_decisions
+from musterroll.linkage.register_io import read_decisions
 from musterroll.store import open_register, read_audit
 
 runner = CliRunner()

@@ -1,6 +1,6 @@
 """Service-number m is held during training: EM drove it to 0.0 and Splink 5 refused it."""
 
-from musterroll.linkage.engines import splink_settings
+from musterroll.linkage.backends import splink_settings
 from musterroll.linkage.settings import LinkSettings
 
 

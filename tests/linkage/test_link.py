@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from musterroll.linkage import read_truth, score_linkage
-from musterroll.linkage.register import read_membership, write_persons_csv
+from musterroll.linkage.register_io import read_membership, write_persons_csv
 from musterroll.linkage.review import decide_item, decide_pair, open_items
 from musterroll.linkage.run import LinkResult, link_register
 from musterroll.sources import ingest_manifest
@@ -145,10 +145,10 @@ def test_the_review_queue_is_ordered_most_informative_first(war: Any, tmp_path: 
 def test_decisions_refine_the_m_values(war: Any) -> None:
     import pyarrow as pa
 
-    from musterroll.linkage.engines import open_duckdb
+    from musterroll.linkage.backends import open_duckdb
     from musterroll.linkage.features import build_features
     from musterroll.linkage.model import refine_with_decisions, register_features
-    from musterroll.linkage.register import read_link_records
+    from musterroll.linkage.register_io import read_link_records
 
     edges = war.first.edges.sort_values("match_weight", ascending=False).head(40)
     decisions = pd.DataFrame({"record_id_l": edges["unique_id_l"],

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from musterroll.linkage.queue import build_queue
-from musterroll.linkage.register import read_decisions, read_membership
+from musterroll.linkage.register_io import read_decisions, read_membership
 from musterroll.linkage.review import ReviewError, decide_item, decide_pair, open_items
 from musterroll.linkage.run import link_register
 from musterroll.linkage.settings import Thresholds

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from musterroll.linkage.register import read_link_records, read_membership
+from musterroll.linkage.register_io import read_link_records, read_membership
 from musterroll.linkage.run import link_register
 from musterroll.sources import ingest_file
 from musterroll.store import open_register

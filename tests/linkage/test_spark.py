@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from musterroll.linkage.engines import EngineOptions
+from musterroll.linkage.backends import BackendOptions
 from musterroll.linkage.features import build_features
-from musterroll.linkage.register import read_link_records
+from musterroll.linkage.register_io import read_link_records
 from musterroll.linkage.run import link_features
 from musterroll.linkage.settings import default_settings
 from musterroll.simulate import simulate_war
@@ -75,8 +75,8 @@ def test_spark_and_duckdb_give_the_same_persons(
 ) -> None:
     assert 15_000 <= len(features) <= 25_000
     trained, _, _, duck = link_features(features, default_settings())
-    options = EngineOptions(temp_dir=str(tmp_path))
-    _, _, _, spark = link_features(features, trained, engine="spark", options=options)
+    options = BackendOptions(temp_dir=str(tmp_path))
+    _, _, _, spark = link_features(features, trained, backend="spark", options=options)
     ids = features["unique_id"].to_numpy()
     duck_pairs, spark_pairs = _pairs(duck.labels, ids), _pairs(spark.labels, ids)
     agree = len(duck_pairs & spark_pairs) / len(duck_pairs | spark_pairs)

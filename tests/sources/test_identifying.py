@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from musterroll.linkage.register import read_link_records
+from musterroll.linkage.register_io import read_link_records
 from musterroll.sources import ManifestError, ingest_file, ingest_manifest
 from musterroll.store import read_records
 

@@ -23,8 +23,8 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, select
 
-from musterroll.register import derive_statuses
 from musterroll.sources import ingest_file
+from musterroll.statuses import derive_statuses
 from musterroll.store import init_register, open_register
 from musterroll.store.linkage_models import person_records_table, persons_table, runs_table
 from musterroll.store.models import records_table

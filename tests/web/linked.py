@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from musterroll.linkage.run import link_register
-from musterroll.register import derive_statuses
 from musterroll.simulate import simulate_war
 from musterroll.sources import ingest_manifest
+from musterroll.statuses import derive_statuses
 from musterroll.store import init_register, open_register
 from musterroll.web import add_user
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from musterroll.register.dna import import_dna_manifest, match_register
+from musterroll.statuses.dna import import_dna_manifest, match_register
 from musterroll.store import read_audit
 from musterroll.store.status_models import statuses_table
 from musterroll.web import add_user

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select
 
 from musterroll.names import name_keys
-from musterroll.register import derive_statuses
 from musterroll.sources import ingest_file
+from musterroll.statuses import derive_statuses
 from musterroll.store.linkage_models import person_records_table, persons_table, runs_table
 from musterroll.store.models import files_table, records_table, sources_table
 from musterroll.store.search_models import (

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy import Engine, insert, select
 
-from musterroll.register import derive_statuses
+from musterroll.statuses import derive_statuses
 from musterroll.store import read_audit
 from musterroll.store.linkage_models import person_records_table, runs_table
 from musterroll.store.web_models import family_reports_table

@@ -6,7 +6,7 @@ against the register's persons (``matching.py``), creates persons for names not 
 known, derives statuses again and reports the conflicts of the persons it touched (a
 person reported killed and now listed as released, say). When the other side's list of
 the same exchange is in the register too, it reports where the two disagree, in counts and
-in names: the sides' numbers for one exchange can differ (DESIGN.md).
+in names: the sides' numbers for one exchange can differ (docs/DESIGN.md).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from musterroll.linkage.link_only import match_records
-from musterroll.register.derive import derived_after
 from musterroll.sources import ingest_file
+from musterroll.statuses.derive import derived_after
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import files_table, newest_version, records_table, sources_table
 from musterroll.store.status_models import (

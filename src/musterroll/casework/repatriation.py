@@ -21,8 +21,8 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from musterroll.linkage.link_only import match_records
-from musterroll.register.derive import derived_after
 from musterroll.sources import ingest_file
+from musterroll.statuses.derive import derived_after
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table
 from musterroll.store.status_models import status_conflicts_table

@@ -12,7 +12,7 @@ from musterroll.cli.app import app, echo_json, fail, on_register
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from musterroll.register.dna import DnaImportReport
+    from musterroll.statuses.dna import DnaImportReport
 
 dna_app = typer.Typer(help="DNA kinship: likelihood ratios and identification of remains.",
                       no_args_is_help=True)
@@ -60,7 +60,7 @@ def dna_import(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Store remains' profiles, families' references and frequencies in the register."""
-    from musterroll.register.dna import import_dna, import_dna_manifest
+    from musterroll.statuses.dna import import_dna, import_dna_manifest
 
     if manifest is None and remains is None and families is None and freqs is None:
         raise fail("give --manifest, or one or more of --remains, --families, --freqs")
@@ -110,7 +110,7 @@ def dna_match(
             raise fail("files mode needs --remains, --families, --freqs and --out together")
         _match_files(remains, families, freqs, out, threshold, mutation)  # type: ignore[arg-type]
         return
-    from musterroll.register.dna import match_register
+    from musterroll.statuses.dna import match_register
 
     report = on_register(ctx, lambda engine: match_register(
         engine, threshold=threshold, mutation=mutation))
@@ -152,7 +152,7 @@ def dna_proposals(
     as_json: bool = typer.Option(False, "--json", help="Print the proposals as JSON."),
 ) -> None:
     """List the stored proposals, highest LR first (the read is audit-logged)."""
-    from musterroll.register.dna import list_proposals
+    from musterroll.statuses.dna import list_proposals
 
     rows = on_register(ctx, lambda engine: list_proposals(
         engine, status=status, unidentified=unidentified, limit=limit))
@@ -174,7 +174,7 @@ def dna_confirm(
     actor: str = typer.Option("forensic", "--actor", help="Who confirms, for the audit log."),
 ) -> None:
     """Confirm a proposal: an `identified` event with its LR; the status follows the rules."""
-    from musterroll.register.dna import confirm_proposal
+    from musterroll.statuses.dna import confirm_proposal
 
     event_id = on_register(ctx, lambda engine: confirm_proposal(
         engine, proposal, actor=actor, note=note), errors=(ValueError, LookupError))
@@ -189,7 +189,7 @@ def dna_reject(
     actor: str = typer.Option("forensic", "--actor", help="Who rejects, for the audit log."),
 ) -> None:
     """Reject a proposal, with the reason; the person's evidence is unchanged."""
-    from musterroll.register.dna import reject_proposal
+    from musterroll.statuses.dna import reject_proposal
 
     on_register(ctx, lambda engine: reject_proposal(engine, proposal, actor=actor, note=note),
                 errors=(ValueError, LookupError))

@@ -57,7 +57,7 @@ def evaluate_dna(
     as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
 ) -> None:
     """The register's DNA proposals against a simulated war's truth: right and wrong."""
-    from musterroll.register.evaluate_dna import score_dna
+    from musterroll.statuses.evaluate_dna import score_dna
 
     scores = on_register(ctx, lambda engine: score_dna(engine, truth),
                          errors=(ValueError, OSError))

@@ -18,7 +18,9 @@ from musterroll.cli.app import app, echo_json, err, fail, on_register, open_regi
 @app.command("link")
 def link_command(
     ctx: typer.Context,
-    engine_name: str = typer.Option("duckdb", "--engine", help="duckdb (default) or spark."),
+    backend: str = typer.Option(
+        "duckdb", "--engine", "--backend", help="The SQL engine linkage runs on: duckdb "
+        "(default) or spark."),
     settings_file: Path | None = typer.Option(
         None, "--settings", help="Settings JSON (e.g. saved from a run); trained if no m/u."),
     threads: int = typer.Option(2, "--threads", help="DuckDB threads / Spark cores."),
@@ -31,17 +33,17 @@ def link_command(
     """Link every record of the register into persons (ids stable across runs)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from musterroll.linkage.engines import EngineOptions
+    from musterroll.linkage.backends import BackendOptions
     from musterroll.linkage.run import link_register
     from musterroll.linkage.settings import LinkSettings
 
-    if engine_name not in ("duckdb", "spark"):
-        raise fail(f"--engine must be duckdb or spark, not {engine_name!r}")
+    if backend not in ("duckdb", "spark"):
+        raise fail(f"--engine must be duckdb or spark, not {backend!r}")
     engine = open_register_or_fail(ctx)
     # On a cluster: MUSTERROLL_SPARK_MASTER (e.g. spark://host:7077, yarn; "submit" leaves
     # it to spark-submit) and a shared MUSTERROLL_SPARK_CHECKPOINT_DIR.
     master = os.environ.get("MUSTERROLL_SPARK_MASTER", f"local[{threads}]")
-    options = EngineOptions(
+    options = BackendOptions(
         threads=threads, memory_limit=memory,
         spark_master=None if master == "submit" else master,
         spark_checkpoint_dir=os.environ.get("MUSTERROLL_SPARK_CHECKPOINT_DIR"),
@@ -54,7 +56,7 @@ def link_command(
         with bar:
             task = bar.add_task("linking", total=1.0)
             result = link_register(
-                engine, engine_name=engine_name, settings=model, options=options,
+                engine, backend=backend, settings=model, options=options,
                 progress=lambda step, done: bar.update(task, description=step,
                                                        completed=done),
             )
@@ -89,7 +91,7 @@ def _blocking_recall(engine: Any, truth: Path, settings: Any) -> dict[str, Any]:
     from musterroll.linkage import LinkageFileError, read_truth
     from musterroll.linkage.blocking import blocking_recall
     from musterroll.linkage.features import build_features
-    from musterroll.linkage.register import read_link_records
+    from musterroll.linkage.register_io import read_link_records
 
     try:
         known = read_truth(truth)
@@ -113,7 +115,7 @@ def export_persons_command(
     out: Path = typer.Option(..., "--out", help="CSV: person_id, record_id, source, row."),
 ) -> None:
     """Write the current persons: one row per record with its person id."""
-    from musterroll.linkage.register import write_persons_csv
+    from musterroll.linkage.register_io import write_persons_csv
 
     if out.is_dir():
         raise fail(f"--out {out} is a folder; give a file name, e.g. {out / 'persons.csv'}")

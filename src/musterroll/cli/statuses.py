@@ -24,7 +24,7 @@ from musterroll.cli.app import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from musterroll.register import DeriveSummary
+    from musterroll.statuses import DeriveSummary
 
 
 class _Report(Protocol):
@@ -49,7 +49,7 @@ def _progress_bar() -> Iterator[Callable[[int, int], None]]:
 
 def _derive_with_progress(engine: Engine, *, only_if_stale: bool = False) -> None:
     """Derive every status (or, with `only_if_stale`, only if the register changed)."""
-    from musterroll.register import derive_statuses, ensure_derived
+    from musterroll.statuses import derive_statuses, ensure_derived
 
     with _progress_bar() as progress:
         summary = (ensure_derived(engine, progress=progress) if only_if_stale
@@ -83,7 +83,7 @@ def statuses_show_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show a person's status history, each change with its evidence, and conflicts."""
-    from musterroll.register.cases import person_case
+    from musterroll.statuses.cases import person_case
 
     case = on_register(ctx, lambda engine: person_case(engine, person_id))
     if as_json:
@@ -108,7 +108,7 @@ def statuses_conflicts_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """List the conflicts waiting for review, with both pieces of evidence."""
-    from musterroll.register.cases import list_conflicts
+    from musterroll.statuses.cases import list_conflicts
 
     rows = on_register(ctx, lambda engine: list_conflicts(engine, limit=limit), errors=())
     if as_json:
@@ -343,8 +343,8 @@ def statuses_add_event_command(
                               "or forensic."),
 ) -> None:
     """Append an event about a person (nothing is deleted: a correction retracts one)."""
-    from musterroll.register import derived_after
-    from musterroll.register.workflow import add_event
+    from musterroll.statuses import derived_after
+    from musterroll.statuses.workflow import add_event
 
     def work(engine: Engine) -> int:
         with _progress_bar() as progress, derived_after(engine, progress=progress) as change:

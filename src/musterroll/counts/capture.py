@@ -73,7 +73,7 @@ __all__ = [
     "tables_for_memberships",
 ]
 
-# Derived status -> the record statuses that state it (DESIGN.md's canonical statuses).
+# Derived status -> the record statuses that state it (docs/DESIGN.md's canonical statuses).
 EVIDENCE: dict[str, frozenset[str]] = {
     "killed": frozenset({"killed", "identified", "remains_recovered", "declared_dead"}),
     "missing": frozenset({"missing", "captured"}),
@@ -327,7 +327,7 @@ def _read_persons(
 ) -> tuple[pd.DataFrame, int | None, list[str]]:
     """Persons whose derived status (as known on `day`) is in `statuses`."""
     from musterroll.counts.documented import casualty
-    from musterroll.register.derive import is_stale
+    from musterroll.statuses.derive import is_stale
     from musterroll.store.linkage_models import person_records_table, runs_table
     from musterroll.store.status_models import status_runs_table
 
@@ -430,7 +430,7 @@ def _strata(persons: pd.DataFrame, records: pd.DataFrame, by: str | None,
             days[chosen] = persons.loc[chosen, column]
         return days.str[:4].where(days.str.len() >= 4, UNKNOWN).fillna(UNKNOWN)
     from musterroll.linkage.features import build_features
-    from musterroll.linkage.register import read_link_records
+    from musterroll.linkage.register_io import read_link_records
 
     mine = records[records["person_id"].isin(persons["person_id"])]
     features = build_features(read_link_records(engine, record_ids=mine["record_id"].tolist()))

@@ -1,6 +1,6 @@
 """Honesty checks on a capture table and across estimates: the caveats beside a number.
 
-A number without its caveats is a defect (DESIGN.md, Estimation). These checks look at
+A number without its caveats is a defect (docs/DESIGN.md, Estimation). These checks look at
 the data before any model: too few lists, lists that never overlap, sparse cells; and at
 results afterwards: methods that disagree widely.
 """

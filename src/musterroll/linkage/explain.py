@@ -19,10 +19,10 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Engine, select
 
-from musterroll.linkage.engines import open_duckdb, splink_settings
+from musterroll.linkage.backends import open_duckdb, splink_settings
 from musterroll.linkage.features import build_features
 from musterroll.linkage.frequencies import count_term_frequencies, term_frequency_columns
-from musterroll.linkage.register import last_run, read_link_records
+from musterroll.linkage.register_io import last_run, read_link_records
 from musterroll.linkage.settings import LinkSettings
 from musterroll.store.linkage_models import (
     person_records_table,

@@ -13,12 +13,18 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
 
-from musterroll.linkage.engines import read_parameters, splink_settings
+from musterroll.linkage.backends import read_parameters, splink_settings
 from musterroll.linkage.settings import LinkSettings
+
+if TYPE_CHECKING:
+    from splink import Linker
+    from splink.internals.database_api import DatabaseAPISubClass as SplinkBackend
+    from splink.internals.splink_dataframe import SplinkDataFrame
 
 __all__ = [
     "ScoredPairs",
@@ -34,12 +40,14 @@ __all__ = [
 Step = Callable[[str], None]
 
 
-def register_features(db_api: Any, features: Any) -> Any:
+def register_features(db_api: SplinkBackend, features: pa.Table | pd.DataFrame
+                      ) -> SplinkDataFrame:
     """Register the features table (Arrow or pandas) with `db_api`; return Splink's frame."""
     return db_api.register(features, table_name="musterroll_features")
 
 
-def make_linker(table: Any, settings: LinkSettings, *, training: bool = False) -> Any:
+def make_linker(table: SplinkDataFrame, settings: LinkSettings, *, training: bool = False
+                ) -> Linker:
     """Return a Splink Linker on a registered features table for `settings`.
 
     With `training`, the comparisons of ``settings.fixed_m`` hold their fallback m.
@@ -110,7 +118,7 @@ def settle_parameters(params: dict[str, Any], settings: LinkSettings) -> dict[st
     return {"lambda": params["lambda"], "m": m_all, "u": u_all}
 
 
-def train_model(table: Any, settings: LinkSettings, *, step: Step | None = None,
+def train_model(table: SplinkDataFrame, settings: LinkSettings, *, step: Step | None = None,
                 skipped: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """Estimate lambda, u and m with no labels; return them in the settings' plain form.
 
@@ -161,7 +169,7 @@ def train_model(table: Any, settings: LinkSettings, *, step: Step | None = None,
     return params
 
 
-def _em_session(table: Any, settings: LinkSettings, rule: str) -> dict[str, Any]:
+def _em_session(table: SplinkDataFrame, settings: LinkSettings, rule: str) -> dict[str, Any]:
     """One EM session under `rule`; return the m values it leaves.
 
     Identifiers are trained like the rest (lists differ in how often they mistype a
@@ -210,7 +218,7 @@ class ScoredPairs:
     kept: pd.DataFrame  # unique_id_l, unique_id_r, match_weight
 
 
-def score_pairs(linker: Any, settings: LinkSettings) -> ScoredPairs:
+def score_pairs(linker: Linker, settings: LinkSettings) -> ScoredPairs:
     """Score every blocked pair; return the count and the pairs at or above `keep`."""
     predictions = linker.inference.predict()
     name = predictions.physical_name
@@ -231,7 +239,7 @@ def score_pairs(linker: Any, settings: LinkSettings) -> ScoredPairs:
 
 
 def refine_with_decisions(
-    table: Any, settings: LinkSettings, decisions: pd.DataFrame, *,
+    table: SplinkDataFrame, settings: LinkSettings, decisions: pd.DataFrame, *,
     min_pairs: int = 10, prior_pairs: float = 200.0,
 ) -> dict[str, Any]:
     """Blend the m values with those of the pairs reviewers decided are one person.

@@ -19,8 +19,8 @@ import pyarrow as pa
 from sqlalchemy import Engine
 
 from musterroll import __version__
+from musterroll.linkage.backends import BackendOptions, open_backend
 from musterroll.linkage.cluster import Clustering, ClusterInput, cluster_records
-from musterroll.linkage.engines import EngineOptions, open_engine
 from musterroll.linkage.features import build_features
 from musterroll.linkage.frequencies import count_term_frequencies, term_frequency_columns
 from musterroll.linkage.ids import IdAssignment, assign_person_ids
@@ -32,7 +32,7 @@ from musterroll.linkage.model import (
     settle_parameters,
     train_model,
 )
-from musterroll.linkage.register import (
+from musterroll.linkage.register_io import (
     input_hash,
     next_person_id,
     read_decisions,
@@ -106,8 +106,8 @@ _KEPT_COLUMNS = ["unique_id", "source", "row", "dedup", "sex_key", "service_key"
 
 
 def link_features(
-    features: pd.DataFrame | pa.Table, settings: LinkSettings, *, engine: str = "duckdb",
-    decisions: pd.DataFrame | None = None, options: EngineOptions | None = None,
+    features: pd.DataFrame | pa.Table, settings: LinkSettings, *, backend: str = "duckdb",
+    decisions: pd.DataFrame | None = None, options: BackendOptions | None = None,
     progress: Progress | None = None,
 ) -> tuple[LinkSettings, pd.DataFrame, int, Clustering]:
     """Train (unless `settings` hold parameters), score and cluster features.
@@ -115,9 +115,9 @@ def link_features(
     Args:
         features: ``build_features`` output, as a DataFrame or an Arrow table.
         settings: the model; trained parameters in them are used as they are.
-        engine: "duckdb" or "spark".
+        backend: the SQL engine Splink runs on, "duckdb" or "spark".
         decisions: binding decisions (``read_decisions``), or None.
-        options: engine resources.
+        options: the backend's resources.
         progress: called with (step, share done).
     Returns:
         (settings with parameters, kept pairs, pairs scored, clustering).
@@ -125,7 +125,7 @@ def link_features(
     say = progress or (lambda _step, _done: None)
     decisions = decisions if decisions is not None else pd.DataFrame(
         columns=["record_id_l", "record_id_r", "decision"])
-    db_api = open_engine(engine, options)
+    db_api = open_backend(backend, options)
     if isinstance(features, pd.DataFrame):
         features = pa.Table.from_pandas(features, preserve_index=False)
     table = register_features(db_api, features)
@@ -162,15 +162,15 @@ def cluster_input(features: pd.DataFrame, edges: pd.DataFrame, decisions: pd.Dat
 
 
 def link_register(
-    engine: Engine, *, engine_name: str = "duckdb", settings: LinkSettings | None = None,
-    options: EngineOptions | None = None, progress: Progress | None = None,
+    engine: Engine, *, backend: str = "duckdb", settings: LinkSettings | None = None,
+    options: BackendOptions | None = None, progress: Progress | None = None,
     queue_limit: int = 5000,
 ) -> LinkResult:
     """Link every current record of the register into persons and save the run.
 
     Args:
         engine: the register (SQLAlchemy engine, at the newest schema).
-        engine_name: linkage engine, "duckdb" (default) or "spark".
+        backend: the SQL engine Splink runs on, "duckdb" (default) or "spark".
         settings: the model (default ``default_settings()``); trained afresh unless it
             holds parameters.
         options: engine resources.
@@ -212,7 +212,7 @@ def link_register(
     frequencies = count_term_frequencies(features_arrow, term_frequency_columns(settings))
     decisions = read_decisions(engine)
     settings, kept, pairs_scored, clustering = link_features(
-        features_arrow, settings, engine=engine_name, decisions=decisions, options=options,
+        features_arrow, settings, backend=backend, decisions=decisions, options=options,
         progress=say,
     )
     say("saving persons", 0.85)
@@ -220,7 +220,7 @@ def link_register(
     queue = build_queue(kept, clustering.refused, decisions, settings.thresholds,
                         record_ids=record_ids, labels=clustering.labels, limit=queue_limit)
     with engine.begin() as conn:
-        run_id = start_run(conn, engine_name=engine_name, seed=settings.seed,
+        run_id = start_run(conn, backend=backend, seed=settings.seed,
                            code_version=__version__, digest=digest,
                            settings=settings.to_dict())
         ids = assign_person_ids(record_ids, clustering.labels, read_membership(conn),

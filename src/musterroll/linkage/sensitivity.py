@@ -22,11 +22,11 @@ import pandas as pd
 import pyarrow as pa
 from sqlalchemy import Engine
 
+from musterroll.linkage.backends import BackendOptions, open_backend
 from musterroll.linkage.cluster import cluster_records
-from musterroll.linkage.engines import EngineOptions, open_engine
 from musterroll.linkage.features import build_features
 from musterroll.linkage.model import make_linker, register_features, score_pairs
-from musterroll.linkage.register import last_run, read_decisions, read_link_records
+from musterroll.linkage.register_io import last_run, read_decisions, read_link_records
 from musterroll.linkage.run import cluster_input
 from musterroll.linkage.settings import LinkSettings, Thresholds
 
@@ -83,7 +83,7 @@ def cluster_over_thresholds(
     engine: Engine,
     shifts: Sequence[float] = DEFAULT_SHIFTS,
     *,
-    options: EngineOptions | None = None,
+    options: BackendOptions | None = None,
 ) -> ThresholdLinkages:
     """Score the register's records once and cluster them at each threshold shift.
 
@@ -107,7 +107,7 @@ def cluster_over_thresholds(
     if records.num_rows == 0:
         raise ValueError("the register holds no records to link")
     frame = build_features(records, dedup_kinds=settings.dedup_kinds)
-    db_api = open_engine("duckdb", options)
+    db_api = open_backend("duckdb", options)
     table = register_features(db_api, pa.Table.from_pandas(frame, preserve_index=False))
     kept = score_pairs(make_linker(table, settings), settings).kept
     decisions = read_decisions(engine)

@@ -4,7 +4,7 @@ Nothing here imports Splink or a database. ``default_settings()`` builds the set
 from ``musterroll.names`` (the name levels) and from this module's own levels for dates,
 places, unit, service number and sex; ``LinkSettings.to_dict()`` / ``from_dict()`` save
 and load them beside each run (JSON), with the trained m and u values once there are any.
-``musterroll.linkage.engines`` binds them to Splink for DuckDB or Spark, in one place.
+``musterroll.linkage.backends`` binds them to Splink for DuckDB or Spark, in one place.
 
 All SQL is written in the dialect DuckDB and Spark SQL share (``=``, ``IS NULL``,
 ``levenshtein``, ``abs``, ``CASE``), on Splink's ``<column>_l`` / ``<column>_r`` names;

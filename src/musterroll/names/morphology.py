@@ -6,7 +6,7 @@ family of Бондарчука Василя Івановича"), dative ("award
 the same ("Бондарчуку Василию Ивановичу"). Keys must see the nominative, or one man gets
 three spellings of every part.
 
-The analysis is pymorphy3's, with its Ukrainian and Russian dictionaries (DESIGN.md: no
+The analysis is pymorphy3's, with its Ukrainian and Russian dictionaries (docs/DESIGN.md: no
 hand-written endings). One word alone is often ambiguous: Олександра is a woman in the
 nominative or a man in the genitive, Петру is a man's dative or a woman's accusative. So
 the three parts are read together:

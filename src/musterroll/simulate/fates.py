@@ -25,7 +25,7 @@ ALIVE, KILLED, MK_IDENTIFIED, MK, CAPTURED_RELEASED, CAPTURED, FOUND_ALIVE, CAPT
 # Probability of each drawn fate (alive, killed, missing and dead, captured, missing then
 # found alive). Of every hundred service members about 14 are lost. More of the dead go
 # missing than come home as bodies, so the register of the missing outgrows the official
-# count of the killed (70,000 ever entered against 55,000 killed, DESIGN.md); the
+# count of the killed (70,000 ever entered against 55,000 killed, docs/DESIGN.md); the
 # captured are fewer (thousands held, thousands exchanged).
 FATE_P = {"soldier": [0.862, 0.050, 0.0, 0.065, 0.0, 0.016, 0.007],
           "civilian": [0.9495, 0.025, 0.0, 0.018, 0.0, 0.0065, 0.001]}

@@ -52,7 +52,7 @@ __all__ = [
     "sources_table",
 ]
 
-# DESIGN.md, "Canonical record fields" and "Canonical statuses". The identifying columns
+# docs/DESIGN.md, "Canonical record fields" and "Canonical statuses". The identifying columns
 # at the end (issue 14) came with migration 0014; they stay last so that the order of
 # every earlier column is unchanged.
 CANONICAL_FIELDS: tuple[str, ...] = (

@@ -31,7 +31,7 @@ __all__ = [
 
 # Least to most privileged; "public" needs no account and is never stored. "forensic"
 # stands apart: it alone sees genetic data (DNA profiles and proposals, web.routes_dna),
-# which not even an admin sees (special-category data, DESIGN.md's privacy model).
+# which not even an admin sees (special-category data, docs/DESIGN.md's privacy model).
 ROLES: tuple[str, ...] = ("family", "analyst", "caseworker", "forensic", "admin")
 
 

@@ -6,7 +6,7 @@ useless for finding the person without it. Kept: current status and its flags, s
 year, oblast, the lists a person is on, dates at month precision. Left out: names,
 service numbers, units, settlements, places, full dates, record and person ids. Nothing
 is suppressed: small groups are the analyst's to handle, and the analyst's role is trusted
-with row-level data (DESIGN.md, privacy model); every view is audit-logged.
+with row-level data (docs/DESIGN.md, privacy model); every view is audit-logged.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, inspect, select
 from musterroll.casework.claims import list_claims
 from musterroll.counts.documented import count_statuses
 from musterroll.estimate.store import stored_estimate
-from musterroll.register import is_stale
+from musterroll.statuses import is_stale
 from musterroll.store.estimate_models import estimates_table
 from musterroll.store.status_models import claims_table, status_runs_table, statuses_table
 

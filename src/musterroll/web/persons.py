@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, Row, Select, and_, func, intersect, o
 
 from musterroll.linkage.explain import ExplainError, explain_person
 from musterroll.names import romanise
-from musterroll.register.cases import person_case
+from musterroll.statuses.cases import person_case
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import (
     CANONICAL_FIELDS,
@@ -129,7 +129,7 @@ def person_lineage(engine: Engine, person_id: int, *, retired: bool = False
 
 
 def person_page(engine: Engine, person_id: int) -> dict[str, Any]:
-    """Return a person's case (``register.cases.person_case``), records and lineage.
+    """Return a person's case (``statuses.cases.person_case``), records and lineage.
 
     Returns:
         ``person_id``, the current status fields (None when statuses were not derived

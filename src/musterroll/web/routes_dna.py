@@ -1,9 +1,9 @@
 """DNA proposals for the forensic role: list, look at one, confirm or reject; all audited.
 
-Genetic data is special-category personal data (GDPR art. 9; DESIGN.md's privacy model):
+Genetic data is special-category personal data (GDPR art. 9; docs/DESIGN.md's privacy model):
 only the ``forensic`` role sees remains' profiles, families' references and proposals, not
 even an admin; everyone else gets 401 (anonymous) or 403, and nothing of it is public.
-Every page and its JSON twin read through ``register.dna``, which writes the view to the
+Every page and its JSON twin read through ``statuses.dna``, which writes the view to the
 audit log with the reader's name. A confirmation becomes an ``identified`` event with its
 LR as evidence, and the person's status follows the rules.
 """
@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 
-from musterroll.register.dna import (
+from musterroll.statuses.dna import (
     confirm_proposal,
     list_proposals,
     read_proposal,

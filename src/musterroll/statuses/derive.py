@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from musterroll.register.events import OWN_SIDE, materialise_record_events
-from musterroll.register.rules import DerivedStatus, Event, RuleContext, statuses_by_knowledge
+from musterroll.statuses.events import OWN_SIDE, materialise_record_events
+from musterroll.statuses.rules import DerivedStatus, Event, RuleContext, statuses_by_knowledge
 from musterroll.store.audit import append_audit
 from musterroll.store.linkage_models import person_records_table, runs_table
 from musterroll.store.models import records_table, sources_table

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from musterroll.register.evaluate import score_statuses
+from musterroll.statuses.evaluate import score_statuses
 from musterroll.store import open_register
 from musterroll.store.status_models import statuses_table
 

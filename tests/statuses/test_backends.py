@@ -7,9 +7,9 @@ import pytest
 from musterroll.casework.claims import list_claims
 from musterroll.casework.exchange import import_exchange
 from musterroll.counts.documented import count_statuses
-from musterroll.register import derive_statuses
-from musterroll.register.evaluate import assign_true_persons
 from musterroll.sources import ingest_manifest
+from musterroll.statuses import derive_statuses
+from musterroll.statuses.evaluate import assign_true_persons
 from musterroll.store import init_register, open_register
 
 from .conftest import War, write_manifest

@@ -17,16 +17,16 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from musterroll.cli import app
-from musterroll.register import derive_statuses
-from musterroll.register.dna import (
+from musterroll.simulate import simulate_war
+from musterroll.sources import ingest_manifest
+from musterroll.statuses import derive_statuses
+from musterroll.statuses.dna import (
     confirm_proposal,
     import_dna_manifest,
     list_proposals,
     match_register,
 )
-from musterroll.register.evaluate import assign_true_persons
-from musterroll.simulate import simulate_war
-from musterroll.sources import ingest_manifest
+from musterroll.statuses.evaluate import assign_true_persons
 from musterroll.store import init_register, open_register, read_audit
 from musterroll.store.status_models import events_table, statuses_table
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from musterroll.register import derive_statuses
-from musterroll.register.evaluate import assign_true_persons
 from musterroll.simulate import simulate_war
 from musterroll.sources import ingest_manifest
+from musterroll.statuses import derive_statuses
+from musterroll.statuses.evaluate import assign_true_persons
 from musterroll.store import init_register, open_register
 
 PEOPLE = 4000

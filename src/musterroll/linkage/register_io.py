@@ -146,11 +146,11 @@ def read_membership(conn: Connection | Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["record_id", "person_id"]).astype("int64")
 
 
-def start_run(conn: Connection, *, engine_name: str, seed: int, code_version: str,
+def start_run(conn: Connection, *, backend: str, seed: int, code_version: str,
               digest: str, settings: dict[str, Any]) -> int:
     """Insert a link run row and return its id."""
     result = conn.execute(insert(runs_table).values(
-        started_at=datetime.now(UTC), engine=engine_name, seed=seed,
+        started_at=datetime.now(UTC), engine=backend, seed=seed,  # the column's first name
         code_version=code_version, input_hash=digest, settings=settings,
     ))
     key = result.inserted_primary_key

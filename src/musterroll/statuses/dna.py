@@ -40,8 +40,8 @@ from musterroll.kinship.files import (
 from musterroll.kinship.matching import family_lr_matrix, propose_per_sample
 from musterroll.kinship.panel import Panel
 from musterroll.kinship.reproduce import VARIANTS, variant_models
-from musterroll.register.derive import derived_after
-from musterroll.register.rules import LEVELS
+from musterroll.statuses.derive import derived_after
+from musterroll.statuses.rules import LEVELS
 from musterroll.store.audit import append_audit
 from musterroll.store.dna_models import (
     dna_frequencies_table,
@@ -411,7 +411,7 @@ def confirm_proposal(engine: Engine, proposal_id: int, *, actor: str, note: str 
                      ) -> int:
     """Confirm a proposal: an ``identified`` event of level forensic for its person, with
     its LR, posterior, sample and family as evidence; then the person's status is derived
-    by the rules (``register.rules``: killed, on the basis identified). Returns the event.
+    by the rules (``statuses.rules``: killed, on the basis identified). Returns the event.
 
     Raises:
         LookupError: no such proposal; ValueError: it was decided already.

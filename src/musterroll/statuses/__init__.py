@@ -15,7 +15,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from musterroll.register.derive import (
+    from musterroll.statuses.derive import (
         DeriveSummary,
         derive_statuses,
         derived_after,
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
         is_stale,
         iter_history,
     )
-    from musterroll.register.events import events_for_record, materialise_record_events
-    from musterroll.register.rules import (
+    from musterroll.statuses.events import events_for_record, materialise_record_events
+    from musterroll.statuses.rules import (
         EVENT_KINDS,
         LEVELS,
         STATUSES,
@@ -70,5 +70,5 @@ def __getattr__(name: str) -> Any:
     """Import the module that defines `name` on first use."""
     module = _WHERE.get(name)
     if module is None:
-        raise AttributeError(f"module 'musterroll.register' has no attribute {name!r}")
-    return getattr(import_module(f"musterroll.register.{module}"), name)
+        raise AttributeError(f"module 'musterroll.statuses' has no attribute {name!r}")
+    return getattr(import_module(f"musterroll.statuses.{module}"), name)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from musterroll.register.events import events_for_record
-from musterroll.register.rules import LEVELS
+from musterroll.statuses.events import events_for_record
+from musterroll.statuses.rules import LEVELS
 
 
 def _register_row(extra: dict[str, str]) -> dict[str, object]:

@@ -6,7 +6,7 @@ from itertools import count
 
 import pytest
 
-from musterroll.register.rules import (
+from musterroll.statuses.rules import (
     LEVELS,
     Event,
     RuleContext,

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from musterroll.casework.repatriation import import_repatriation
-from musterroll.register import derive_statuses
-from musterroll.register.evaluate import assign_true_persons
 from musterroll.sources import ingest_manifest
+from musterroll.statuses import derive_statuses
+from musterroll.statuses.evaluate import assign_true_persons
 from musterroll.store import init_register, open_register
 from musterroll.store.status_models import statuses_table
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from musterroll.cli import app
-from musterroll.register import derive_statuses
-from musterroll.register.cases import person_case
-from musterroll.register.workflow import add_event
+from musterroll.statuses import derive_statuses
+from musterroll.statuses.cases import person_case
+from musterroll.statuses.workflow import add_event
 from musterroll.store import open_register
 from musterroll.store.status_models import events_table, statuses_table
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from musterroll.linkage.run import link_register
-from musterroll.register import derive_statuses
-from musterroll.register.evaluate import score_statuses
 from musterroll.simulate import simulate_war
 from musterroll.sources import ingest_manifest
+from musterroll.statuses import derive_statuses
+from musterroll.statuses.evaluate import score_statuses
 from musterroll.store import init_register, open_register
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, select
 
-from musterroll.register.rules import EVENT_KINDS, LEVELS
+from musterroll.statuses.rules import EVENT_KINDS, LEVELS
 from musterroll.store.audit import append_audit
 from musterroll.store.linkage_models import persons_table
 from musterroll.store.status_models import events_table, statuses_table

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from musterroll.register.rules import LEVELS
+from musterroll.statuses.rules import LEVELS
 from musterroll.store.models import files_table, records_table, sources_table
 from musterroll.store.status_models import events_table
 

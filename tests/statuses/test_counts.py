@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from musterroll.cli import app
 from musterroll.counts.documented import count_statuses
-from musterroll.register import derive_statuses
-from musterroll.register.evaluate import assign_true_persons
 from musterroll.sources import ingest_manifest
+from musterroll.statuses import derive_statuses
+from musterroll.statuses.evaluate import assign_true_persons
 from musterroll.store import init_register, open_register
 
 from .conftest import War, write_manifest

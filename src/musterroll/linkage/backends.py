@@ -12,14 +12,20 @@ from __future__ import annotations
 import os
 import tempfile
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from musterroll.linkage.settings import LinkSettings
 
+if TYPE_CHECKING:
+    # The seam with Splink, typed with Splink's own classes (imported only for the type
+    # checker: Splink takes seconds to import and loads when linkage runs).
+    from splink import Linker, SettingsCreator
+    from splink.internals.database_api import DatabaseAPISubClass as SplinkBackend
+
 __all__ = [
-    "EngineOptions",
+    "BackendOptions",
     "open_duckdb",
-    "open_engine",
+    "open_backend",
     "open_spark",
     "read_parameters",
     "splink_settings",
@@ -27,7 +33,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class EngineOptions:
+class BackendOptions:
     """Resources an engine may use."""
 
     threads: int = 2
@@ -58,7 +64,7 @@ def _level_dict(level: dict[str, Any], m: float | None, u: float | None,
 
 
 def splink_settings(settings: LinkSettings, *, explain: bool = False,
-                    training: bool = False) -> Any:
+                    training: bool = False) -> SettingsCreator:
     """Return Splink's SettingsCreator for `settings` (dedupe of one table of records).
 
     Args:
@@ -105,7 +111,7 @@ def splink_settings(settings: LinkSettings, *, explain: bool = False,
     )
 
 
-def read_parameters(linker: Any, settings: LinkSettings) -> dict[str, Any]:
+def read_parameters(linker: Linker, settings: LinkSettings) -> dict[str, Any]:
     """Return the trained lambda, m and u of `linker` in the settings' plain form."""
     model = linker.misc.save_model_to_json()
     by_name = {c["output_column_name"]: c for c in model["comparisons"]}
@@ -118,12 +124,12 @@ def read_parameters(linker: Any, settings: LinkSettings) -> dict[str, Any]:
     return {"lambda": model["probability_two_random_records_match"], "m": m, "u": u}
 
 
-def open_duckdb(options: EngineOptions | None = None) -> Any:
+def open_duckdb(options: BackendOptions | None = None) -> SplinkBackend:
     """Return a Splink DuckDBAPI on an in-memory DuckDB with limited threads and memory."""
     import duckdb
     from splink import DuckDBAPI
 
-    options = options or EngineOptions()
+    options = options or BackendOptions()
     con = duckdb.connect(":memory:")
     con.execute(f"SET threads = {int(options.threads)}")
     con.execute(f"SET memory_limit = '{options.memory_limit}'")
@@ -134,7 +140,7 @@ def open_duckdb(options: EngineOptions | None = None) -> Any:
     return DuckDBAPI(connection=con)
 
 
-def open_spark(options: EngineOptions | None = None) -> Any:
+def open_spark(options: BackendOptions | None = None) -> SplinkBackend:
     """Return a Splink SparkAPI on a Spark session (local mode unless told otherwise).
 
     The session is built with Splink's similarity jar, few shuffle partitions, no UI and a
@@ -144,7 +150,7 @@ def open_spark(options: EngineOptions | None = None) -> Any:
     from splink import SparkAPI
     from splink.backends.spark import similarity_jar_location
 
-    options = options or EngineOptions()
+    options = options or BackendOptions()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder
     if options.spark_master:
@@ -167,7 +173,7 @@ def open_spark(options: EngineOptions | None = None) -> Any:
     return SparkAPI(spark_session=spark, break_lineage_method="checkpoint")
 
 
-def open_engine(name: str, options: EngineOptions | None = None) -> Any:
+def open_backend(name: str, options: BackendOptions | None = None) -> SplinkBackend:
     """Return the Splink database API of engine `name` ("duckdb" or "spark").
 
     Raises:

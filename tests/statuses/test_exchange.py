@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 from musterroll.casework.exchange import import_exchange
 from musterroll.cli import app
 from musterroll.linkage.link_only import match_records
-from musterroll.register import derive_statuses
 from musterroll.sources import ingest_file
+from musterroll.statuses import derive_statuses
 from musterroll.store import init_register, open_register
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table, sources_table

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from musterroll.register.evaluate import _truth_rows
+from musterroll.statuses.evaluate import _truth_rows
 from musterroll.store.dna_models import dna_proposals_table
 from musterroll.store.linkage_models import person_records_table
 
