@@ -53,8 +53,20 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
+from musterroll.counts.documented import casualty
 from musterroll.counts.table import CaptureTable, TableError
-from musterroll.store.status_models import as_day, status_valid_on, statuses_table
+from musterroll.linkage.features import build_features, oblast_key
+from musterroll.linkage.register_io import read_link_records
+from musterroll.statuses.derive import is_stale
+from musterroll.store.linkage_models import person_records_table, runs_table
+from musterroll.store.models import records_table, sources_table
+from musterroll.store.status_models import (
+    as_day,
+    events_table,
+    status_runs_table,
+    status_valid_on,
+    statuses_table,
+)
 
 __all__ = [
     "BY",
@@ -326,11 +338,6 @@ def _read_persons(
     engine: Engine, statuses: tuple[str, ...], day: str | None
 ) -> tuple[pd.DataFrame, int | None, list[str]]:
     """Persons whose derived status (as known on `day`) is in `statuses`."""
-    from musterroll.counts.documented import casualty
-    from musterroll.statuses.derive import is_stale
-    from musterroll.store.linkage_models import person_records_table, runs_table
-    from musterroll.store.status_models import status_runs_table
-
     s = status_runs_table.c
     with engine.connect() as conn:
         link_run = conn.execute(
@@ -376,10 +383,6 @@ def _read_persons(
 
 def _read_records(engine: Engine, day: str | None, lists: str) -> pd.DataFrame:
     """Every linked record: record_id, person_id, list, record_status, sex."""
-    from musterroll.store.linkage_models import person_records_table
-    from musterroll.store.models import records_table, sources_table
-    from musterroll.store.status_models import events_table
-
     m, r, s = person_records_table.c, records_table.c, sources_table.c
     query = (
         select(m.record_id, m.person_id, s.name, s.kind, r.status, r.sex)
@@ -418,8 +421,6 @@ def _strata(persons: pd.DataFrame, records: pd.DataFrame, by: str | None,
     if by == "status":
         return persons["status"].astype(str)
     if by == "oblast":
-        from musterroll.linkage.features import oblast_key
-
         return persons["oblast"].map(lambda v: oblast_key(v) or UNKNOWN)
     if by == "period":
         days = pd.Series(None, index=persons.index, dtype=object)
@@ -429,9 +430,6 @@ def _strata(persons: pd.DataFrame, records: pd.DataFrame, by: str | None,
             chosen = persons["status"] == name
             days[chosen] = persons.loc[chosen, column]
         return days.str[:4].where(days.str.len() >= 4, UNKNOWN).fillna(UNKNOWN)
-    from musterroll.linkage.features import build_features
-    from musterroll.linkage.register_io import read_link_records
-
     mine = records[records["person_id"].isin(persons["person_id"])]
     features = build_features(read_link_records(engine, record_ids=mine["record_id"].tolist()))
     sex = pd.DataFrame({"record_id": features["unique_id"].astype("int64"),

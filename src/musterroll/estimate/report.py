@@ -26,6 +26,7 @@ from musterroll.estimate.api import compare_methods, estimate_strata, method_set
 from musterroll.estimate.caveats import ASSUMPTIONS
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
+from musterroll.linkage.sensitivity import cluster_over_thresholds
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -238,8 +239,6 @@ def run_register(
         result.warnings[:0] = histories.warnings
     run = RegisterRun(results=results, notes=notes, histories=histories)
     if shifts is not None:
-        from musterroll.linkage.sensitivity import cluster_over_thresholds
-
         linkages = cluster_over_thresholds(engine, shifts)
         tables = tables_for_memberships(histories, linkages.memberships)
         run.spread = estimate_over_linkages(tables, method, level=level, seed=seed,

@@ -25,6 +25,7 @@ from musterroll.estimate.caveats import caveats_from_result
 from musterroll.estimate.result import Estimate
 from musterroll.estimate.sensitivity import LinkageSpread
 from musterroll.store.estimate_models import estimates_table
+from musterroll.store.status_models import status_runs_table
 
 __all__ = [
     "compact_spread",
@@ -83,8 +84,6 @@ def save_estimate(
     Returns:
         The id of the total's row.
     """
-    from musterroll.store.status_models import status_runs_table
-
     day = as_of.isoformat() if isinstance(as_of, date) else (as_of or date.today().isoformat())
     if "estimates" not in inspect(engine).get_table_names():
         raise RegisterInputError(

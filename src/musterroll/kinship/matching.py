@@ -16,6 +16,7 @@ maximum-weight matching, found exactly by the Hungarian method (scipy's
 from __future__ import annotations
 
 import csv
+import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,8 +28,10 @@ from scipy.optimize import linear_sum_assignment
 
 from musterroll.kinship.dropout import dropout_evidence
 from musterroll.kinship.dvi import Family, Victim
+from musterroll.kinship.files import read_families, read_frequencies, read_remains
 from musterroll.kinship.likelihood import PreparedMarker, peel_member, point_evidence
 from musterroll.kinship.panel import Panel
+from musterroll.kinship.reproduce import _DEFAULT_STEPWISE, format_number, variant_models
 
 __all__ = [
     "Proposal",
@@ -195,8 +198,6 @@ def top_assignments(log10_lr: NDArray[np.float64], k: int) -> list[tuple[float, 
     200 best: a few hundred small problems, not 19,081 assignments). With V victims it
     solves about k V problems, so it suits tens of victims, not thousands.
     """
-    import heapq
-
     w = _augmented(log10_lr)
     n_f = log10_lr.shape[1]
     first = _solve_constrained(w, {}, set())
@@ -309,9 +310,6 @@ def match_files(
     Markers are those of the frequency database that any remains or reference carries.
     Returns the files written and the number of proposals.
     """
-    from musterroll.kinship.files import read_families, read_frequencies, read_remains
-    from musterroll.kinship.reproduce import _DEFAULT_STEPWISE, format_number, variant_models
-
     victims = read_remains(remains)
     fams = read_families(families)
     db = read_frequencies(freqs)

@@ -33,6 +33,7 @@ import pandas as pd
 import pyarrow as pa
 
 from musterroll.names import (
+    KEY_COLUMNS,
     name_keys_frame,
     normalise_sex,
     parse_full_name,
@@ -62,14 +63,8 @@ _CONTACT = ("surname_initial", "service_sorted", "service_head", "service_tail",
 _NAME_FALLBACK = ("surname", "given_name", "patronymic")
 
 
-def _names_columns() -> tuple[str, ...]:
-    from musterroll.names import KEY_COLUMNS
-
-    return tuple(KEY_COLUMNS)
-
-
 FEATURE_COLUMNS: tuple[str, ...] = (
-    ("unique_id", "source", "kind", "row", "dedup") + _names_columns() + _BIRTH + _OTHER
+    ("unique_id", "source", "kind", "row", "dedup") + tuple(KEY_COLUMNS) + _BIRTH + _OTHER
     + _CONTACT
 )
 

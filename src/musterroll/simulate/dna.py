@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from musterroll.kinship.alleles import Locus
 from musterroll.kinship.dvi import Family, Victim
 from musterroll.kinship.genedrop import drop_genes
+from musterroll.kinship.mutation import MutationModel
 from musterroll.kinship.panel import Panel
 from musterroll.kinship.pedigree import Pedigree
 
@@ -201,9 +203,6 @@ def write_dna(out_dir: str | Path, sim: SimulatedDna) -> list[Path]:
 def synthetic_panel(rng: np.random.Generator, *, markers: int = 22) -> Panel:
     """A synthetic panel: `markers` STR-like markers of 10 alleles (8..17), Dirichlet
     frequencies, stepwise mutation (rate 0.002, rate2 1e-6, range 0.1)."""
-    from musterroll.kinship.alleles import Locus
-    from musterroll.kinship.mutation import MutationModel
-
     loci = []
     for k in range(markers):
         freqs = rng.dirichlet(np.full(10, 2.0))
