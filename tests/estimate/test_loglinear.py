@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -42,13 +41,11 @@ def test_bic_best_model_estimate_and_profile_interval_match_rcapture(reference_t
     assert result.upper == pytest.approx(high, rel=0.001, abs=0.6)
 
 
-def test_the_full_five_list_search_takes_under_five_seconds(reference_table):
+def test_the_full_five_list_search_fits_every_hierarchical_model(reference_table):
+    # Its speed is measured in bench/ (bench_loglinear_intervals.py), not here: a timed
+    # test fails on a busy machine whatever the code does.
     table = reference_table("us_western_sex_trafficking")
-    space = model_space(5)
-    fit_all_models(space, table.cells())  # compile
-    start = time.perf_counter()
     fits = fit_all_models(model_space(5), table.cells())
-    assert time.perf_counter() - start < 5.0
     assert len(fits.names) == 6893
 
 
