@@ -1,5 +1,6 @@
 """Analysts' pseudonymised person data (``web.analyst``): a page and its JSON twin.
 
+Rows are k-anonymous (``web.kanon``, k the setting ``analyst_k``) and hold no captive.
 Analysts (and admins) see no names, service numbers, settlements or full dates; they
 still get 403 on the caseworkers' ``/api/persons/{id}``. Each view is audit-logged.
 """
@@ -23,18 +24,20 @@ __all__ = ["router"]
 
 router = APIRouter()
 Analyst = Annotated[User, Depends(require_role("analyst", "admin"))]
-Limit = Annotated[int, Query(ge=1, le=10_000, description="Persons per page.")]
+Limit = Annotated[int, Query(ge=1, le=1000, description="Persons per page.")]
 Offset = Annotated[int, Query(ge=0, le=2**31, description="Persons to skip.")]
 
 
 def _persons(engine: Engine, settings: WebSettings, user: User, limit: int, offset: int,
              via: str) -> dict[str, Any]:
-    data = analyst_persons(engine, settings.secret_key, limit=limit, offset=offset)
+    data = analyst_persons(engine, settings.secret_key, k=settings.analyst_k,
+                           limit=limit, offset=offset)
     with engine.begin() as conn:
         append_audit(conn, action="analyst persons view", subject="persons:pseudonymised",
                      actor=user.name, detail={"role": user.role, "via": via,
                                               "offset": offset, "limit": limit,
-                                              "persons": len(data["persons"])})
+                                              "persons": len(data["persons"]),
+                                              "k": data["k"]})
     return data
 
 
@@ -52,5 +55,6 @@ def analyst_page(request: Request, engine: Register, settings: Settings, languag
                        403: {"description": "role may not see analysts' data"}})
 def analyst_json(engine: Register, settings: Settings, user: Analyst, limit: Limit = 1000,
                  offset: Offset = 0) -> dict[str, Any]:
-    """Pseudonymised persons: status, sex, birth year, oblast, lists, months; no names."""
+    """Pseudonymised persons, k-anonymous: status, sex, birth band, region, quarter; no
+    captives, names or exact dates."""
     return _persons(engine, settings, user, limit, offset, "api")
