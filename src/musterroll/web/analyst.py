@@ -18,15 +18,19 @@ import hmac
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import Connection, Engine, or_, select
+from sqlalchemy import Connection, Engine, func, or_, select
 
 from musterroll.linkage.features import oblast_key
-from musterroll.store.linkage_models import person_records_table
+from musterroll.store.linkage_models import person_records_table, runs_table
 from musterroll.store.models import records_table
-from musterroll.store.status_models import events_table, statuses_table
+from musterroll.store.status_models import events_table, status_runs_table, statuses_table
 from musterroll.web.kanon import birth_band, k_anonymous, quarter, region
 
-__all__ = ["analyst_persons", "month", "pseudonym", "release_rows"]
+__all__ = ["Release", "analyst_persons", "month", "pseudonym", "release_rows",
+           "release_version"]
+
+# The released rows and the number of persons withheld.
+Release = tuple[list[dict[str, Any]], int]
 
 # Status, substatus and evidence kinds that mean captivity, now or once.
 _CAPTIVITY = ("captivity_confirmed", "released")
@@ -88,8 +92,7 @@ def _generalised(person_id: int, own: list[Any], status: Any,
     }
 
 
-def release_rows(engine: Engine, secret_key: str, k: int) -> tuple[list[dict[str, Any]],
-                                                                     int]:
+def release_rows(engine: Engine, secret_key: str, k: int) -> Release:
     """Return the k-anonymous rows of all persons but captives, by pseudonym, and how
     many persons were withheld (captives and persons too rare to release)."""
     with engine.connect() as conn:
@@ -103,8 +106,17 @@ def release_rows(engine: Engine, secret_key: str, k: int) -> tuple[list[dict[str
     return released, len(records) - len(released)
 
 
+def release_version(engine: Engine) -> tuple[Any, ...]:
+    """What the release depends on: the newest link run and derivation (records reach
+    persons only through a link run; statuses change only with a derivation)."""
+    with engine.connect() as conn:
+        return (str(engine.url),
+                conn.execute(select(func.max(runs_table.c.id))).scalar(),
+                conn.execute(select(func.max(status_runs_table.c.id))).scalar())
+
+
 def analyst_persons(engine: Engine, secret_key: str, *, k: int, limit: int = 1000,
-                    offset: int = 0) -> dict[str, Any]:
+                    offset: int = 0, release: Release | None = None) -> dict[str, Any]:
     """Return a page of the k-anonymous release of pseudonymised persons.
 
     Args:
@@ -113,11 +125,13 @@ def analyst_persons(engine: Engine, secret_key: str, *, k: int, limit: int = 100
         k: each released combination of quasi-identifiers describes at least k persons
             (``web.kanon``).
         limit, offset: the page (rows in pseudonym order, which says nothing of ids).
+        release: ``release_rows``' answer for this register, key and k, when the caller
+            kept it (computing it reads every person); None: computed now.
     Returns:
         {"k", "total" (rows released), "withheld" (persons not released: captives and
         the rare), "offset", "limit", "persons": [{pseudonym, status, sex, birth_years,
         region, event_period}]}; unknown values are None, coarsened ones ``*``.
     """
-    released, withheld = release_rows(engine, secret_key, k)
+    released, withheld = release or release_rows(engine, secret_key, k)
     return {"k": k, "total": len(released), "withheld": withheld, "offset": offset,
             "limit": limit, "persons": released[offset:offset + limit]}
