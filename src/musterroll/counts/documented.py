@@ -10,6 +10,7 @@ set beside these by the pages and commands that show both).
 from __future__ import annotations
 
 from datetime import date
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
@@ -21,7 +22,8 @@ from musterroll.store.status_models import (
     statuses_table,
 )
 
-__all__ = ["BY", "METRICS", "casualty", "count_statuses"]
+__all__ = ["BASES", "BY", "METRICS", "MONTHLY", "casualty", "count_by_month",
+           "count_by_oblast", "count_statuses"]
 
 # --by choices -> the SQL expression grouped on.
 BY: tuple[str, ...] = ("oblast", "month", "source", "status")
@@ -31,6 +33,11 @@ METRICS: tuple[str, ...] = (
     "captured", "released", "identified", "found_alive", "declared_dead", "search_ended",
     "casualties",
 )  # fmt: skip
+
+# Month series: the day a person's event happened, or the day the register learnt of it.
+BASES: tuple[str, ...] = ("event", "learnt")
+# The metrics counted by month, each with its event date and the condition that counts.
+MONTHLY: tuple[str, ...] = ("killed", "missing_ever")
 
 def casualty(s: Any) -> Any:
     """Whether a person is a casualty: killed, missing, captive or released, or ever
@@ -127,4 +134,78 @@ def count_statuses(conn: Connection, *, as_of: str | date | None = None,
         out["by"] = by
         out["groups"] = {str(r.group): {k: int(v) for k, v in r._mapping.items()
                                         if k != "group"} for r in conn.execute(query)}
+    return out
+
+
+def _monthly_metric(name: str) -> tuple[Any, Any]:
+    """(condition on a status row, event date column) of a ``MONTHLY`` metric."""
+    s = statuses_table.c
+    return {"killed": (s.status == "killed", s.death_date),
+            "missing_ever": (s.missing_ever, s.missing_date)}[name]
+
+
+def _learnt_day(name: str) -> Any:
+    """Per person now counted in `name`: the first day the register knew it (a subquery
+    of person_id, day). Why: the day a list arrived, not the day of the death."""
+    s = statuses_table.c
+    condition, _ = _monthly_metric(name)
+    now = select(s.person_id).where(status_valid_on(None), condition)
+    return (select(s.person_id, func.min(s.valid_from).label("day"))
+            .where(condition, s.person_id.in_(now)).group_by(s.person_id).subquery())
+
+
+def _event_day(name: str) -> Any:
+    """Per person now counted in `name`: the day of the event (NULL when undated)."""
+    s = statuses_table.c
+    condition, column = _monthly_metric(name)
+    return (select(s.person_id, column.label("day"))
+            .where(status_valid_on(None), condition).subquery())
+
+
+def count_by_month(conn: Connection, *, basis: str) -> dict[str, Any]:
+    """Return the persons killed and ever missing by month, on all the evidence.
+
+    Args:
+        conn: a connection to a derived register.
+        basis: ``event`` (month of the death or disappearance) or ``learnt`` (month the
+            register first held the evidence: a list's arrival shows as a jump there).
+    Returns:
+        ``basis``, ``months`` (sorted ``YYYY-MM``), ``metrics`` (``MONTHLY`` name ->
+        month -> persons) and ``undated`` (name -> persons without an event date; always
+        0 for ``learnt``). Per metric, the months and the undated add up to the current
+        count of ``count_statuses``, whichever the basis.
+    Raises:
+        ValueError: `basis` is not one of ``BASES``.
+    """
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {', '.join(BASES)}, not {basis!r}")
+    metrics: dict[str, dict[str, int]] = {}
+    undated: dict[str, int] = {}
+    for name in MONTHLY:
+        days = _event_day(name) if basis == "event" else _learnt_day(name)
+        month = func.substr(days.c.day, 1, 7)
+        rows = conn.execute(select(month, func.count()).group_by(month)).all()
+        metrics[name] = {str(m): int(n) for m, n in rows if m}
+        undated[name] = sum(int(n) for m, n in rows if not m)
+    months = sorted({m for series in metrics.values() for m in series})
+    return {"basis": basis, "months": months, "metrics": metrics, "undated": undated}
+
+
+def count_by_oblast(conn: Connection, fold: Callable[[str | None], str | None]
+                    ) -> dict[str, dict[str, int]]:
+    """Return the current counts per oblast, the oblast as lists write it folded to one key.
+
+    Args:
+        conn: a connection to a derived register.
+        fold: written oblast -> its key (``linkage.features.oblast_key``, passed in so that
+            counting need not load linkage), None when unknown.
+    Returns:
+        oblast key (``unknown`` for None) -> the counts of ``count_statuses`` per group.
+    """
+    out: dict[str, dict[str, int]] = {}
+    for written, counts in count_statuses(conn, by="oblast")["groups"].items():
+        key = fold(None if written == "None" else written) or "unknown"
+        into = out.setdefault(key, dict.fromkeys(counts, 0))
+        for metric, value in counts.items():
+            into[metric] += value
     return out

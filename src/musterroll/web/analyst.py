@@ -1,12 +1,14 @@
-"""Pseudonymised person data for analysts: what statistics need, nothing that names anyone.
+"""Pseudonymised person data for analysts, released k-anonymous: no row singles anyone out.
 
 A person appears under a keyed pseudonym, ``HMAC-SHA256(secret_key, person id)`` (first
 16 hex digits): stable while the app's secret key is (set ``MUSTERROLL_SECRET_KEY``),
-useless for finding the person without it. Kept: current status and its flags, sex, birth
-year, oblast, the lists a person is on, dates at month precision. Left out: names,
-service numbers, units, settlements, places, full dates, record and person ids. Nothing
-is suppressed: small groups are the analyst's to handle, and the analyst's role is trusted
-with row-level data (docs/DESIGN.md, privacy model); every view is audit-logged.
+useless for finding the person without it. A row holds the current status, sex, a
+ten-year birth band, the region and the quarter of the death or disappearance, coarsened
+further where fewer than k persons share them (``web.kanon``, k the setting
+``analyst_k``). Captives (status or history of captivity) are never rows: they are
+counted on the dashboard only. Left out altogether: names, service numbers, units,
+settlements, oblasts, lists, days and months, record and person ids. Every view is
+audit-logged.
 """
 
 from __future__ import annotations
@@ -16,16 +18,22 @@ import hmac
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, or_, select
 
-from musterroll.store.linkage_models import person_records_table
-from musterroll.store.models import records_table, sources_table
-from musterroll.store.status_models import statuses_table
+from musterroll.linkage.features import oblast_key
+from musterroll.store.linkage_models import person_records_table, runs_table
+from musterroll.store.models import records_table
+from musterroll.store.status_models import events_table, status_runs_table, statuses_table
+from musterroll.web.kanon import birth_band, k_anonymous, quarter, region
 
-__all__ = ["analyst_persons", "month", "pseudonym"]
+__all__ = ["Release", "analyst_persons", "month", "pseudonym", "release_rows",
+           "release_version"]
 
-_DATES = ("valid_from", "death_date", "missing_date", "released_date", "identified_date")
-_FLAGS = ("missing_ever", "declared_dead", "remains_recovered")
+# The released rows and the number of persons withheld.
+Release = tuple[list[dict[str, Any]], int]
+
+# Status, substatus and evidence kinds that mean captivity, now or once.
+_CAPTIVITY = ("captivity_confirmed", "released")
 
 
 def pseudonym(secret_key: str, person_id: int) -> str:
@@ -44,60 +52,86 @@ def _most_common(values: list[Any]) -> Any:
     return min(counted.items(), key=lambda kv: (-kv[1], str(kv[0])))[0] if counted else None
 
 
-def analyst_persons(engine: Engine, secret_key: str, *, limit: int = 1000,
-                    offset: int = 0) -> dict[str, Any]:
-    """Return a page of pseudonymised persons and the total.
+def _captives(conn: Connection) -> set[int]:
+    """Persons whose status or history is captivity (released ones included): their
+    statuses over time, or evidence of captivity on any of their records."""
+    st, e, m = statuses_table.c, events_table.c, person_records_table.c
+    ever = select(st.person_id).where(or_(st.substatus.in_(_CAPTIVITY),
+                                          st.status.in_(_CAPTIVITY)))
+    on_records = (select(m.person_id).join(events_table, e.record_id == m.record_id)
+                  .where(e.kind.in_(_CAPTIVITY)))
+    direct = select(e.person_id).where(e.kind.in_(_CAPTIVITY), e.person_id.is_not(None))
+    return {int(i) for query in (ever, on_records, direct)
+            for i in conn.execute(query).scalars()}
+
+
+def _records(conn: Connection) -> dict[int, list[Any]]:
+    m, r = person_records_table.c, records_table.c
+    rows = conn.execute(select(m.person_id, r.sex, r.birth_date, r.oblast).select_from(
+        records_table.join(person_records_table, m.record_id == r.id)))
+    records: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        records[int(row.person_id)].append(row)
+    return records
+
+
+def _generalised(person_id: int, own: list[Any], status: Any,
+                 secret_key: str) -> dict[str, str | None]:
+    """One person's row before k-anonymity: birth band, region and quarter only."""
+    years = [b[:4] for b in (x.birth_date for x in own) if b and b[:4].isdigit()]
+    oblast = (status.oblast if status and status.oblast
+              else _most_common([x.oblast for x in own]))
+    event = (status.death_date or status.missing_date) if status else None
+    return {
+        "pseudonym": pseudonym(secret_key, person_id),
+        "status": status.status if status else None,
+        "sex": _most_common([(x.sex or "").lower() or None for x in own]),
+        "birth_years": birth_band(int(_most_common(years))) if years else None,
+        "region": region(oblast_key(oblast)),
+        "event_period": quarter(event),
+    }
+
+
+def release_rows(engine: Engine, secret_key: str, k: int) -> Release:
+    """Return the k-anonymous rows of all persons but captives, by pseudonym, and how
+    many persons were withheld (captives and persons too rare to release)."""
+    with engine.connect() as conn:
+        records = _records(conn)
+        statuses = {int(x.person_id): x for x in conn.execute(
+            select(statuses_table).where(statuses_table.c.valid_to.is_(None)))}
+        captives = _captives(conn)
+    rows = [_generalised(pid, own, statuses.get(pid), secret_key)
+            for pid, own in records.items() if pid not in captives]
+    released = sorted(k_anonymous(rows, k), key=lambda row: str(row["pseudonym"]))
+    return released, len(records) - len(released)
+
+
+def release_version(engine: Engine) -> tuple[Any, ...]:
+    """What the release depends on: the newest link run and derivation (records reach
+    persons only through a link run; statuses change only with a derivation)."""
+    with engine.connect() as conn:
+        return (str(engine.url),
+                conn.execute(select(func.max(runs_table.c.id))).scalar(),
+                conn.execute(select(func.max(status_runs_table.c.id))).scalar())
+
+
+def analyst_persons(engine: Engine, secret_key: str, *, k: int, limit: int = 1000,
+                    offset: int = 0, release: Release | None = None) -> dict[str, Any]:
+    """Return a page of the k-anonymous release of pseudonymised persons.
 
     Args:
         engine: the register.
         secret_key: the key of the pseudonyms (the app's secret key).
-        limit, offset: the page (persons in a fixed order).
+        k: each released combination of quasi-identifiers describes at least k persons
+            (``web.kanon``).
+        limit, offset: the page (rows in pseudonym order, which says nothing of ids).
+        release: ``release_rows``' answer for this register, key and k, when the caller
+            kept it (computing it reads every person); None: computed now.
     Returns:
-        {"total", "offset", "limit", "persons": [{pseudonym, status, substatus, flags,
-        sex, birth_year, oblast, lists, first_reported, status_since, death_month,
-        missing_month, released_month, identified_month, conflicts}]}. A person without a
-        derived status has status None; unknown values are None.
+        {"k", "total" (rows released), "withheld" (persons not released: captives and
+        the rare), "offset", "limit", "persons": [{pseudonym, status, sex, birth_years,
+        region, event_period}]}; unknown values are None, coarsened ones ``*``.
     """
-    m, r, s, st = (person_records_table.c, records_table.c, sources_table.c,
-                   statuses_table.c)
-    with engine.connect() as conn:
-        total = int(conn.execute(select(func.count(func.distinct(m.person_id)))).scalar_one())
-        ids = [int(i) for i in conn.execute(
-            select(m.person_id).distinct().order_by(m.person_id).limit(limit)
-            .offset(offset)).scalars()]
-        rows = conn.execute(
-            select(m.person_id, r.sex, r.birth_date, r.oblast, r.reported_date,
-                   s.name.label("source"))
-            .select_from(records_table.join(person_records_table, m.record_id == r.id)
-                         .join(sources_table, s.id == r.source_id))
-            .where(m.person_id.in_(ids))).all()
-        statuses = {int(x.person_id): x for x in conn.execute(
-            select(statuses_table).where(st.person_id.in_(ids), st.valid_to.is_(None)))}
-    records: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        records[int(row.person_id)].append(row)
-    persons = []
-    for person_id in ids:
-        own = records[person_id]
-        status = statuses.get(person_id)
-        years = [b[:4] for b in (x.birth_date for x in own) if b and b[:4].isdigit()]
-        reported = sorted(x.reported_date for x in own if x.reported_date)
-        persons.append({
-            "pseudonym": pseudonym(secret_key, person_id),
-            "status": status.status if status else None,
-            "substatus": status.substatus if status else None,
-            **{flag: bool(getattr(status, flag)) if status else None for flag in _FLAGS},
-            "sex": _most_common([(x.sex or "").lower() or None for x in own]),
-            "birth_year": int(_most_common(years)) if years else None,
-            "oblast": (status.oblast if status and status.oblast
-                       else _most_common([x.oblast for x in own])),
-            "lists": sorted({x.source for x in own}),
-            "first_reported": month(reported[0]) if reported else None,
-            "status_since": month(status.valid_from) if status else None,
-            "death_month": month(status.death_date) if status else None,
-            "missing_month": month(status.missing_date) if status else None,
-            "released_month": month(status.released_date) if status else None,
-            "identified_month": month(status.identified_date) if status else None,
-            "conflicts": int(status.conflicts) if status else 0,
-        })
-    return {"total": total, "offset": offset, "limit": limit, "persons": persons}
+    released, withheld = release or release_rows(engine, secret_key, k)
+    return {"k": k, "total": len(released), "withheld": withheld, "offset": offset,
+            "limit": limit, "persons": released[offset:offset + limit]}

@@ -11,7 +11,9 @@ from typing import Any
 
 __all__ = ["COLOURS", "line_chart"]
 
-COLOURS: tuple[str, ...] = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
+# Okabe-Ito without its yellow (too pale on white), then black and grey: eight series.
+COLOURS: tuple[str, ...] = ("#0072B2", "#D55E00", "#E69F00", "#009E73", "#CC79A7", "#56B4E9",
+                            "#000000", "#777777")
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP, RIGHT = 640, 260, 56, 28, 12, 12
 
 
@@ -32,7 +34,11 @@ def line_chart(days: list[str], series: dict[str, list[int | float | None]]) -> 
     Returns:
         ``width``, ``height``, ``lines`` (name, colour, list of point strings, one per
         unbroken run), ``xticks`` and ``yticks`` (position, label).
+    Raises:
+        ValueError: more series than ``COLOURS``: two would share a colour.
     """
+    if len(series) > len(COLOURS):
+        raise ValueError(f"{len(series)} series, {len(COLOURS)} distinct colours")
     known = [v for values in series.values() for v in values if v is not None]
     top = _nice_top(max(known, default=0))
     span_x = max(len(days) - 1, 1)
@@ -58,7 +64,7 @@ def line_chart(days: list[str], series: dict[str, list[int | float | None]]) -> 
             dots.append((round(x(i), 1), round(y(value), 1)))
         if current:
             runs.append(" ".join(current))
-        lines.append({"name": name, "colour": COLOURS[k % len(COLOURS)], "runs": runs,
+        lines.append({"name": name, "colour": COLOURS[k], "runs": runs,
                       "dots": dots})
     step = max(1, len(days) // 6)
     xticks = [{"x": round(x(i), 1), "label": day[:7]} for i, day in enumerate(days)

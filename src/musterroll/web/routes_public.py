@@ -29,7 +29,11 @@ def dashboard_page(request: Request, engine: Register, settings: Settings, langu
     """The public dashboard: counts, counts over time, estimates, claims."""
     data = _dashboard(engine, settings)
     chart = line_chart(data["series"]["days"], data["series"]["metrics"])
-    return render(request, "dashboard.html", language, data=data, chart=chart, user=user)
+    months = data["by_month"]["months"]
+    by_basis = {basis: line_chart(months, data["by_month"][basis])
+                for basis in ("event", "learnt") if months}
+    return render(request, "dashboard.html", language, data=data, chart=chart,
+                  by_basis=by_basis, user=user)
 
 
 @router.get("/api/dashboard", response_model=DashboardOut, tags=["public"])

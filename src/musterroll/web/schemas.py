@@ -35,6 +35,12 @@ class DashboardOut(BaseModel):
     threshold: int = Field(description="Counts from 1 to threshold - 1 are suppressed.")
     counts: dict[str, int | None]
     series: dict[str, Any] = Field(description="days: month ends; metrics: one list each.")
+    by_month: dict[str, Any] = Field(
+        default_factory=dict, description="months; event and learnt: killed and "
+        "missing_ever per month of the event and of the register learning of it.")
+    by_oblast: list[dict[str, Any]] = Field(
+        default_factory=list, description="Per oblast code: killed, missing_now, "
+        "captured, released, casualties (small cells None).")
     estimates: dict[str, dict[str, Any] | None]
     claims: list[dict[str, Any]]
 

@@ -51,6 +51,12 @@ class WebSettings(BaseModel):
         description="Public counts from 1 up to this number minus one are suppressed "
         "(shown as '<5'), so that no small group of persons can be singled out.",
     )
+    analyst_k: int = Field(
+        5, ge=5, le=1000,
+        description="Each row analysts get is shared, on sex, birth band, region, status "
+        "and quarter of the event, by at least this many persons (k-anonymity); rarer "
+        "rows are coarsened or left out. At least 5.",
+    )
     default_language: Literal["uk", "en"] = Field(
         "uk",
         description="Language of pages when neither ?lang= nor the browser's "

@@ -1,0 +1,67 @@
+"""Browser tests of the dashboard and the analysts' page on a phone and a laptop.
+
+Debian's Chromium on `musterroll serve` with the simulated, linked register
+(``linked.py``), the fixtures of ``test_browser.py`` (a console error fails a test). At
+390 and 1366 px wide, with every table of chart data opened, the page must not scroll
+sideways: wide tables scroll inside their own region. Screenshots go to
+test-artifacts/web/.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import test_browser
+from .conftest import PASSWORD
+
+pytestmark = test_browser.pytestmark
+browser, page, server = test_browser.browser, test_browser.page, test_browser.server
+_shot = test_browser._shot
+
+WIDTHS = (390, 1366)
+
+
+@pytest.fixture(scope="module")
+def register_template(linked_template: Path) -> Path:
+    """The server of this module serves the linked register."""
+    return linked_template
+
+
+def _log_in(page: Any, role: str) -> None:
+    page.goto("/login?lang=en")
+    page.fill("input[name=name]", role)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button")
+    page.wait_for_selector(f"text={role} ({role})")
+
+
+def _sideways(page: Any) -> int:
+    """Pixels the page scrolls sideways, with every <details> open."""
+    page.eval_on_selector_all("details", "all => all.forEach(d => { d.open = true; })")
+    return int(page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_dashboard_fits_the_screen(page: Any, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/?lang=uk")
+    for chart in ("#chart-known", "#chart-event", "#chart-learnt"):
+        assert page.locator(f"{chart} polyline, {chart} circle").count() >= 1, chart
+    assert page.locator("#by-oblast tbody tr").count() > 10
+    assert _sideways(page) == 0
+    assert page.locator("#table-event").is_visible()
+    _shot(page, f"dashboard-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_analysts_page_fits_the_screen(page: Any, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    _log_in(page, "analyst")
+    page.goto("/analyst?lang=uk")
+    assert page.locator("#analyst-persons tbody tr").count() >= 5
+    assert _sideways(page) == 0
+    _shot(page, f"analyst-{width}")
