@@ -9,8 +9,8 @@ set beside these by the pages and commands that show both).
 
 from __future__ import annotations
 
-from datetime import date
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, and_, case, func, or_, select
