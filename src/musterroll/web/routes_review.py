@@ -8,6 +8,7 @@ data, so each view is audit-logged too.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -21,7 +22,8 @@ from musterroll.store.linkage_models import review_items_table
 from musterroll.web.auth import User
 from musterroll.web.deps import Language, Register, require_role
 from musterroll.web.pages import render
-from musterroll.web.review_view import groups_from_form, side_by_side
+from musterroll.web.persons import field_text
+from musterroll.web.review_view import groups_from_form, in_words, side_by_side
 
 __all__ = ["ReviewDecisionIn", "ReviewDecisionOut", "router"]
 
@@ -76,14 +78,19 @@ def _decide(engine: Engine, user: User, item_id: int, body: ReviewDecisionIn) ->
         raise HTTPException(409, str(exc)) from exc
 
 
+def _shown(engine: Engine, user: User, language: str) -> list[dict[str, Any]]:
+    """The queue's items for the page: values in words, rows side by side."""
+    text = partial(field_text, language)
+    items = [in_words(item, text) for item in _items(engine, user, 20, "page")]
+    return [{"item": item, "rows": side_by_side(item)} for item in items]
+
+
 @router.get("/review", response_class=HTMLResponse, include_in_schema=False)
 def review_page(request: Request, engine: Register, language: Language, user: Caseworker,
                 decided: Annotated[int | None, Query()] = None) -> HTMLResponse:
     """The queue, most informative first, each item with its decision form."""
-    items = _items(engine, user, 20, "page")
-    shown = [{"item": item, "rows": side_by_side(item)} for item in items]
-    return render(request, "review.html", language, user=user, shown=shown, decided=decided,
-                  error=None)
+    return render(request, "review.html", language, user=user,
+                  shown=_shown(engine, user, language), decided=decided, error=None)
 
 
 @router.post("/review/{item_id}", include_in_schema=False)
@@ -104,11 +111,9 @@ async def review_form(request: Request, item_id: ItemId, engine: Register, langu
     except (HTTPException, ValueError) as exc:
         message = exc.detail if isinstance(exc, HTTPException) else str(exc)
         code = exc.status_code if isinstance(exc, HTTPException) else 422
-        items = _items(engine, user, 20, "page")
-        shown = [{"item": item, "rows": side_by_side(item)} for item in items]
-        return render(request, "review.html", language, user=user, shown=shown,
-                      decided=None, error={"item": item_id, "message": message},
-                      status_code=code)
+        return render(request, "review.html", language, user=user,
+                      shown=_shown(engine, user, language), decided=None,
+                      error={"item": item_id, "message": message}, status_code=code)
     return RedirectResponse(f"/review?decided={item_id}", status_code=303)
 
 
