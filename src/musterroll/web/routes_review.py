@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine, select
+from starlette.concurrency import run_in_threadpool
 
 from musterroll.casework.relink import relink_item
 from musterroll.linkage.review import ReviewError, decide_item, open_items
@@ -120,12 +121,14 @@ async def review_form(request: Request, item_id: ItemId, engine: Register, langu
     try:
         body = ReviewDecisionIn.model_validate(
             {"decision": decision, "groups": groups, "note": form.get("note") or None})
-        changed = _decide(engine, user, item_id, body)
+        # The decision re-links and derives: on a worker thread, not the event loop.
+        changed = await run_in_threadpool(_decide, engine, user, item_id, body)
     except (HTTPException, ValueError) as exc:
         message = exc.detail if isinstance(exc, HTTPException) else str(exc)
         code = exc.status_code if isinstance(exc, HTTPException) else 422
+        shown = await run_in_threadpool(_shown, engine, user, language)
         return render(request, "review.html", language, user=user,
-                      shown=_shown(engine, user, language), decided=None, relinked=[],
+                      shown=shown, decided=None, relinked=[],
                       error={"item": item_id, "message": message}, status_code=code)
     relinked = ",".join(str(p) for p in changed)
     return RedirectResponse(f"/review?decided={item_id}&relinked={relinked}", status_code=303)
