@@ -43,8 +43,9 @@ def test_a_caseworker_finds_a_person_and_reads_the_page(page: Any) -> None:
     page.wait_for_selector("#persons-found")
     _shot(page, "caseworker-person-search")
     page.click("#persons-found tbody a >> nth=0")
-    page.wait_for_selector("#person-records article.record")
-    assert page.locator("#person-records article.record").count() >= 2
+    page.wait_for_selector("#records-side-by-side")
+    # The records side by side: a column per record after the fields' column.
+    assert page.locator("#records-side-by-side thead th").count() >= 3
     page.wait_for_selector("#linkage-done")  # the explanation, swapped in by htmx
     assert page.locator("table.linkage").count() >= 1
     _shot(page, "caseworker-person-page")
@@ -88,3 +89,26 @@ def test_an_analyst_sees_pseudonyms_only(page: Any) -> None:
     page.wait_for_selector("#analyst-persons tbody tr")
     assert page.locator("nav a[href='/persons']").count() == 0
     _shot(page, "analyst-persons")
+
+
+def _overflow(page: Any) -> int:
+    """How many pixels the page is wider than the window (sideways scrolling)."""
+    return int(page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_family_and_person_pages_fit_the_window(page: Any, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 844 if width == 390 else 900})
+    _log_in(page, "caseworker")
+    page.goto("/persons?q=Гребенюк&lang=uk")
+    page.wait_for_selector("#persons-found")
+    person = page.locator("#persons-found tbody a >> nth=0").get_attribute("href")
+    pages = ["/family", "/family/report", "/family/case", "/persons",
+             "/persons?q=Гребенюк", person, f"{person}/linkage"]
+    for path in pages:
+        for language in ("uk", "en", "ru"):
+            page.goto(f"{path}{'&' if '?' in path else '?'}lang={language}")
+            page.wait_for_load_state("networkidle")
+            assert _overflow(page) <= 0, (path, language, width, _overflow(page))
+        _shot(page, f"fit-{width}-{path.strip('/').replace('/', '-').split('?')[0] or 'home'}")

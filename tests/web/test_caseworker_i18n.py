@@ -1,4 +1,4 @@
-"""The caseworker and analyst pages speak Ukrainian and English: no message key shows."""
+"""The caseworker and analyst pages speak Ukrainian, English and Russian: no message key shows."""
 
 from __future__ import annotations
 
@@ -29,11 +29,11 @@ def test_every_literal_key_of_the_templates_is_in_both_catalogues() -> None:
         for key in re.findall(r"""\bt\(["']([a-z_]+)["']""", (TEMPLATES / name).read_text()):
             if key.endswith("_"):  # a prefix: t("status_" ~ status)
                 continue
-            for language in ("uk", "en"):
+            for language in ("uk", "en", "ru"):
                 assert key in catalogue(language), (name, key, language)
 
 
-@pytest.mark.parametrize("language", ["uk", "en"])
+@pytest.mark.parametrize("language", ["uk", "en", "ru"])
 def test_no_page_shows_a_message_key(as_role: Client, language: str) -> None:
     client = as_role("admin")
     items = client.get("/api/review").json()["items"]

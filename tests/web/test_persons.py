@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import Engine, func, select
 
 from musterroll.store import read_audit
 from musterroll.store.linkage_models import person_records_table
+from musterroll.web.i18n import translate
 
 from . import caseworker
 from .caseworker import ANONYMOUS
@@ -73,9 +75,11 @@ def test_the_linkage_explanation_weighs_each_comparison_of_each_pair(
     assert 'id="linkage-done"' in fragment.text and "<html" not in fragment.text
     first = data["pairs"][0]
     assert f"{first['record_id_l']}" in fragment.text
-    # Every line is shown, whatever its keys (a frequency adjustment brings its own).
+    # Every line is shown, whatever its keys (a frequency adjustment brings its own), its
+    # level in words (Ukrainian by default), not the model's code.
     for line in first["comparisons"]:
-        assert f"<td>{line['level']}</td>" in fragment.text
+        level = translate("uk", "match_level_" + line["level"].replace(" ", "_"))
+        assert f"<td>{html.escape(level)}</td>" in fragment.text
     extra = {k for line in first["comparisons"] for k in line} - {"comparison", "level",
                                                                  "match_weight"}
     first_table = fragment.text.split("</table>")[0]

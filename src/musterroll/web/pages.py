@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from musterroll.web.i18n import LANGUAGES, translate
+from musterroll.web.i18n import LANGUAGES, format_day, format_number, plural, translate
 
 __all__ = ["TEMPLATES", "is_htmx", "render"]
 
@@ -23,12 +23,26 @@ def is_htmx(request: Request) -> bool:
 
 def render(request: Request, template: str, language: str, *, status_code: int = 200,
            **context: Any) -> HTMLResponse:
-    """Render `template` with the language, translator, CSRF token and user."""
+    """Render `template` with the language, translators, CSRF token and user.
+
+    Templates get ``t(key, **values)`` (a message), ``tn(key, n, **values)`` (the plural
+    form for `n`), ``num(value)`` and ``day(value)`` (a number and a date as the language
+    writes them, through Babel).
+    """
 
     def t(key: str, **values: object) -> str:
         return translate(language, key, **values)
 
-    base = {"lang": language, "languages": LANGUAGES, "t": t,
+    def tn(key: str, n: int, **values: object) -> str:
+        return plural(language, key, n, **values)
+
+    def num(value: float | int | None) -> str:
+        return format_number(language, value)
+
+    def day(value: object) -> str:
+        return format_day(language, value)  # type: ignore[arg-type]
+
+    base = {"lang": language, "languages": LANGUAGES, "t": t, "tn": tn, "num": num, "day": day,
             "csrf_token": getattr(request.state, "csrf_token", ""),
             "user": context.pop("user", None)}
     return TEMPLATES.TemplateResponse(request, template, {**base, **context},

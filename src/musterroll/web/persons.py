@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, Row, Select, and_, func, intersect, o
 
 from musterroll.linkage.explain import ExplainError, explain_person
 from musterroll.names import romanise
+from musterroll.names.record import normalise_sex
 from musterroll.statuses.cases import person_case
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import (
@@ -26,10 +27,12 @@ from musterroll.store.models import (
     sources_table,
 )
 from musterroll.store.search_models import name_words_table
+from musterroll.store.status_models import statuses_table
+from musterroll.web.i18n import catalogue, format_day, translate
 from musterroll.web.search_keys import name_words, refresh_search_keys, search_keys_in_step
 
-__all__ = ["PersonNotFound", "find_persons", "person_lineage", "person_linkage",
-           "person_page", "person_records"]
+__all__ = ["PersonNotFound", "field_text", "find_persons", "person_lineage", "person_linkage",
+           "person_page", "person_records", "records_side_by_side", "status_text"]
 
 SEARCH_LIMIT = 50
 # Above every character: word >= w AND word < w + _AFTER is "word begins with w" as one
@@ -39,6 +42,11 @@ _AFTER = chr(0x10FFFF)
 # many, and checks the other words on their names (see _rows_with_words).
 _DRIVE_AT_MOST = 3000
 _LINEAGE = ("person merge", "person split")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_NAMES = ("surname", "given_name", "patronymic")
+# Fields of a record shown as its column's heading or below the table, not as rows.
+_NOT_ROWS = ("id", "warnings", "provenance", "original")
+_DAYS = ("birth_date", "event_date", "reported_date")
 
 
 class PersonNotFound(LookupError):
@@ -256,6 +264,13 @@ def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
         if not words:
             return []
         rows = _rows_with_words(engine, select_, words, order, limit * 10)
+    found = _persons_of_rows(rows, limit)
+    _add_names_and_status(engine, found)
+    return list(found.values())
+
+
+def _persons_of_rows(rows: Sequence[Any], limit: int) -> dict[int, dict[str, Any]]:
+    """The first `limit` persons of the matching records, with how many records matched."""
     found: dict[int, dict[str, Any]] = {}
     for row in rows:
         person = found.get(int(row.person_id))
@@ -268,4 +283,89 @@ def find_persons(engine: Engine, query: str, *, limit: int = SEARCH_LIMIT
                 "birth_date": row.birth_date}
         else:
             person["records"] += 1
-    return list(found.values())
+    return found
+
+
+def _is_cyrillic(names: tuple[str | None, ...]) -> bool:
+    return any(name and _CYRILLIC.search(name) for name in names)
+
+
+def _add_names_and_status(engine: Engine, found: dict[int, dict[str, Any]]) -> None:
+    """Give each found person its name in Cyrillic (from any of its records, when the
+    matching record spells it in Latin letters), its other spellings, and its status."""
+    if not found:
+        return
+    r, m, s = records_table.c, person_records_table.c, statuses_table.c
+    ids = sorted(found)
+    with engine.connect() as conn:
+        names = conn.execute(
+            select(m.person_id, r.surname, r.given_name, r.patronymic)
+            .select_from(records_table.join(person_records_table, m.record_id == r.id))
+            .where(m.person_id.in_(ids)).order_by(m.person_id, r.id)).all()
+        statuses = conn.execute(select(s.person_id, s.status, s.substatus).where(
+            s.person_id.in_(ids), s.valid_to.is_(None))).all()
+    spellings: dict[int, list[tuple[str | None, ...]]] = {}
+    for row in names:
+        forms = spellings.setdefault(int(row.person_id), [])
+        form = (row.surname, row.given_name, row.patronymic)
+        if form not in forms:
+            forms.append(form)
+    for person_id, person in found.items():
+        forms = spellings.get(person_id, [])
+        first: tuple[str | None, ...] = (person["surname"], person["given_name"],
+                                         person["patronymic"])
+        if not _is_cyrillic(first):
+            first = next((f for f in forms if _is_cyrillic(f)), first)
+        person.update(zip(_NAMES, first, strict=True))
+        person["spellings"] = [" ".join(n for n in f if n) for f in forms if f != first]
+        person["status"] = person["substatus"] = None
+    for person_id, status, substatus in statuses:
+        found[int(person_id)].update(status=status, substatus=substatus)
+
+
+def status_text(language: str, status: str | None, substatus: str | None = None) -> str:
+    """A derived status as caseworkers read it: captivity said plainly, no codes."""
+    if not status:
+        return translate(language, "state_unknown")
+    key = f"state_{status}_{substatus}" if substatus else f"state_{status}"
+    return translate(language, key if key in catalogue("en") else f"state_{status}")
+
+
+def field_text(language: str, field: str, value: Any) -> str:
+    """A record's value as caseworkers read it: sex, a list's status and dates in words."""
+    if value is None or value == "":
+        return ""
+    if field == "sex":
+        sex = normalise_sex(value)
+        return translate(language, f"sex_{sex}") if sex else str(value)
+    if field == "status" and f"list_status_{value}" in catalogue("en"):
+        return translate(language, f"list_status_{value}")
+    if field in _DAYS:
+        return format_day(language, str(value))
+    return str(value)
+
+
+def _same(value: Any) -> str:
+    return " ".join(str(value).casefold().split())
+
+
+def records_side_by_side(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records' fields as rows, one cell per record, differences marked.
+
+    Returns:
+        One row per field any record fills, in the order of ``CANONICAL_FIELDS``:
+        {"field", "values": [value per record], "marked": [bool per record],
+        "differs"}. A filled value is marked when it differs (case and spacing aside)
+        from the value most records give.
+    """
+    rows = []
+    for name in (c for c in CANONICAL_FIELDS if c not in _NOT_ROWS):
+        values = [r.get(name) for r in records]
+        filled = [_same(v) for v in values if v not in (None, "")]
+        if not filled:
+            continue
+        common = max(filled, key=filled.count)
+        marked = [v not in (None, "") and _same(v) != common for v in values]
+        rows.append({"field": name, "values": values, "marked": marked,
+                     "differs": len(set(filled)) > 1})
+    return rows

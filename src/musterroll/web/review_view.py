@@ -7,11 +7,12 @@ pair) or from the item's first record (a cluster; the first record against the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from musterroll.web.worddiff import Piece, diff_words
 
-__all__ = ["FIELDS", "groups_from_form", "side_by_side"]
+__all__ = ["FIELDS", "groups_from_form", "in_words", "side_by_side"]
 
 FIELDS = ("surname", "given_name", "patronymic", "sex", "birth_date", "oblast", "settlement",
           "unit", "service_number", "status", "event_date", "event_place")
@@ -44,6 +45,15 @@ def side_by_side(item: dict[str, Any]) -> list[dict[str, Any]]:
             len({"" if v is None else str(v).casefold() for v in values}) > 1)
         rows.append({"field": name, "cells": cells, "differs": differs})
     return rows
+
+
+def in_words(item: dict[str, Any], text: Callable[[str, Any], str]) -> dict[str, Any]:
+    """Return a copy of `item` whose records' fields read as words (``text(field, value)``:
+    a list's status and the sex in the page's language, dates as it writes them), so
+    that the page shows and compares no codes."""
+    records = [{**r, **{f: text(f, r.get(f)) for f in FIELDS if f in r}}
+               for r in item.get("records") or [] if r]
+    return {**item, "records": records}
 
 
 def groups_from_form(record_ids: list[int], form: dict[str, str]) -> list[list[int]]:

@@ -8,6 +8,7 @@ families are refused here (401 anonymous, 403 other roles).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
@@ -20,9 +21,12 @@ from musterroll.web.deps import Language, Register, require_role
 from musterroll.web.pages import is_htmx, render
 from musterroll.web.persons import (
     PersonNotFound,
+    field_text,
     find_persons,
     person_linkage,
     person_page,
+    records_side_by_side,
+    status_text,
 )
 
 __all__ = ["PERSON_ROLES", "router"]
@@ -65,7 +69,8 @@ def persons_page(request: Request, engine: Register, language: Language, user: C
     """Find a person by name or record id (the search is audit-logged)."""
     q = q.strip()
     found = _search(engine, user, q, "page") if q else None
-    return render(request, "persons.html", language, user=user, q=q, found=found)
+    return render(request, "persons.html", language, user=user, q=q, found=found,
+                  status_text=partial(status_text, language))
 
 
 @router.get("/api/persons", tags=["persons"], responses=REFUSED)
@@ -79,7 +84,10 @@ def person_html(request: Request, person_id: PersonId, engine: Register, languag
                 user: Caseworker) -> HTMLResponse:
     """A person's page: status, history with evidence, conflicts, records with provenance."""
     data = _person(engine, user, person_id, "page")
-    return render(request, "person.html", language, user=user, person=data)
+    return render(request, "person.html", language, user=user, person=data,
+                  rows=records_side_by_side(data["records"]),
+                  status_text=partial(status_text, language),
+                  field_text=partial(field_text, language))
 
 
 @router.get("/api/persons/{person_id}", tags=["persons"],
