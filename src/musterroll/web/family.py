@@ -214,9 +214,9 @@ def family_status(status: str) -> str:
 def _person_sex(conn: Connection, record_ids: list[int], query: dict[str, str | None]
                 ) -> str | None:
     """The sex the person's matching records give most often, else the name's own."""
-    r = records_table.c
-    sexes = Counter(conn.execute(select(r.sex).where(r.id.in_(record_ids),
-                                                     r.sex.in_(("m", "f")))).scalars())
+    r = records_table.c  # the sources stage stores "M" / "F"
+    sexes = Counter(str(sex).lower() for sex in conn.execute(
+        select(r.sex).where(r.id.in_(record_ids), r.sex.in_(("M", "F")))).scalars())
     if sexes:
         return sexes.most_common(1)[0][0]
     return query.get("patronymic_sex") or query.get("surname_sex")
