@@ -189,3 +189,19 @@ def test_without_an_office_the_answer_says_none_is_configured(client: TestClient
         "surname": "Шевченко", "given_name": "Тарас", "birth_date": "1985-03-09",
         "csrf_token": csrf(client)}).text
     assert 'id="office-unset"' in page and "не налаштовано" in page
+
+
+def test_a_caseworker_finds_the_person_behind_a_familys_case_code(
+        client: TestClient, engine: Engine) -> None:
+    answer = client.post("/api/family/search", headers={"X-CSRF-Token": csrf(client)}, json={
+        "surname": "Шевченко", "given_name": "Тарас", "birth_date": "1985-03-09"}).json()
+    code = answer["reference"]
+    assert client.get("/api/cases", params={"code": code}).status_code == 401
+    login(client, "caseworker")
+    assert client.get("/api/cases", params={"code": code.lower()}).json() == {
+        "code": code, "person_id": 2}
+    page = client.get("/cases", params={"code": code}, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/persons/2"
+    assert client.get("/api/cases", params={"code": "MR-NOSUC-HCODE"}).status_code == 404
+    assert [line["detail"]["person_id"] for line in read_audit(
+        engine, action="case code lookup")] == [2, 2, None]

@@ -51,8 +51,8 @@ from musterroll.web.search_keys import refresh_search_keys, search_keys_in_step
 from musterroll.web.security import hash_secret, verify_secret
 
 __all__ = ["FamilyReportForm", "SearchAnswer", "audit_refused_search", "case_extract",
-           "family_status", "lookup_report", "report_missing", "search_name_key",
-           "search_person"]
+           "family_status", "lookup_report", "person_of_case_code", "report_missing",
+           "search_name_key", "search_person"]
 
 # Statuses a family may be told; captivity is a substatus of "missing" and is not shown.
 FAMILY_STATUSES = ("unknown", "missing", "killed", "released", "found_alive", "search_ended")
@@ -244,6 +244,15 @@ def audit_refused_search(engine: Engine, key: str, *, actor: str, reason: str) -
 def _random_code(prefix: str, groups: int, size: int) -> str:
     return prefix + "-".join("".join(secrets.choice(_CASE_ALPHABET) for _ in range(size))
                              for _ in range(groups))
+
+
+def person_of_case_code(engine: Engine, code: str) -> int | None:
+    """The person a family's case code stands for (for caseworkers), or None."""
+    c = person_case_codes_table.c
+    with engine.connect() as conn:
+        person = conn.execute(select(c.person_id)
+                              .where(c.code == code.strip().upper())).scalar()
+    return None if person is None else int(person)
 
 
 def _case_code(conn: Connection, person_id: int) -> str:

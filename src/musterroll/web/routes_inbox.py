@@ -1,5 +1,8 @@
 """The caseworkers' inbox of families' reports: read, accept into the register, reject.
 
+Also where a caseworker turns the case code a family was given by a search (``MR-...``)
+into the person's page: families never see person ids, so the office needs this way back.
+
 A report from the family form waits here (issue 15); accepting it runs
 ``casework.family_reports.accept_report`` (a record of its own list, link-only matching,
 the person's status derived), rejecting it keeps it out of the register with a note. The
@@ -10,8 +13,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Engine
 
@@ -24,6 +27,7 @@ from musterroll.casework.family_reports import (
 from musterroll.store.audit import append_audit
 from musterroll.web.auth import User
 from musterroll.web.deps import Language, Register, require_role
+from musterroll.web.family import person_of_case_code
 from musterroll.web.pages import render
 
 __all__ = ["InboxDecisionIn", "router"]
@@ -105,3 +109,29 @@ def inbox_decide_json(report_id: ReportId, engine: Register, user: Caseworker,
                       body: InboxDecisionIn) -> dict[str, Any]:
     """Accept a report into the register, or reject it with a note."""
     return _decide(engine, user, report_id, body.decision, body.note)
+
+
+def _person_of_code(engine: Engine, user: User, code: str) -> int:
+    person = person_of_case_code(engine, code)
+    with engine.begin() as conn:
+        append_audit(conn, action="case code lookup", subject=f"code:{code.strip().upper()}",
+                     actor=user.name, detail={"person_id": person, "role": user.role})
+    if person is None:
+        raise HTTPException(404, "no person has this case code")
+    return person
+
+
+CaseCode = Annotated[str, Query(min_length=1, max_length=20,
+                                description="A family's case code, e.g. MR-7KQ3D-XW9PA.")]
+
+
+@router.get("/cases", include_in_schema=False, response_model=None)
+def case_code_page(engine: Register, user: Caseworker, code: CaseCode) -> RedirectResponse:
+    """A family's case code: the person's page (audit-logged)."""
+    return RedirectResponse(f"/persons/{_person_of_code(engine, user, code)}", status_code=303)
+
+
+@router.get("/api/cases", tags=["inbox"], responses=RESPONSES)
+def case_code_json(engine: Register, user: Caseworker, code: CaseCode) -> dict[str, Any]:
+    """The person id behind a family's case code (audit-logged); 404 for an unknown code."""
+    return {"code": code.strip().upper(), "person_id": _person_of_code(engine, user, code)}
