@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import inspect
 
-from musterroll.store import head_revision, init_register, open_register, register_revision
+from musterroll.store import init_register, open_register, register_revision
 from musterroll.store.engine import alembic_config
 
 OLD = {"fate_events", "fate_runs", "fate_statuses", "fate_transitions", "fate_conflicts"}
@@ -26,7 +26,7 @@ def test_the_status_tables_are_renamed_with_their_rows(register_url: str) -> Non
             conn.execute(sa.text(
                 "INSERT INTO fate_runs (id, started_at, events, last_event_id, rules_version)"
                 " VALUES (7, :at, 0, 0, 'fates-1')"), {"at": datetime(2026, 1, 2, tzinfo=UTC)})
-        command.upgrade(config, "head")
+        command.upgrade(config, "0016_status_names")
         names = set(inspect(engine).get_table_names())
         assert names >= NEW and not OLD & names
         assert "status_run_id" in {c["name"] for c in inspect(engine).get_columns("estimates")}
@@ -34,6 +34,6 @@ def test_the_status_tables_are_renamed_with_their_rows(register_url: str) -> Non
         assert indexes == {"ix_statuses_valid", "ix_statuses_person_id"}
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT id FROM status_runs")).scalars().all() == [7]
-        assert register_revision(engine) == head_revision() == "0016_status_names"
+        assert register_revision(engine) == "0016_status_names"
     finally:
         engine.dispose()

@@ -148,6 +148,8 @@ def test_a_family_reports_a_missing_person_and_comes_back(page: Any) -> None:
     page.fill("input[name=given_name]", "Марія")
     page.fill("input[name=birth_date]", "1995-07-21")
     page.select_option("select[name=sex]", "f")
+    page.fill("input[name=contact]", "+380 67 123 45 67")
+    page.select_option("select[name=relationship]", "mother")
     page.click("#report-form button")
     page.wait_for_selector("#report-done")
     _shot(page, "family-report-done")
@@ -158,6 +160,7 @@ def test_a_family_reports_a_missing_person_and_comes_back(page: Any) -> None:
     page.fill("input[name=secret]", secret)
     page.click("#case-form button")
     page.wait_for_selector("#case-found")
+    assert "чекає" in page.inner_text("#case-state")  # in the inbox until accepted
     _shot(page, "family-case")
     # The extract downloads as a PDF whose text reads back in Ukrainian.
     with page.expect_download() as download:

@@ -7,11 +7,12 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select, update
 
+from musterroll.casework.family_reports import accept_report
 from musterroll.statuses import derive_statuses
 from musterroll.store import read_audit
-from musterroll.store.linkage_models import person_records_table, runs_table
+from musterroll.store.linkage_models import person_records_table
 from musterroll.store.web_models import family_reports_table
 from musterroll.web.extract_pdf import FONT_DIR
 
@@ -19,7 +20,8 @@ from .conftest import csrf
 
 REPORT = {"surname": "Ткаченко", "given_name": "Марія", "patronymic": "Олегівна",
           "birth_date": "1995-07-21", "sex": "f", "missing_since": "2025-08-02",
-          "place": "Покровськ", "note": "Їхала евакуаційним автобусом"}
+          "place": "Покровськ", "note": "Їхала евакуаційним автобусом",
+          "contact": "+380 67 000 00 00", "relationship": "mother"}
 
 
 def _report(client: TestClient, token: str) -> dict[str, str]:
@@ -61,18 +63,19 @@ def test_the_extract_shows_the_status_a_family_may_know_and_no_one_else(
         client: TestClient, engine: Engine) -> None:
     token = csrf(client)
     case = _report(client, token)
-    with engine.begin() as conn:
-        record = conn.execute(select(family_reports_table.c.record_id).where(
+    with engine.connect() as conn:
+        report = conn.execute(select(family_reports_table.c.id).where(
             family_reports_table.c.case_number == case["case_number"])).scalar_one()
-        run = conn.execute(select(runs_table.c.id)).scalar_one()
+    record = accept_report(engine, report, actor="caseworker").record_id
+    with engine.begin() as conn:
         # Linkage put the family's record in person 1 (Коваленко, captured, Харківська).
-        conn.execute(insert(person_records_table).values(record_id=record, person_id=1,
-                                                         run_id=run))
+        conn.execute(update(person_records_table).where(
+            person_records_table.c.record_id == record).values(person_id=1))
     derive_statuses(engine)
     text = _text(_extract(client, token, case, **{"Accept-Language": "en"}).content)
     assert "Extract from the register" in text and "Ткаченко" in text
     assert "missing (search continues)" in text  # captivity reads as missing
-    for other in ("Коваленко", "Олександр", "Харківська", "captured", "P-1"):
+    for other in ("Коваленко", "Олександр", "Харківська", "captured", "P-1", "+380"):
         assert other not in text
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi.testclient import TestClient
+from pathlib import Path
 
-from .conftest import NAMED, csrf
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from musterroll.sources import ingest_file
+
+from .conftest import NAMED
 
 
 def test_the_dashboard_shows_no_personal_data(client: TestClient) -> None:
@@ -78,13 +83,17 @@ def test_no_page_loads_assets_from_a_cdn(client: TestClient) -> None:
 def test_errors_are_pages_for_people_and_json_for_the_api(client: TestClient) -> None:
     page = client.get("/no/such/page?lang=en")
     assert page.status_code == 404 and "There is no such page." in page.text
-    api = client.get("/api/no/such/thing")
-    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    api = client.get("/api/no/such/thing?lang=uk")
+    assert api.status_code == 404
+    assert api.json() == {"detail": "Not Found", "message": "Такої сторінки немає."}
 
 
-def test_the_dashboard_says_when_evidence_is_newer_than_the_counts(client: TestClient) -> None:
+def test_the_dashboard_says_when_evidence_is_newer_than_the_counts(
+        client: TestClient, engine: Engine, tmp_path: Path) -> None:
     assert client.get("/api/dashboard").json()["stale"] is False
-    report = {"surname": "Ткаченко", "given_name": "Марія", "birth_date": "1995-07-21"}
-    client.post("/api/family/report", json=report, headers={"X-CSRF-Token": csrf(client)})
+    listing = tmp_path / "later.csv"
+    listing.write_text("surname,given_name,birth_date,status\nТкаченко,Марія,1995-07-21,"
+                       "missing\n", encoding="utf-8")
+    ingest_file(engine, listing, source="later", kind="official")
     assert client.get("/api/dashboard").json()["stale"] is True
     assert 'id="stale"' in client.get("/").text

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from musterroll.statuses.derive import derive_statuses
+from musterroll.statuses.derive import derived_after
 from musterroll.store.audit import append_audit
 from musterroll.store.linkage_models import (
     person_records_table,
@@ -155,9 +155,7 @@ def relink_item(engine: Engine, item_id: int, decision: str, *,
         The persons that gained or lost records (new ones included), sorted; their
         statuses are derived again. Empty when the persons already fitted the decision.
     """
-    with engine.begin() as conn:
-        changed = _place(conn, item_id, decided_groups(conn, item_id, decision, groups),
-                         actor)
-    if changed:
-        derive_statuses(engine, persons=sorted(changed), actor=actor)
-    return sorted(changed)
+    with derived_after(engine, actor=actor) as change, engine.begin() as conn:
+        change.persons |= _place(conn, item_id, decided_groups(conn, item_id, decision,
+                                                               groups), actor)
+    return sorted(change.persons)

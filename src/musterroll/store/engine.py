@@ -37,7 +37,7 @@ __all__ = [
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration; tests/store/test_engine.py checks it against Alembic's head.
-HEAD_REVISION = "0016_status_names"
+HEAD_REVISION = "0017_family_inbox"
 
 
 class RegisterError(RuntimeError):

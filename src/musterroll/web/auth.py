@@ -1,16 +1,20 @@
 """Accounts and logins: create users, check passwords, open and close sessions.
 
 Passwords are stored as argon2id hashes; a session cookie holds a random token of which
-only the sha256 is stored (``web_sessions``). Roles, least to most privileged: family,
-analyst (pseudonymised data), caseworker, admin; "public" is anyone without a login.
+only the sha256 is stored (``web_sessions``). Every failed login is audit-logged, and after
+a number of failures in a row the account locks for a while (``locked_until``), whatever
+address the guesses come from (the per-address limit alone lets a botnet guess on).
+Roles, least to most privileged: family, analyst (pseudonymised data), caseworker, admin;
+"public" is anyone without a login.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from musterroll.store.audit import append_audit
 from musterroll.store.web_models import ROLES, web_sessions_table, web_users_table
@@ -67,16 +71,60 @@ def add_user(engine: Engine, name: str, role: str, password: str, *,
     return user_id
 
 
-def authenticate(engine: Engine, name: str, password: str) -> User | None:
-    """Return the user if `password` is theirs and the account is enabled, else None."""
+def _aware(moment: datetime | None) -> datetime | None:
+    # SQLite gives back naive datetimes; they were written in UTC.
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def authenticate(engine: Engine, name: str, password: str, *, max_failures: int = 5,
+                 lockout: timedelta = timedelta(minutes=15),
+                 client: str = "unknown") -> User | None:
+    """Return the user if `password` is theirs and the account is enabled and unlocked.
+
+    A failure is audit-logged (``login failed``, with the client's address); the
+    `max_failures`-th failure in a row locks the account for `lockout` (``account
+    locked``). While locked, even the right password is refused (``login refused``).
+    """
+    u = web_users_table.c
     with engine.connect() as conn:
-        row = conn.execute(select(web_users_table)
-                           .where(web_users_table.c.name == name.strip())).first()
-    if not verify_secret(None if row is None else row.password_hash, password):
-        return None
-    if row is None or row.disabled:
-        return None
-    return User(id=row.id, name=row.name, role=row.role)
+        row = conn.execute(select(web_users_table).where(u.name == name.strip())).first()
+    right = verify_secret(None if row is None else row.password_hash, password)
+    now = datetime.now(UTC)
+    locked = row is not None and (_aware(row.locked_until) or now) > now
+    if right and row is not None and not row.disabled and not locked:
+        if row.failed_logins:
+            with engine.begin() as conn:
+                conn.execute(update(web_users_table).where(u.id == row.id)
+                             .values(failed_logins=0, locked_until=None))
+        return User(id=row.id, name=row.name, role=row.role)
+    with engine.begin() as conn:
+        _record_failure(conn, row, name.strip()[:200], client, locked=locked,
+                        max_failures=max_failures, until=now + lockout)
+    return None
+
+
+def _record_failure(conn: Connection, row: Any, name: str, client: str, *, locked: bool,
+                    max_failures: int, until: datetime) -> None:
+    """Audit a failed login; count it against the account and lock it at the limit."""
+    detail = {"name": name, "client": client}
+    if row is None:
+        append_audit(conn, action="login failed", subject=None, actor=f"anonymous@{client}",
+                     detail=detail)
+        return
+    subject = f"user:{row.id}"
+    if locked:
+        append_audit(conn, action="login refused", subject=subject,
+                     actor=f"anonymous@{client}", detail={**detail, "reason": "locked"})
+        return
+    failures = (row.failed_logins or 0) + 1
+    append_audit(conn, action="login failed", subject=subject, actor=f"anonymous@{client}",
+                 detail={**detail, "failures": failures})
+    values: dict[str, Any] = {"failed_logins": failures}
+    if failures >= max_failures:
+        values = {"failed_logins": 0, "locked_until": until}
+        append_audit(conn, action="account locked", subject=subject,
+                     detail={"until": until.isoformat(), "failures": failures})
+    conn.execute(update(web_users_table).where(web_users_table.c.id == row.id).values(values))
 
 
 def open_session(engine: Engine, user: User, *, hours: int) -> str:

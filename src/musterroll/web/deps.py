@@ -15,6 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
+from musterroll.store.audit import append_audit
 from musterroll.web.auth import User, session_user
 from musterroll.web.i18n import choose_language
 from musterroll.web.ratelimit import RateLimiter
@@ -23,6 +24,7 @@ from musterroll.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
     SESSION_COOKIE,
+    CsrfExpired,
     is_valid_csrf,
 )
 from musterroll.web.settings import WebSettings
@@ -37,6 +39,7 @@ __all__ = [
     "get_engine",
     "get_language",
     "get_settings",
+    "audit_refusal",
     "protect_csrf",
     "require_role",
     "search_limit",
@@ -84,18 +87,32 @@ Language = Annotated[str, Depends(get_language)]
 def require_role(*roles: str) -> Callable[..., Awaitable[User]]:
     """Return a dependency that lets through only users with one of `roles`.
 
-    Anonymous requests get 401 (log in), logged-in users of another role 403.
+    Anonymous requests get 401 (log in), logged-in users of another role 403; both
+    refusals are audit-logged (``access refused``: who, which path, which code).
     """
 
-    async def dependency(user: CurrentUser) -> User:
+    async def dependency(request: Request, engine: Register, settings: Settings,
+                         user: CurrentUser) -> User:
         if user is None:
+            await run_in_threadpool(audit_refusal, engine, request, settings, None, 401)
             raise HTTPException(401, "log in to see this", headers={"WWW-Authenticate":
                                                                      "Cookie"})
         if user.role not in roles:
+            await run_in_threadpool(audit_refusal, engine, request, settings, user, 403)
             raise HTTPException(403, "your role may not see this")
         return user
 
     return dependency
+
+
+def audit_refusal(engine: Engine, request: Request, settings: WebSettings,
+                  user: User | None, code: int) -> None:
+    """Append an ``access refused`` line: who was refused what, and with which code."""
+    actor = user.name if user else f"anonymous@{client_address(request, settings)}"
+    with engine.begin() as conn:
+        append_audit(conn, action="access refused", subject=f"path:{request.url.path}",
+                     actor=actor, detail={"code": code, "method": request.method,
+                                          "role": user.role if user else "public"})
 
 
 async def protect_csrf(request: Request, settings: Settings) -> None:
@@ -112,7 +129,7 @@ async def protect_csrf(request: Request, settings: Settings) -> None:
         value = (await request.form()).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not is_valid_csrf(settings.secret_key, request.cookies.get(CSRF_COOKIE), sent):
-        raise HTTPException(403, "missing or wrong CSRF token: reload the page and retry")
+        raise CsrfExpired
 
 
 def client_address(request: Request, settings: WebSettings) -> str:

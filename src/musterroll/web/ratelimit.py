@@ -1,5 +1,9 @@
 """Per-client rate limiting of family searches: a sliding window in memory.
 
+The same window counts other things than clients: the searches of one browser session,
+the misses on one searched name (``peek`` asks without counting, ``count`` counts without
+asking). The clock is injectable so that tests can play a day of requests in no time.
+
 One process serves the app (uvicorn, one worker), so a dictionary is enough; with several
 workers each would count on its own and the limit would multiply (a shared store is then
 needed: noted in the web README).
@@ -39,6 +43,32 @@ class RateLimiter:
             if len(self._events) > 100_000:
                 self._forget_idle(now)
             return None
+
+    def peek(self, client: str) -> float | None:
+        """Return None if one more event of `client` would be allowed, else seconds to wait."""
+        now = self._clock()
+        with self._lock:
+            events = self._events.get(client)
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            if events is None or len(events) < self.limit:
+                return None
+            return events[0] + self.window - now
+
+    def count(self, client: str) -> None:
+        """Count one event of `client`, allowed or not (e.g. a search that found nothing)."""
+        now = self._clock()
+        with self._lock:
+            self._events.setdefault(client, deque()).append(now)
+            if len(self._events) > 100_000:
+                self._forget_idle(now)
+
+    def forgive(self, client: str) -> None:
+        """Take back one counted event of `client` (a try that turned out not to count)."""
+        with self._lock:
+            events = self._events.get(client)
+            if events:
+                events.pop()
 
     def _forget_idle(self, now: float) -> None:
         # Keeps memory bounded when many clients pass by once.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -42,7 +43,9 @@ def login(request: Request, engine: Register, settings: Settings, language: Lang
           name: Annotated[str, Form(max_length=200)],
           password: Annotated[str, Form(max_length=1000)]) -> Response:
     """Check the password; on success open a session and go to the dashboard."""
-    user = authenticate(engine, name, password)
+    user = authenticate(engine, name, password, max_failures=settings.login_failures,
+                        lockout=timedelta(minutes=settings.lockout_minutes),
+                        client=client_address(request, settings))
     if user is None:
         return render(request, "login.html", language, status_code=401, failed=True)
     token = open_session(engine, user, hours=settings.session_hours)

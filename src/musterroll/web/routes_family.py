@@ -2,6 +2,15 @@
 
 Searches, reports, case look-ups and PDF extracts are rate-limited per client; each page
 has a JSON twin under /api/family/ (the extract's twin answers with the same PDF).
+
+The family search must not be an oracle (issue 15: trying the days of a year told the
+birth date in nine minutes). Beside the per-minute limit per address, a search counts
+against its address and its browser session per day (429 past either), and against the
+searched name however spelt, from any address: once `family_name_misses` searches of a
+name found nothing within `family_name_hours`, that name is answered only through the
+report form and the office, for every client, until the window passes. A try is counted
+before the search runs (concurrent guesses cannot slip past) and taken back when it finds.
+Every answer names the office to contact (settings ``office_*``).
 """
 
 from __future__ import annotations
@@ -28,13 +37,25 @@ from musterroll.web.extract_pdf import extract_pdf
 from musterroll.web.family import (
     FamilyReportForm,
     SearchAnswer,
+    audit_refused_search,
     case_extract,
     lookup_report,
     report_missing,
+    search_name_key,
     search_person,
 )
 from musterroll.web.pages import is_htmx, render
-from musterroll.web.schemas import CaseIn, CaseOut, ReportIn, ReportOut, SearchIn, SearchOut
+from musterroll.web.schemas import (
+    RELATIONSHIPS,
+    CaseIn,
+    CaseOut,
+    ReportIn,
+    ReportOut,
+    SearchIn,
+    SearchOut,
+)
+from musterroll.web.security import CSRF_COOKIE
+from musterroll.web.settings import WebSettings
 
 __all__ = ["router"]
 
@@ -60,18 +81,52 @@ def _search_threads(request: Request) -> anyio.CapacityLimiter:
     return state.search_threads
 
 
+def office(settings: WebSettings) -> dict[str, str] | None:
+    """The office families should contact, or None when none is configured."""
+    found = {"name": settings.office_name, "phone": settings.office_phone,
+             "address": settings.office_address, "hours": settings.office_hours}
+    return found if any(found.values()) else None
+
+
+async def _count_client(request: Request, settings: Settings, user: User | None,
+                        actor: str, key: str, engine: Register) -> None:
+    """Count a search against its address and session for the day; 429 past either."""
+    state = request.app.state
+    session = f"user:{user.name}" if user else request.cookies.get(CSRF_COOKIE) or "none"
+    for limiter, who, reason in ((state.daily_limiter, client_address(request, settings),
+                                  "address"), (state.session_limiter, session, "session")):
+        wait = limiter.hit(who)
+        if wait is not None:
+            await anyio.to_thread.run_sync(partial(audit_refused_search, engine, key,
+                                                   actor=actor, reason=reason))
+            raise HTTPException(429, "too many searches today; send a report instead",
+                                headers={"Retry-After": str(max(1, round(wait)))})
+
+
 async def _search(request: Request, engine: Register, settings: Settings, user: User | None,
                   query: SearchIn) -> SearchAnswer:
+    actor = _actor(request, settings, user)
+    key = search_name_key(query.surname, query.given_name)
+    await _count_client(request, settings, user, actor, key, engine)
+    misses = request.app.state.name_misses
+    if misses.hit(key) is not None:
+        await anyio.to_thread.run_sync(partial(audit_refused_search, engine, key,
+                                               actor=actor, reason="name"))
+        return SearchAnswer(found=False, report_only=True)
     search = partial(search_person, engine, surname=query.surname,
                      given_name=query.given_name, patronymic=query.patronymic,
-                     birth_date=query.birth_date, actor=_actor(request, settings, user))
-    return await anyio.to_thread.run_sync(search, limiter=_search_threads(request))
+                     birth_date=query.birth_date, actor=actor)
+    answer = await anyio.to_thread.run_sync(search, limiter=_search_threads(request))
+    if answer.found:
+        misses.forgive(key)  # only misses count against a name
+    return answer
 
 
 @router.get("/family", response_class=HTMLResponse, include_in_schema=False)
 def family_page(request: Request, language: Language, user: CurrentUser) -> HTMLResponse:
     """The family search form."""
-    return render(request, "family.html", language, user=user, answer=None, errors=None)
+    return render(request, "family.html", language, user=user, answer=None, errors=None,
+                  office=office(request.app.state.settings))
 
 
 @router.post("/family/search", response_class=HTMLResponse, include_in_schema=False,
@@ -93,7 +148,7 @@ async def family_search(request: Request, engine: Register, settings: Settings,
         answer, errors = await _search(request, engine, settings, user, query), False
     template = "_search_result.html" if is_htmx(request) else "family.html"
     return render(request, template, language, user=user, answer=answer, errors=errors,
-                  status_code=422 if errors else 200)
+                  office=office(settings), status_code=422 if errors else 200)
 
 
 @router.post("/api/family/search", response_model=SearchOut, tags=["family"],
@@ -103,7 +158,19 @@ async def family_search_json(request: Request, engine: Register, settings: Setti
                              user: CurrentUser, query: SearchIn) -> SearchOut:
     """Search for one relative; found only for one strong match (same query as the page)."""
     answer = await _search(request, engine, settings, user, query)
-    return SearchOut(found=answer.found, status=answer.status, reference=answer.reference)
+    return SearchOut(found=answer.found, status=answer.status, reference=answer.reference,
+                     sex=answer.sex, report_only=answer.report_only)  # type: ignore[arg-type]
+
+
+def report_limit(request: Request, settings: Settings) -> None:
+    """Count one report of this client for the day; 429 past ``report_daily_limit``."""
+    wait = request.app.state.report_limiter.hit(client_address(request, settings))
+    if wait is not None:
+        raise HTTPException(429, "too many reports from this address today",
+                            headers={"Retry-After": str(max(1, round(wait)))})
+
+
+ReportLimited = [Depends(search_limit), Depends(report_limit)]
 
 
 def _report(request: Request, engine: Register, settings: Settings, user: User | None,
@@ -111,7 +178,8 @@ def _report(request: Request, engine: Register, settings: Settings, user: User |
     form = FamilyReportForm(
         surname=body.surname.strip(), given_name=body.given_name.strip(),
         patronymic=(body.patronymic or "").strip() or None, birth_date=body.birth_date,
-        sex=body.sex, missing_since=body.missing_since, place=body.place, note=body.note)
+        sex=body.sex, missing_since=body.missing_since, place=body.place, note=body.note,
+        contact=body.contact.strip(), relationship=body.relationship)
     return report_missing(engine, form, language=language,
                           actor=_actor(request, settings, user))
 
@@ -119,11 +187,12 @@ def _report(request: Request, engine: Register, settings: Settings, user: User |
 @router.get("/family/report", response_class=HTMLResponse, include_in_schema=False)
 def report_page(request: Request, language: Language, user: CurrentUser) -> HTMLResponse:
     """The form to report a missing relative."""
-    return render(request, "report.html", language, user=user, done=None, errors=False)
+    return render(request, "report.html", language, user=user, done=None, errors=False,
+                  relationships=RELATIONSHIPS, office=office(request.app.state.settings))
 
 
 @router.post("/family/report", response_class=HTMLResponse, include_in_schema=False,
-             dependencies=Limited)
+             dependencies=ReportLimited)
 def report_form(request: Request, engine: Register, settings: Settings, language: Language,
                 user: CurrentUser, surname: Annotated[str, Form()] = "",
                 given_name: Annotated[str, Form()] = "",
@@ -131,24 +200,28 @@ def report_form(request: Request, engine: Register, settings: Settings, language
                 birth_date: Annotated[str, Form()] = "", sex: Annotated[str, Form()] = "",
                 missing_since: Annotated[str, Form()] = "",
                 place: Annotated[str, Form()] = "",
-                note: Annotated[str, Form()] = "") -> HTMLResponse:
+                note: Annotated[str, Form()] = "", contact: Annotated[str, Form()] = "",
+                relationship: Annotated[str, Form()] = "") -> HTMLResponse:
     """Report (form): shows the case number and secret once."""
     raw: dict[str, Any] = {"surname": surname.strip(), "given_name": given_name.strip(),
                            "patronymic": patronymic or None, "birth_date": birth_date,
                            "sex": sex or None, "missing_since": missing_since or None,
-                           "place": place or None, "note": note or None}
+                           "place": place or None, "note": note or None,
+                           "contact": contact.strip(), "relationship": relationship}
+    common: dict[str, Any] = {"user": user, "relationships": RELATIONSHIPS,
+                              "office": office(settings)}
     try:
         body = ReportIn.model_validate(raw)
     except ValidationError:
-        return render(request, "report.html", language, user=user, done=None, errors=True,
-                      status_code=422)
+        return render(request, "report.html", language, done=None, errors=True,
+                      status_code=422, **common)
     case, secret = _report(request, engine, settings, user, body, language)
-    return render(request, "report.html", language, user=user,
-                  done={"case_number": case, "secret": secret}, errors=False)
+    return render(request, "report.html", language,
+                  done={"case_number": case, "secret": secret}, errors=False, **common)
 
 
 @router.post("/api/family/report", response_model=ReportOut, tags=["family"],
-             dependencies=Limited, responses={403: {"description": "no CSRF token"},
+             dependencies=ReportLimited, responses={403: {"description": "no CSRF token"},
                                               429: {"description": "rate limit"}})
 def report_json(request: Request, engine: Register, settings: Settings, language: Language,
                 user: CurrentUser, body: ReportIn) -> ReportOut:
@@ -160,7 +233,8 @@ def report_json(request: Request, engine: Register, settings: Settings, language
 @router.get("/family/case", response_class=HTMLResponse, include_in_schema=False)
 def case_page(request: Request, language: Language, user: CurrentUser) -> HTMLResponse:
     """The form to come back to a case with its number and secret."""
-    return render(request, "case.html", language, user=user, case=None, tried=False)
+    return render(request, "case.html", language, user=user, case=None, tried=False,
+                  office=office(request.app.state.settings))
 
 
 @router.post("/family/case", response_class=HTMLResponse, include_in_schema=False,
@@ -171,7 +245,8 @@ def case_form(request: Request, engine: Register, settings: Settings, language: 
     """A case's state for the family holding its secret."""
     case = lookup_report(engine, case_number, secret, actor=_actor(request, settings, user))
     return render(request, "case.html", language, user=user, case=case, tried=True,
-                  secret=secret.strip() if case else None, status_code=200 if case else 404)
+                  secret=secret.strip() if case else None, office=office(settings),
+                  status_code=200 if case else 404)
 
 
 @router.post("/api/family/case", response_model=CaseOut, tags=["family"],
@@ -208,7 +283,7 @@ def case_extract_form(request: Request, engine: Register, settings: Settings,
     extract = case_extract(engine, case_number, secret, actor=_actor(request, settings, user))
     if extract is None:
         return render(request, "case.html", language, user=user, case=None, tried=True,
-                      status_code=404)
+                      office=office(settings), status_code=404)
     return _pdf(extract, language)
 
 

@@ -20,6 +20,8 @@ from sqlalchemy import Engine
 
 from musterroll.casework.exchange import import_exchange
 from musterroll.casework.repatriation import import_repatriation
+from musterroll.sources import ReadError, load_mapping, open_reader
+from musterroll.sources.normalise import Normaliser
 from musterroll.web.auth import User
 from musterroll.web.deps import Language, Register, require_role
 from musterroll.web.imports import ImportFailed, import_upload
@@ -41,6 +43,33 @@ def _read(upload: UploadFile | None) -> tuple[str | None, bytes]:
     return upload.filename, upload.file.read()
 
 
+def _refuse_if_nothing_accepted(path: Path, mapping_path: Path | None) -> None:
+    """Refuse a list of which no row would become a record, before anything is written.
+
+    Otherwise the import reports success and records an exchange with nobody in it. The
+    rows go through the sources stage's own reader and normalisation (nothing stored);
+    a file it cannot read at all is left to the import, whose error names the file.
+    """
+    try:
+        reader = open_reader(path)
+    except (ReadError, LookupError, ValueError):
+        return
+    try:
+        normaliser = Normaliser(header=reader.header, mapping=load_mapping(mapping_path),
+                                file_id=0, source_id=0, strict_width=reader.format == "csv",
+                                today=date.today())
+        for batch in reader.batches(10_000):
+            if normaliser.normalise(batch).records:
+                return
+    except (ReadError, ValueError):
+        return
+    finally:
+        reader.close()
+    raise ValueError(f"{path}: no row names a person (by a name or a number), so nothing "
+                     "was imported and no exchange was recorded; check the file's columns "
+                     "or give a mapping")
+
+
 def _exchange(engine: Engine, user: User, upload: UploadFile, exchange_date: str,
                     side: str, exchange_id: str, mapping: UploadFile | None
                     ) -> dict[str, Any]:
@@ -48,6 +77,7 @@ def _exchange(engine: Engine, user: User, upload: UploadFile, exchange_date: str
     _, rules = _read(mapping)
 
     def run(path: Path, mapping_path: Path | None) -> Any:
+        _refuse_if_nothing_accepted(path, mapping_path)
         return import_exchange(engine, path, exchange_date=exchange_date, side=side,
                                exchange_id=exchange_id.strip() or None,
                                mapping=mapping_path, actor=user.name)
@@ -61,6 +91,7 @@ def _repatriation(engine: Engine, user: User, upload: UploadFile, source: str,
     _, rules = _read(mapping)
 
     def run(path: Path, mapping_path: Path | None) -> Any:
+        _refuse_if_nothing_accepted(path, mapping_path)
         return import_repatriation(engine, path, source=source.strip() or
                                    "identification_reports", mapping=mapping_path,
                                    default_status=default_status, actor=user.name)

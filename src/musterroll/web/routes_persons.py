@@ -13,9 +13,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from musterroll.store.audit import append_audit
+from musterroll.store.linkage_models import persons_table
 from musterroll.web.auth import User
 from musterroll.web.deps import Language, Register, require_role
 from musterroll.web.pages import is_htmx, render
@@ -99,6 +100,12 @@ def person_json(person_id: PersonId, engine: Register, user: Caseworker) -> dict
 
 def _linkage(engine: Engine, user: User, person_id: int, via: str) -> dict[str, Any]:
     data = person_linkage(engine, person_id)
+    if data.get("error"):
+        with engine.connect() as conn:
+            known = conn.execute(select(persons_table.c.id)
+                                 .where(persons_table.c.id == person_id)).first()
+        if known is None:  # no explanation because no such person: not an empty answer
+            raise HTTPException(404, f"no person with id {person_id}")
     _audit(engine, user, "person linkage view", f"person:{person_id}", via)
     return data
 
@@ -113,7 +120,8 @@ def linkage_html(request: Request, person_id: PersonId, engine: Register, langua
     return render(request, template, language, user=user, linkage=data)
 
 
-@router.get("/api/persons/{person_id}/linkage", tags=["persons"], responses=REFUSED)
+@router.get("/api/persons/{person_id}/linkage", tags=["persons"],
+            responses={**REFUSED, 404: {"description": "no such person"}})
 def linkage_json(person_id: PersonId, engine: Register, user: Caseworker) -> dict[str, Any]:
     """Each pair of the person's records: the match weight of every comparison."""
     return _linkage(engine, user, person_id, "api")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["CaseIn", "CaseOut", "CsrfOut", "DashboardOut", "MeOut", "ReportIn", "ReportOut",
-           "SearchIn", "SearchOut"]
+__all__ = ["RELATIONSHIPS", "CaseIn", "CaseOut", "CsrfOut", "DashboardOut", "MeOut",
+           "ReportIn", "ReportOut", "SearchIn", "SearchOut"]
 
 Name = Field(min_length=1, max_length=100)
+Relationship = Literal["mother", "father", "spouse", "child", "sibling", "grandparent",
+                       "other_relative", "other"]
+RELATIONSHIPS: tuple[str, ...] = get_args(Relationship)
 
 
 class CsrfOut(BaseModel):
@@ -61,7 +64,11 @@ class SearchOut(BaseModel):
 
     found: bool
     status: str | None = None
-    reference: str | None = None
+    reference: str | None = Field(None, description="The person's case code for the "
+                                  "office (random; never the register's person id).")
+    sex: Literal["m", "f"] | None = Field(None, description="For wording the status.")
+    report_only: bool = Field(False, description="Too many searches for this name found "
+                              "nothing: it is answered only through a report.")
 
 
 class ReportIn(BaseModel):
@@ -77,6 +84,10 @@ class ReportIn(BaseModel):
     missing_since: date | None = None
     place: str | None = Field(None, max_length=200)
     note: str | None = Field(None, max_length=2000)
+    contact: str = Field(min_length=3, max_length=200,
+                         description="How the office can reach the reporter back.")
+    relationship: Relationship = Field(
+        description="The reporter's relationship to the missing person.")
 
 
 class ReportOut(BaseModel):
@@ -100,5 +111,7 @@ class CaseOut(BaseModel):
 
     case_number: str
     received: str
+    state: Literal["pending", "accepted", "rejected"]
     linked: bool
     status: str | None
+    sex: Literal["m", "f"] | None = None

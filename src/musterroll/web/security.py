@@ -5,31 +5,49 @@ unsafe request (form or API) must carry ``HMAC(secret_key, cookie)`` in the form
 ``csrf_token`` or the ``X-CSRF-Token`` header. A page from another site can neither read
 the cookie (HttpOnly, SameSite=Strict) nor compute the signature (OWASP CSRF cheat sheet,
 "signed double-submit cookie").
+
+The signing key is either given (``MUSTERROLL_SECRET_KEY``) or generated once and kept in
+the register's ``register_settings`` (``signing_key``): a restart must not turn every open
+form into a refusal. A request body past the configured size is refused with 413 before
+any route reads it (``BodyLimit``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
+from datetime import UTC, datetime
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from musterroll.store.web_models import register_settings_table
 
 __all__ = [
+    "BodyLimit",
     "CSRF_COOKIE",
     "CSRF_FIELD",
     "CSRF_HEADER",
     "SESSION_COOKIE",
+    "CsrfExpired",
     "csrf_token_for",
     "hash_secret",
     "hash_token",
     "is_valid_csrf",
     "new_token",
     "security_headers",
+    "signing_key",
     "verify_secret",
 ]
 
+SIGNING_KEY_SETTING = "web.signing_key"
 SESSION_COOKIE = "musterroll_session"
 CSRF_COOKIE = "musterroll_csrf"
 CSRF_FIELD = "csrf_token"
@@ -98,3 +116,94 @@ def security_headers(*, https: bool) -> dict[str, str]:
     if https:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return headers
+
+
+class CsrfExpired(HTTPException):
+    """A form or API call without the CSRF token of its cookie: the page has expired.
+
+    Its own class so that the error page says "reload the page", not "your role may not".
+    """
+
+    def __init__(self) -> None:
+        super().__init__(403, "the page has expired: reload it and send again")
+
+
+def signing_key(engine: Engine, given: str) -> str:
+    """Return the key that signs CSRF tokens: `given`, else the register's stored one.
+
+    The first start on a register generates a random key and stores it; every later
+    start (or a second process) reads the same one. Two processes starting at once both
+    try to store; the loser reads the winner's key.
+    """
+    if given:
+        return given
+    table = register_settings_table
+    query = select(table.c.value).where(table.c.name == SIGNING_KEY_SETTING)
+    with engine.connect() as conn:
+        stored = conn.execute(query).scalar()
+    if stored:
+        return str(stored)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(table).values(name=SIGNING_KEY_SETTING,
+                                              value=secrets.token_urlsafe(32),
+                                              updated_at=datetime.now(UTC)))
+    except IntegrityError:
+        pass  # another process stored one first: use it
+    with engine.connect() as conn:
+        return str(conn.execute(query).scalar())
+
+
+class BodyLimit:
+    """ASGI middleware: refuse (413) a request body larger than `limit` bytes.
+
+    The declared Content-Length is checked first; a body sent without one (chunked) is
+    counted as it arrives. Paths under `exempt` (list uploads) have `exempt_limit`.
+    """
+
+    def __init__(self, app: ASGIApp, *, limit: int, exempt: tuple[str, ...] = (),
+                 exempt_limit: int = 0) -> None:
+        self.app = app
+        self.limit = limit
+        self.exempt = exempt
+        self.exempt_limit = exempt_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        limit = self.exempt_limit if path.startswith(self.exempt) and self.exempt else \
+            self.limit
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await _too_large(send)
+
+
+class _TooLarge(Exception):
+    """A body without Content-Length grew past the limit while being read."""
+
+
+async def _too_large(send: Send) -> None:
+    body: Any = json.dumps({"detail": "the request is too large"}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                            (b"cache-control", b"no-store")]})
+    await send({"type": "http.response.body", "body": body})

@@ -8,10 +8,9 @@ reads it), then the defaults below. A test checks that every field has a descrip
 from __future__ import annotations
 
 import os
-import secrets
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 __all__ = ["DEFAULT_DB_URL", "WebSettings", "load_settings"]
 
@@ -29,11 +28,11 @@ class WebSettings(BaseModel):
         "$MUSTERROLL_DB. The register must be at the newest schema (`musterroll init`).",
     )
     secret_key: str = Field(
-        default_factory=lambda: secrets.token_urlsafe(32),
-        min_length=16,
+        "",
         repr=False,
-        description="Key that signs CSRF tokens ($MUSTERROLL_SECRET_KEY). Random per "
-        "process when unset: forms open before a restart must then be reloaded.",
+        description="Key that signs CSRF tokens and keys analysts' pseudonyms "
+        "($MUSTERROLL_SECRET_KEY, at least 16 characters). When unset, a random key is "
+        "generated once and kept with the register's settings, so it survives restarts.",
     )
     search_rate_limit: int = Field(
         30, ge=1, le=10_000,
@@ -80,6 +79,56 @@ class WebSettings(BaseModel):
         24, ge=2, le=240,
         description="Points (month ends) in the dashboard's counts-over-time chart.",
     )
+    family_name_misses: int = Field(
+        3, ge=1, le=10_000,
+        description="Family searches for one name (however spelt, from any address) that "
+        "may find nothing within family_name_hours; past it, that name is answered only "
+        "through the report form. Stops guessing a birth date day by day.",
+    )
+    family_name_hours: int = Field(
+        24, ge=1, le=24 * 365,
+        description="The window, in hours, of family_name_misses.",
+    )
+    family_daily_searches: int = Field(
+        100, ge=1, le=1_000_000,
+        description="Family searches allowed per client address, and per browser session, "
+        "in 24 hours (beside search_rate_limit per minute).",
+    )
+    report_daily_limit: int = Field(
+        5, ge=1, le=10_000,
+        description="Missing-person reports a client address may send in 24 hours.",
+    )
+    login_failures: int = Field(
+        5, ge=1, le=1000,
+        description="Failed logins in a row after which an account is locked.",
+    )
+    lockout_minutes: int = Field(
+        15, ge=1, le=24 * 60,
+        description="Minutes an account stays locked after login_failures failed logins.",
+    )
+    max_form_bytes: int = Field(
+        1_048_576, ge=10_000, le=64 * 2**20,
+        description="Largest request body accepted, in bytes (413 past it); uploads of "
+        "lists have their own limit (64 MiB).",
+    )
+    office_name: str = Field(
+        "", max_length=300,
+        description="The office families should contact (shown with every answer); "
+        "empty: the pages say that no office is configured yet.",
+    )
+    office_phone: str = Field("", max_length=100,
+                              description="The office's telephone number, as dialled.")
+    office_address: str = Field("", max_length=500,
+                                description="The office's postal or street address.")
+    office_hours: str = Field("", max_length=300,
+                              description="When the office answers, e.g. Mon-Fri 9-18.")
+
+    @field_validator("secret_key")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("a secret key must have at least 16 characters")
+        return value
 
 
 def load_settings(**overrides: Any) -> WebSettings:
