@@ -23,7 +23,7 @@ from rich.text import Text
 from musterroll.counts.capture import CaptureHistories, capture_tables, tables_for_memberships
 from musterroll.counts.table import read_tables
 from musterroll.estimate.api import compare_methods, estimate_strata, method_settings
-from musterroll.estimate.caveats import ASSUMPTIONS
+from musterroll.estimate.caveats import ASSUMPTIONS, scope_caveats
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
 
@@ -217,7 +217,8 @@ def run_register(
         shifts: threshold shifts to re-estimate over (``linkage.sensitivity``); None: no
             linkage spread. Needs a single method.
     Returns:
-        The estimates; the register's input caveats lead each estimate's warnings.
+        The estimates; the register's input caveats and the scope's caveats
+        (``caveats.scope_caveats``) lead each estimate's warnings.
     Raises:
         RegisterInputError: no linkage or derived statuses; TableError: unusable tables;
         ValueError: an option no chosen method takes, or a spread asked with "all".
@@ -234,8 +235,12 @@ def run_register(
         results = [estimate_strata(histories.tables, method, level=level, seed=seed,
                                    **routed[method])]
         notes = []
+    # The register's caveats, then what the scope cannot see and how it fared on simulated
+    # wars (from the stored validation), then the tables' caveats.
+    caveats = [*histories.input_warnings, *scope_caveats(histories.statuses),
+               *histories.table_warnings]
     for result in results:
-        result.warnings[:0] = histories.warnings
+        result.warnings[:0] = caveats
     run = RegisterRun(results=results, notes=notes, histories=histories)
     if shifts is not None:
         from musterroll.linkage.sensitivity import cluster_over_thresholds
