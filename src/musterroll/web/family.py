@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, bindparam, insert, select, union
 
 from musterroll.names import KEY_COLUMNS, LEVEL_RANK, compare_keys, name_keys
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestOptions, ingest_file
 from musterroll.store.audit import append_audit
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table
@@ -217,10 +217,11 @@ def report_missing(engine: Engine, form: FamilyReportForm, *, language: str,
     with tempfile.TemporaryDirectory(prefix="musterroll-report-") as folder:
         path = _write_row(Path(folder), form, case, today)
         # Each report is a source of its own; two families may well send the same words.
-        summary = ingest_file(engine, path, source=source, kind="family_report",
-                              language=language, received_at=datetime.now(UTC),
-                              meta={"case_number": case, "channel": "web"}, actor=actor,
-                              allow_duplicate_file=True)
+        options = IngestOptions(kind="family_report", language=language,
+                                received_at=datetime.now(UTC),
+                                meta={"case_number": case, "channel": "web"},
+                                allow_duplicate_file=True)
+        summary = ingest_file(engine, path, source=source, options=options, actor=actor)
     with engine.begin() as conn:
         record_id = conn.execute(select(records_table.c.id).where(
             records_table.c.file_id == summary.file_id)).scalar()
