@@ -29,6 +29,7 @@ from musterroll.counts.documented import count_statuses
 from musterroll.estimate import TableError, caveats, chapman, estimate_strata
 from musterroll.estimate.caveats import scope_caveats
 from musterroll.estimate.report import run_register
+from musterroll.estimate.settings import EstimateSettings
 from musterroll.estimate.store import latest_estimate, save_estimate, stored_estimate
 from musterroll.linkage.register import read_membership
 from musterroll.linkage.run import link_register
@@ -244,8 +245,7 @@ def test_a_register_estimate_quotes_the_stored_validation_in_its_caveat(
     path = tmp_path / "validation.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setattr(caveats, "VALIDATION", path)
-    run = run_register(engine, "loglinear", seed=4,
-                       options={"bootstrap": 20, "max_seconds": 0})
+    run = run_register(engine, EstimateSettings(seed=4, bootstrap=20, max_seconds=0))
     histories = run.histories
     first = len(histories.input_warnings)
     warnings = run.results[0].warnings
