@@ -76,12 +76,15 @@ bench: install
 # seeded simulated wars, how often the 95% interval covers the true total, per scope: the
 # death toll (killed, log-linear) and the casualties (killed or ever missing, lcmcr).
 # WARS, PEOPLE, LINKED (wars also linked for real) and SCOPES may be set on the command line.
+# The coverage figures go to the package's estimate/data/validation.json, which the
+# estimates' caveats quote (estimate.caveats): commit it with the README's figures.
 WARS ?= 50
 PEOPLE ?= 4000
 LINKED ?= 0
 SCOPES ?= killed,casualty
 validate: install
-	$(BIN)/python bench/validate_coverage.py --wars $(WARS) --people $(PEOPLE) --linked $(LINKED) --scopes $(SCOPES)
+	$(BIN)/python bench/validate_coverage.py --wars $(WARS) --people $(PEOPLE) --linked $(LINKED) --scopes $(SCOPES) \
+	  --summary src/musterroll/estimate/data/validation.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(DEMO_DIR)

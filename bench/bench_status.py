@@ -60,7 +60,7 @@ def _link(url: str, records: int) -> None:
 
 def build(folder: Path, records: int) -> dict[str, float]:
     """Build and derive the register in `folder` (unless built); return the timings."""
-    from musterroll.sources import ingest_file
+    from musterroll.sources import IngestOptions, ingest_file
     from musterroll.statuses import derive_statuses
     from musterroll.store import init_register, open_register
 
@@ -75,7 +75,8 @@ def build(folder: Path, records: int) -> dict[str, float]:
     for k, day in enumerate(PUBLISHED):
         path = folder / f"list{k}.csv"
         generate(path, records // len(PUBLISHED), seed=k + 1)
-        ingest_file(engine, path, source=f"official_{k}", kind="official", published=day)
+        ingest_file(engine, path, source=f"official_{k}",
+                    options=IngestOptions(kind="official", published=day))
         path.unlink()
     ingested = time.monotonic() - started
     engine.dispose()

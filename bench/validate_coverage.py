@@ -11,7 +11,7 @@ Two scopes, each against the true total of what it estimates (`truth/persons.csv
   obituary wrongly reports killed is not: the register's derived status keeps him
   captured). Second target: all the dead, with missing_killed (remains never found,
   identified by no one: no list of the dead can hold them, so this scope cannot estimate
-  them, and says so in its caveat `MISSING_DEAD`).
+  them, and says so in its caveat, `estimate.caveats.missing_dead_caveat`).
 - **casualty** (`capture_tables(status="casualty")`): every fate but alive and
   found_alive -- the dead, the missing dead among them, the captive and the released --
   in the register's two groups: a person on a list of the dead is `killed`, captured by
@@ -35,10 +35,14 @@ estimate against their truth (below 1: the two lists are positively dependent).
 
 With `--linked K` the first K wars are also ingested, linked by the real linkage and
 derived, and estimated from the register (`capture_tables`), to see what linkage errors
-add. Prints one line per war and the coverage; `--json FILE` writes every row.
+add. Prints one line per war and the coverage; `--json FILE` writes every row, and
+`--summary FILE` (make validate: the package's `estimate/data/validation.json`) stores the
+coverage figures that the estimate stage's caveats quote (`estimate.caveats`), replacing
+the stored run of the same size.
 
     .venv/bin/python bench/validate_coverage.py --wars 50 --people 4000 [--linked 5]
         [--scopes killed,casualty] [--method loglinear] [--casualty-method lcmcr]
+        [--summary src/musterroll/estimate/data/validation.json]
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ import json
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +291,62 @@ def summary(scope: str, rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _spread(values: list[float]) -> dict[str, float]:
+    return {"median": round(float(np.median(values)), 3), "min": round(min(values), 3),
+            "max": round(max(values), 3)}
+
+
+def summary_record(scope: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One scope's coverage figures, as `--summary` stores them for the caveats."""
+    rs = [r[scope] for r in rows]
+    second = SECOND[scope][0]
+    out: dict[str, Any] = {
+        "method": rs[0]["method"], "wars": len(rs),
+        "covered": sum(r["covers_true"] for r in rs),
+        "below": sum(r["upper"] < r["true"] for r in rs),
+        "estimate_over_truth": _spread([r["estimate"] / r["true"] for r in rs]),
+        "median_width": round(float(np.median([r["upper"] - r["lower"] for r in rs]))),
+        "second_target": {"name": second, "covered": sum(r[f"covers_{second}"] for r in rs),
+                          "estimate_over_it": round(float(np.median(
+                              [r["estimate"] / r[second] for r in rs])), 3)},
+    }
+    if scope == "killed":  # the dead no list of the dead can hold: the toll's caveat
+        share = [1 - r["true"] / r["all_dead"] for r in rs if r["all_dead"]]
+        out["missing_dead_share"] = {"mean": round(float(np.mean(share)), 2),
+                                     "min": round(min(share), 2), "max": round(max(share), 2)}
+    linked = [r["linked"] for r in rs if "linked" in r]
+    if linked:
+        out["linked"] = {"wars": len(linked), "covered": sum(r["covers_true"] for r in linked)}
+    return out
+
+
+def _arguments(argv: list[str]) -> list[str]:
+    """The command's arguments but where it stored them (`--summary FILE`)."""
+    out, skip = [], False
+    for arg in argv:
+        if skip or arg.startswith("--summary"):
+            skip = arg == "--summary" and not skip
+            continue
+        out.append(arg)
+    return out
+
+
+def write_summary(path: Path, args: argparse.Namespace, scopes: list[str],
+                  rows: list[dict[str, Any]]) -> None:
+    """Store this run's figures in `path`, replacing a stored run of the same size."""
+    run = {"date": datetime.now(UTC).date().isoformat(),
+           "command": " ".join(["bench/validate_coverage.py", *_arguments(sys.argv[1:])]),
+           "wars": args.wars, "people": args.people, "first_seed": args.first_seed,
+           "linked": args.linked, "level": 0.95,
+           "scopes": {scope: summary_record(scope, rows) for scope in scopes}}
+    data: dict[str, Any] = {"runs": []}
+    if path.exists():
+        data = json.loads(path.read_text(encoding="utf-8"))
+    data["runs"] = [r for r in data.get("runs", [])
+                    if (r["wars"], r["people"]) != (run["wars"], run["people"])] + [run]
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main() -> int:
     """Run the check; print one line per war and scope, and the coverage per scope."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
@@ -300,6 +361,9 @@ def main() -> int:
     parser.add_argument("--casualty-method", default="lcmcr",
                         help="method of the casualty scope")
     parser.add_argument("--json", type=Path, default=None, help="write every row here")
+    parser.add_argument("--summary", type=Path, default=None,
+                        help="store the coverage figures the caveats quote in this file "
+                        "(make validate: src/musterroll/estimate/data/validation.json)")
     args = parser.parse_args()
     scopes = [x.strip() for x in args.scopes.split(",") if x.strip()]
     if not scopes or set(scopes) - set(SCOPES):
@@ -317,6 +381,9 @@ def main() -> int:
     print()
     for scope in scopes:
         print("\n".join(summary(scope, rows)))
+    if args.summary:
+        write_summary(args.summary, args, scopes, rows)
+        print(f"\nstored in {args.summary} (the caveats of estimate.caveats quote it)")
     return 0
 
 

@@ -26,7 +26,10 @@ from musterroll.counts.capture import (
     tables_for_memberships,
 )
 from musterroll.counts.documented import count_statuses
-from musterroll.estimate import TableError, chapman, estimate_strata
+from musterroll.estimate import TableError, caveats, chapman, estimate_strata
+from musterroll.estimate.caveats import scope_caveats
+from musterroll.estimate.report import run_register
+from musterroll.estimate.settings import EstimateSettings
 from musterroll.estimate.store import latest_estimate, save_estimate, stored_estimate
 from musterroll.linkage.register_io import read_membership
 from musterroll.linkage.run import link_register
@@ -116,7 +119,9 @@ def test_observed_equals_the_persons_in_scope_on_a_list_that_states_their_death(
     with engine.connect() as conn:
         assert count_statuses(conn)["killed"] == everyone
     assert histories.metric == "killed"
-    assert any("remains never found" in w for w in histories.warnings)
+    # The scope's caveat is the estimate stage's, which adds it to the register's caveats.
+    caveats = histories.warnings + scope_caveats(histories.statuses)
+    assert any("remains never found" in w for w in caveats)
     # The lists that state deaths; the missing register and families' reports do not.
     assert "official_death_notices" in histories.lists
     assert "missing_persons_register" not in histories.lists
@@ -227,6 +232,29 @@ def test_the_linkage_spread_reclusters_at_several_thresholds(engine):
     tables = tables_for_memberships(histories, linkages.memberships)
     assert tables[0.0][0].observed == histories.observed
     assert tables[6.0][0].observed > histories.observed
+
+
+def test_a_register_estimate_quotes_the_stored_validation_in_its_caveat(
+    engine, tmp_path, monkeypatch
+):
+    # A new `make validate` rewrites the summary; the death toll's caveat follows it.
+    data = json.loads(caveats.VALIDATION.read_text(encoding="utf-8"))
+    data["runs"][0]["scopes"]["killed"]["missing_dead_share"] = {
+        "mean": 0.77, "min": 0.7, "max": 0.8}
+    data["runs"][0]["date"] = "2027-02-03"
+    path = tmp_path / "validation.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(caveats, "VALIDATION", path)
+    run = run_register(engine, EstimateSettings(seed=4, bootstrap=20, max_seconds=0))
+    histories = run.histories
+    first = len(histories.input_warnings)
+    warnings = run.results[0].warnings
+    # Where it always stood: after the register's caveats, before the tables'.
+    assert warnings[:first] == histories.input_warnings
+    assert "remains never found" in warnings[first]
+    assert "77% of the dead, 70%-80%" in warnings[first] and "2027-02-03" in warnings[first]
+    assert warnings[first + 1:first + 1 + len(histories.table_warnings)] == (
+        histories.table_warnings)
 
 
 def test_the_command_estimates_from_the_register_as_json_and_stores_it(war, tmp_path):
@@ -383,8 +411,9 @@ def test_the_casualty_scope_is_the_killed_and_the_ever_missing_in_two_groups(eng
     assert set(groups["group=killed"].lists) == set(killed_toll.lists)
     assert {"official_missing_notices", "missing_persons_register", "family_report",
             "exchange", "adversary_prisoner_list"} <= set(groups["group=missing_or_captive"].lists)
-    assert any("found alive" in w for w in histories.warnings)
-    assert not any("remains never found" in w for w in histories.warnings)
+    caveats = histories.warnings + scope_caveats(histories.statuses)
+    assert any("found alive" in w for w in caveats)
+    assert not any("remains never found" in w for w in caveats)
     with engine.connect() as conn:
         counts = count_statuses(conn)
     # It holds the killed and the ever missing, and the released never reported missing.

@@ -15,7 +15,7 @@ from musterroll.linkage.register_io import read_decisions, read_membership
 from musterroll.linkage.review import ReviewError, decide_item, decide_pair, open_items
 from musterroll.linkage.run import link_register
 from musterroll.linkage.settings import Thresholds
-from musterroll.sources import ingest_file, ingest_manifest
+from musterroll.sources import IngestOptions, ingest_file, ingest_manifest
 from musterroll.store import init_register, open_register, read_audit
 
 NO_DECISIONS = pd.DataFrame(columns=["record_id_l", "record_id_r", "decision"])
@@ -150,7 +150,8 @@ def _list_one_man_twice(engine: Any, war: Any, path: Path) -> None:
         header, first = list(csv.reader(fh))[:2]
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([header, first, first])
-    ingest_file(engine, path, source="unit_roll", kind="official", language="uk")
+    ingest_file(engine, path, source="unit_roll",
+                options=IngestOptions(kind="official", language="uk"))
 
 
 def test_a_same_decision_on_persons_a_constraint_kept_apart_makes_them_one(

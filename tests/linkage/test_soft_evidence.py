@@ -15,7 +15,7 @@ import pandas as pd
 
 from musterroll.linkage.register_io import read_link_records, read_membership
 from musterroll.linkage.run import link_register
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestOptions, ingest_file
 from musterroll.store import open_register
 
 _COLUMNS = ["surname", "given_name", "patronymic", "birth_date", "unit", "service_number",
@@ -52,7 +52,7 @@ def test_a_service_number_typo_or_the_other_sex_does_not_split_a_person(
             writer = csv.writer(handle)
             writer.writerow(_COLUMNS)
             writer.writerows(copies.fillna("").itertuples(index=False))
-        ingest_file(engine, path, source="copies", kind="open_source")
+        ingest_file(engine, path, source="copies", options=IngestOptions(kind="open_source"))
         link_register(engine, settings=war.trained)
         membership = read_membership(engine).set_index("record_id")["person_id"]
         new_ids = read_link_records(engine).to_pandas()

@@ -29,7 +29,7 @@ from sqlalchemy import Engine, func, select
 from typer.testing import CliRunner
 
 from musterroll.cli import app
-from musterroll.sources import IngestError, ingest_file
+from musterroll.sources import IngestError, IngestOptions, ingest_file
 from musterroll.sources.readers import FIELD_CAP
 from musterroll.store import init_register, open_register, read_records
 from musterroll.store.models import files_table, quarantine_table, records_table
@@ -124,7 +124,8 @@ def test_a_file_changed_while_read_is_refused_and_nothing_is_stored_under_its_ha
                     handle.write(b"\r\n".join(b"Appended,Row,1990,MIA" for _ in range(99)))
 
     with pytest.raises(IngestError, match="changed while it was being read") as caught:
-        ingest_file(engine, path, source="s", batch_rows=500, progress=meddle)
+        ingest_file(engine, path, source="s", progress=meddle,
+                    options=IngestOptions(batch_rows=500))
     assert str(caught.value).startswith(str(path)) and "\n" not in str(caught.value)
     assert stored_files(engine) == 0
     # The file as it is now is ingested whole, under its own hash.

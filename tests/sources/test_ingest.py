@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import Engine, func, select
 
-from musterroll.sources import IngestError, ingest_file
+from musterroll.sources import IngestError, IngestOptions, ingest_file
 from musterroll.store import list_files, list_quarantine, read_audit, read_records
 from musterroll.store.models import quarantine_table, records_table
 
@@ -29,7 +29,8 @@ def counts(engine: Engine) -> tuple[int, int]:
 
 def test_a_ukrainian_csv_is_ingested_with_provenance(register: Engine, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "official.csv", UA_HEADER, UA_ROWS, delimiter=";")
-    summary = ingest_file(register, path, source="official", kind="official", today=TODAY)
+    summary = ingest_file(register, path, source="official",
+                          options=IngestOptions(kind="official", today=TODAY))
     assert (summary.rows, summary.accepted, summary.quarantined) == (3, 3, 0)
     assert (summary.format, summary.encoding, summary.delimiter) == ("csv", "utf-8", ";")
     table = read_records(register, include_verbatim=True).to_pylist()
@@ -48,8 +49,8 @@ def test_a_ukrainian_csv_is_ingested_with_provenance(register: Engine, tmp_path:
 
 def test_the_same_file_twice_changes_nothing(register: Engine, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "l.csv", UA_HEADER, UA_ROWS)
-    first = ingest_file(register, path, source="s", today=TODAY)
-    again = ingest_file(register, path, source="s", today=TODAY)
+    first = ingest_file(register, path, source="s", options=IngestOptions(today=TODAY))
+    again = ingest_file(register, path, source="s", options=IngestOptions(today=TODAY))
     assert again.already_ingested and not first.already_ingested
     assert (again.rows, again.accepted, again.version) == (3, 3, 1)
     assert counts(register) == (3, 0)
@@ -89,7 +90,7 @@ def test_unreadable_rows_are_quarantined_with_file_row_and_reason(
         UA_ROWS[1],
     ]
     path = write_csv(tmp_path / "l.csv", UA_HEADER, rows)
-    summary = ingest_file(register, path, source="s", today=TODAY)
+    summary = ingest_file(register, path, source="s", options=IngestOptions(today=TODAY))
     # Issue 14: rows 2 and 3 (one bad field each) are accepted; see the next test.
     assert (summary.rows, summary.accepted, summary.quarantined) == (7, 4, 3)
     quarantined = {q["row"]: q for q in list_quarantine(register)}
@@ -107,7 +108,7 @@ def test_a_bad_value_costs_the_field_not_the_person(register: Engine, tmp_path: 
         ["Бойко", "Ігор", "", "1992", "на лікуванні", "1945-04-93"],
     ]
     path = write_csv(tmp_path / "l.csv", UA_HEADER, rows)
-    summary = ingest_file(register, path, source="s", today=TODAY)
+    summary = ingest_file(register, path, source="s", options=IngestOptions(today=TODAY))
     assert (summary.accepted, summary.quarantined, summary.warnings) == (2, 0, 2)
     first, second = read_records(register, include_verbatim=True).to_pylist()
     assert (first["surname"], first["birth_date"], first["status"]) == ("Шевченко", None, "killed")
@@ -129,7 +130,8 @@ def test_an_unreadable_status_does_not_take_the_lists_default(
 ) -> None:
     rows = [["Бойко", "Ігор", "", "1992", "на лікуванні", ""], UA_ROWS[2][:4] + ["", ""]]
     path = write_csv(tmp_path / "l.csv", UA_HEADER, rows)
-    summary = ingest_file(register, path, source="s", default_status="released")
+    summary = ingest_file(register, path, source="s",
+                          options=IngestOptions(default_status="released"))
     assert (summary.accepted, summary.warnings) == (2, 1)
     assert [r["status"] for r in read_records(register).to_pylist()] == [None, "released"]
 
@@ -139,9 +141,8 @@ def test_implausible_rows_are_accepted_with_warnings(register: Engine, tmp_path:
         ["Бойко", "Ігор", "", "01.01.2001", "загинув", "2000"],
         ["Бойко", "Олег", "", "1990", "загинув", "01.01.2030"],
     ]
-    summary = ingest_file(
-        register, write_csv(tmp_path / "l.csv", UA_HEADER, rows), source="s", today=TODAY
-    )
+    summary = ingest_file(register, write_csv(tmp_path / "l.csv", UA_HEADER, rows), source="s",
+                          options=IngestOptions(today=TODAY))
     assert (summary.accepted, summary.warnings) == (2, 2)
     warnings = [json.loads(r["warnings"]) for r in read_records(register).to_pylist()]
     assert warnings[0] == ["event_date 2000 is before birth_date 2001-01-01"]
@@ -166,9 +167,10 @@ def test_a_mapping_file_maps_odd_headers_and_makes_a_new_version(
     assert any("give a mapping" in note for note in first.notes)
     mapping = tmp_path / "m.yaml"
     mapping.write_text("Хто: full_name\nКоли: event_date\n", encoding="utf-8")
-    second = ingest_file(register, path, source="s", mapping=mapping)
+    second = ingest_file(register, path, source="s", options=IngestOptions(mapping=mapping))
     assert (second.accepted, second.version, second.already_ingested) == (1, 2, False)
-    assert ingest_file(register, path, source="s", mapping=mapping).already_ingested
+    assert ingest_file(register, path, source="s",
+                       options=IngestOptions(mapping=mapping)).already_ingested
     record = read_records(register).to_pylist()[0]
     assert (record["surname"], record["event_date"]) == ("Шевчук", "2023")
 
@@ -230,7 +232,7 @@ def test_an_ingest_that_fails_midway_leaves_the_register_as_it_was(
     many = [[f"Прізвище{i}", "Іван", "", "1990", "загинув", "2023"] for i in range(50)]
     with pytest.raises(RuntimeError, match="disk full"):
         ingest_file(register, write_csv(tmp_path / "b.csv", UA_HEADER, many), source="b",
-                    batch_rows=10)  # fmt: skip
+                    options=IngestOptions(batch_rows=10))  # fmt: skip
     assert (counts(register), len(list_files(register)), len(read_audit(register))) == before
 
 
@@ -245,7 +247,7 @@ def test_missing_file_and_unknown_kind_are_clear_errors(register: Engine, tmp_pa
         ingest_file(register, tmp_path / "nope.csv", source="s")
     path = write_csv(tmp_path / "l.csv", UA_HEADER, UA_ROWS)
     with pytest.raises(IngestError, match="unknown source kind 'army'"):
-        ingest_file(register, path, source="s", kind="army")
+        ingest_file(register, path, source="s", options=IngestOptions(kind="army"))
 
 
 def test_extra_columns_are_kept_as_normalised_json(register: Engine, tmp_path: Path) -> None:

@@ -98,7 +98,7 @@ def test_a_new_version_of_a_list_keeps_past_counts(tmp_path: Path, sqlite_url: s
     from sqlalchemy import delete
 
     from musterroll.linkage.link_only import match_records
-    from musterroll.sources import ingest_file
+    from musterroll.sources import IngestOptions, ingest_file
     from musterroll.store.linkage_models import person_records_table
 
     header = ["surname", "given_name", "birth_date", "status", "event_date"]
@@ -107,7 +107,8 @@ def test_a_new_version_of_a_list_keeps_past_counts(tmp_path: Path, sqlite_url: s
     first = ingest_file(engine, _list(tmp_path / "v1.csv", [
         header, ["Мельник", "Іван", "1985-05-06", "missing", "2023-01-05"],
         ["Бойко", "Олег", "1991-03-04", "missing", "2023-02-07"]]),
-        source="register_of_missing", kind="official", published="2023-03-01")
+        source="register_of_missing",
+        options=IngestOptions(kind="official", published="2023-03-01"))
     with engine.begin() as conn:
         match_records(conn, [1, 2], what="v1")
     derive_statuses(engine)
@@ -115,7 +116,8 @@ def test_a_new_version_of_a_list_keeps_past_counts(tmp_path: Path, sqlite_url: s
     second = ingest_file(engine, _list(tmp_path / "v2.csv", [
         header, ["Мельник", "Іван", "1985-05-06", "missing", "2023-01-05"],
         ["Бойко", "Олег", "1991-03-04", "killed", "2023-02-07"]]),
-        source="register_of_missing", kind="official", published="2023-09-01")
+        source="register_of_missing",
+        options=IngestOptions(kind="official", published="2023-09-01"))
     assert second.version == 2 and first.version == 1
     with engine.begin() as conn:
         match_records(conn, [3, 4], what="v2")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from musterroll.casework.exchange import import_exchange
 from musterroll.cli import app
 from musterroll.linkage.link_only import match_records
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestOptions, ingest_file
 from musterroll.statuses import derive_statuses
 from musterroll.store import init_register, open_register
 from musterroll.store.linkage_models import person_records_table
@@ -106,8 +106,8 @@ def test_killed_per_a_notice_then_listed_in_an_exchange_is_a_conflict(
     notice = _csv(tmp_path / "notices.csv", [
         ["surname", "given_name", "patronymic", "birth_date", "status", "event_date"],
         ["Коваленко", "Петро", "Іванович", "1990-01-02", "killed", "2023-03-01"]])
-    summary = ingest_file(engine, notice, source="notices", kind="official",
-                          published="2023-04-01")
+    summary = ingest_file(engine, notice, source="notices",
+                          options=IngestOptions(kind="official", published="2023-04-01"))
     with engine.begin() as conn:  # the notice's person (a link run would make it too)
         match_records(conn, [1], what=f"file {summary.file_id}")
     derive_statuses(engine)

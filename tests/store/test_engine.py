@@ -95,7 +95,7 @@ def test_a_rolled_back_transaction_leaves_no_trace(register_url: str) -> None:
 def test_bulk_reads_carry_provenance_and_skip_old_versions(
     register_url: str, tmp_path: Path
 ) -> None:
-    from musterroll.sources import ingest_file
+    from musterroll.sources import IngestOptions, ingest_file
 
     init_register(register_url)
     engine = open_register(register_url)
@@ -105,7 +105,7 @@ def test_bulk_reads_carry_provenance_and_skip_old_versions(
     second.write_text("surname,status\nБойко,KIA\n", encoding="utf-8")
     other = tmp_path / "o.csv"
     other.write_text("surname\nКоваль\n", encoding="utf-8")
-    ingest_file(engine, first, source="a", kind="official")
+    ingest_file(engine, first, source="a", options=IngestOptions(kind="official"))
     ingest_file(engine, other, source="b")
     ingest_file(engine, second, source="a")
     current = read_records(engine).to_pylist()

@@ -23,7 +23,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 from sqlalchemy import Engine, insert, select
 
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestOptions, ingest_file
 from musterroll.statuses import derive_statuses
 from musterroll.store import init_register, open_register
 from musterroll.store.linkage_models import person_records_table, persons_table, runs_table
@@ -86,8 +86,8 @@ def build_register(url: str, folder: Path) -> None:
             writer = csv.writer(handle)
             writer.writerow(FIELDS)
             writer.writerows(part)
-        ingest_file(engine, listing, source=name, kind="official", language="uk",
-                    published=published)
+        ingest_file(engine, listing, source=name,
+                    options=IngestOptions(kind="official", language="uk", published=published))
     _link_one_person_per_record(engine)
     derive_statuses(engine)
     for role in ROLES:

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, insert, select
 
 from musterroll.names import name_keys
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestOptions, ingest_file
 from musterroll.statuses import derive_statuses
 from musterroll.store.linkage_models import person_records_table, persons_table, runs_table
 from musterroll.store.models import files_table, records_table, sources_table
@@ -93,7 +93,7 @@ def test_a_new_version_of_a_list_replaces_its_keys(engine: Engine, tmp_path: Pat
     # Version 2 of "official": Коваленко's birth date corrected, Шевченко dropped.
     rows = [(*NAMED[0][:4], "1990-05-13", *NAMED[0][5:]), *NAMED[2:], *_filler()[:6]]
     summary = ingest_file(engine, _write_list(tmp_path / "v2.csv", rows), source="official",
-                          kind="official", language="uk")
+                          options=IngestOptions(kind="official", language="uk"))
     assert summary.version == 2
     done = refresh_search_keys(engine)
     assert (done.files_added, done.files_removed) == (1, 1)
@@ -109,7 +109,7 @@ def test_no_stale_answer_after_a_list_supersedes_records(engine: Engine,
     assert _search(engine, "Коваленко", "Олександр", "Петрович", "1990-05-12").found
     rows = [(*NAMED[0][:4], "1990-05-13", *NAMED[0][5:]), *NAMED[1:], *_filler()[:6]]
     ingest_file(engine, _write_list(tmp_path / "v2.csv", rows), source="official",
-                kind="official", language="uk")
+                options=IngestOptions(kind="official", language="uk"))
     # Not yet linked: the new record may be anyone, and the old one is superseded.
     assert not _search(engine, "Коваленко", "Олександр", "Петрович", "1990-05-13").found
     assert not _search(engine, "Коваленко", "Олександр", "Петрович", "1990-05-12").found
@@ -145,7 +145,8 @@ def test_a_list_in_another_script_and_full_names_is_found(engine: Engine,
     path = _write_list(tmp_path / "burial.csv",
                        [("Savchuk Mykola Vasylovych", "m", "1979-11-30", "killed")],
                        ("full_name", "sex", "birth_date", "status"))
-    summary = ingest_file(engine, path, source="burial", kind="burial", language="latin")
+    summary = ingest_file(engine, path, source="burial",
+                          options=IngestOptions(kind="burial", language="latin"))
     with engine.connect() as conn:
         record = conn.execute(select(records_table.c.id).where(
             records_table.c.file_id == summary.file_id)).scalar_one()
@@ -161,7 +162,8 @@ def test_a_list_in_another_script_and_full_names_is_found(engine: Engine,
 def test_a_partial_birth_date_needs_the_patronymic(engine: Engine, tmp_path: Path) -> None:
     path = _write_list(tmp_path / "year.csv", [
         ("Гнатюк", "Роман", "Ігорович", "m", "1988", "missing", "", "", "")])
-    summary = ingest_file(engine, path, source="year only", kind="official", language="uk")
+    summary = ingest_file(engine, path, source="year only",
+                          options=IngestOptions(kind="official", language="uk"))
     with engine.connect() as conn:
         record = conn.execute(select(records_table.c.id).where(
             records_table.c.file_id == summary.file_id)).scalar_one()
@@ -178,7 +180,7 @@ def test_a_search_brings_the_keys_in_step_itself(engine: Engine, tmp_path: Path)
         before = conn.execute(select(func.count()).select_from(search_key_files_table)).scalar()
     path = _write_list(tmp_path / "more.csv", [
         ("Лисенко", "Павло", "Андрійович", "m", "1992-09-09", "missing", "", "", "")])
-    ingest_file(engine, path, source="more", kind="official", language="uk")
+    ingest_file(engine, path, source="more", options=IngestOptions(kind="official", language="uk"))
     # Unlinked: refused, but only because the key table already holds the new record.
     assert not _search(engine, "Лисенко", "Павло", "Андрійович", "1992-09-09").found
     with engine.connect() as conn:

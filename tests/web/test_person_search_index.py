@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, insert, or_, select, text
 
 from musterroll.names import romanise
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestOptions, ingest_file
 from musterroll.store import open_register
 from musterroll.store.linkage_models import person_records_table, persons_table, runs_table
 from musterroll.store.models import records_table
@@ -75,8 +75,8 @@ def _ingest(engine: Engine, folder: Path, source: str, rows: list[tuple[str, ...
         writer = csv.writer(handle)
         writer.writerow(fields)
         writer.writerows(rows)
-    ingest_file(engine, path, source=source, kind="official", language="uk",
-                published="2024-09-01")
+    ingest_file(engine, path, source=source,
+                options=IngestOptions(kind="official", language="uk", published="2024-09-01"))
 
 
 def _words(engine: Engine) -> set[tuple[str, int]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestOptions, ingest_file
 
 from .conftest import NAMED
 
@@ -94,6 +94,6 @@ def test_the_dashboard_says_when_evidence_is_newer_than_the_counts(
     listing = tmp_path / "later.csv"
     listing.write_text("surname,given_name,birth_date,status\nТкаченко,Марія,1995-07-21,"
                        "missing\n", encoding="utf-8")
-    ingest_file(engine, listing, source="later", kind="official")
+    ingest_file(engine, listing, source="later", options=IngestOptions(kind="official"))
     assert client.get("/api/dashboard").json()["stale"] is True
     assert 'id="stale"' in client.get("/").text

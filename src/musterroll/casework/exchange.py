@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from musterroll.linkage.link_only import match_records
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestOptions, ingest_file
 from musterroll.statuses.derive import derived_after
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import files_table, newest_version, records_table, sources_table
@@ -96,10 +96,12 @@ def import_exchange(
     exid = exchange_id or f"EX-{day}"
     name = source or f"exchange_{exid.lower().replace('-', '_')}_{side}"
     with derived_after(engine, actor=actor) as change:
-        summary = ingest_file(
-            engine, path, source=name, kind="exchange", mapping=mapping, published=day,
+        options = IngestOptions(
+            kind="exchange", mapping=mapping, published=day,
             meta={"exchange_id": exid, "exchange_date": day, "side": side},
-            default_status="released", progress=progress, actor=actor)
+            default_status="released")
+        summary = ingest_file(engine, path, source=name, options=options, progress=progress,
+                              actor=actor)
         with engine.begin() as conn:
             ids = [int(i) for i in conn.execute(
                 select(records_table.c.id).where(records_table.c.file_id == summary.file_id))

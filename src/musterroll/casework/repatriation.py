@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from musterroll.linkage.link_only import match_records
-from musterroll.sources import ingest_file
+from musterroll.sources import IngestOptions, ingest_file
 from musterroll.statuses.derive import derived_after
 from musterroll.store.linkage_models import person_records_table
 from musterroll.store.models import records_table
@@ -78,8 +78,9 @@ def import_repatriation(
     """
     r, m = records_table.c, person_records_table.c
     with derived_after(engine, actor=actor) as change:
-        summary = ingest_file(engine, path, source=source, kind="repatriation",
-                              mapping=mapping, default_status=default_status,
+        options = IngestOptions(kind="repatriation", mapping=mapping,
+                                default_status=default_status)
+        summary = ingest_file(engine, path, source=source, options=options,
                               progress=progress, actor=actor)
         with engine.begin() as conn:
             ids = [int(i) for i in conn.execute(

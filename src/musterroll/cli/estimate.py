@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from rich.status import Status
 
     from musterroll.estimate.report import RegisterRun
+    from musterroll.estimate.settings import EstimateSettings
 
 
 @app.command("estimate")
@@ -84,17 +86,21 @@ def estimate_cmd(
     """Estimate how many persons no list has seen, from a capture table or the register."""
     from musterroll.estimate import TableError
     from musterroll.estimate.report import render, render_spread, run_table_file, to_json
+    from musterroll.estimate.settings import EstimateSettings
 
     if delta is not None and not (math.isfinite(delta) and delta > 0):
         raise fail(f"--delta is the prior persons per cell: a number above 0, not {delta}")
     if not 0 < level < 1:
         raise fail(f"--level is the interval's level: a number between 0 and 1, not {level}")
-    options: dict[str, Any] = {
-        "pair": pair.split(",") if pair else None, "criterion": criterion, "interval": interval,
-        "bootstrap": bootstrap, "max_order": max_order, "k": k, "chains": chains,
-        "burnin": burnin, "samples": samples, "thinning": thinning, "delta": delta,
-        "max_seconds": max_seconds,
-    }
+    settings = EstimateSettings(
+        method=method, level=level, seed=seed,
+        status=tuple(s.strip() for s in status.split(",") if s.strip()), by=by, as_of=as_of,
+        lists=lists, stratum=stratum,
+        pair=tuple(pair.split(",")) if pair else None, criterion=criterion,
+        interval=interval, bootstrap=bootstrap, max_order=max_order, k=k, chains=chains,
+        burnin=burnin, samples=samples, thinning=thinning, delta=delta,
+        max_seconds=max_seconds,
+    )  # fmt: skip
     if table is not None:
         register_only = {"--by": by, "--as-of": as_of, "--linkage-spread": linkage_spread,
                          "--save": save}
@@ -104,10 +110,8 @@ def estimate_cmd(
                        "--table (drop --table to estimate from the register at --db)")
         try:
             with err.status(Text(f"estimating ({method})")) as spinner:
-                options["progress"] = _progress(spinner, method)
-                results, notes = run_table_file(
-                    table, method, stratum=stratum, level=level, seed=seed, options=options
-                )
+                results, notes = run_table_file(table, settings,
+                                                progress=_progress(spinner, method))
         except (TableError, ValueError) as exc:
             raise fail(str(exc)) from exc
         if as_json:
@@ -119,9 +123,9 @@ def estimate_cmd(
         raise fail("--stratum names a column of --table; from the register use --by")
     if save and method == "all":
         raise fail("--save stores one method's estimate: choose --method")
-    run = _run_register(ctx, method, status=status, by=by, as_of=as_of, lists=lists,
-                        level=level, seed=seed, options=options, save=save,
-                        shifts=_shifts(shifts) if linkage_spread else None)
+    if linkage_spread:
+        settings = replace(settings, shifts=tuple(_shifts(shifts)))
+    run = _run_register(ctx, settings, save=save)
     if as_json:
         typer.echo(json.dumps(run.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -147,8 +151,8 @@ def _shifts(text: str) -> list[float]:
         raise fail(f"--shifts takes comma-separated numbers, not {text!r}") from exc
 
 
-def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
-                  **kwargs: Any) -> RegisterRun:
+def _run_register(ctx: typer.Context, settings: EstimateSettings, *, save: bool
+                  ) -> RegisterRun:
     """Estimate from the register at --db (and store the result with --save)."""
     from musterroll.counts.capture import CASUALTY, RegisterInputError
     from musterroll.estimate import TableError
@@ -156,12 +160,11 @@ def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
     from musterroll.estimate.store import save_estimate
     from musterroll.linkage.sensitivity import SensitivityError
 
-    statuses = [s.strip() for s in status.split(",") if s.strip()]
+    method = settings.method
     engine = open_register_or_fail(ctx)
     try:
         with err.status(Text(f"estimating ({method}) from the register")) as progress:
-            kwargs["options"]["progress"] = _progress(progress, method)
-            run = run_register(engine, method, status=statuses, **kwargs)
+            run = run_register(engine, settings, progress=_progress(progress, method))
         if save:
             h = run.histories
             saved = save_estimate(engine, run.results[0], metric=h.metric, by=h.by,
@@ -171,7 +174,8 @@ def _run_register(ctx: typer.Context, method: str, *, status: str, save: bool,
             err.print(f"stored as estimate {saved} of {h.metric}", highlight=False)
     except (TableError, RegisterInputError, SensitivityError, ValueError) as exc:
         hint = ""
-        if statuses == [CASUALTY] and method in ("loglinear", "all") and "too long" in str(exc):
+        if (settings.status == (CASUALTY,) and method in ("loglinear", "all")
+                and "too long" in str(exc)):
             hint = (f"; {CASUALTY} counts every list that records a loss, too many for the "
                     "full log-linear search: --method lcmcr (its latent classes model the "
                     "lists' heterogeneity; see make validate)")

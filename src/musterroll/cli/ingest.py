@@ -65,7 +65,13 @@ def ingest_command(
     """Ingest a list: every row accepted or quarantined, in one transaction."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 
-    from musterroll.sources import IngestError, ManifestError, ingest_file, ingest_manifest
+    from musterroll.sources import (
+        IngestError,
+        IngestOptions,
+        ManifestError,
+        ingest_file,
+        ingest_manifest,
+    )
     from musterroll.sources import Progress as ProgressCallback
     from musterroll.sources.readers import ReadError, check_delimiter
     from musterroll.sources.report import describe_ingest, total_ingests
@@ -94,11 +100,15 @@ def ingest_command(
                 summaries = ingest_manifest(engine, manifest, progress_for=progress_for)
             else:
                 assert path is not None and source is not None
+                options = IngestOptions(
+                    kind=kind, mapping=columns, format=file_format, encoding=encoding,
+                    delimiter=delimiter, default_status=default_status,
+                    allow_duplicate_file=allow_duplicate_file, allow_empty=allow_empty,
+                )
                 summaries = [ingest_file(
-                    engine, path, source=source, kind=kind, mapping=columns, format=file_format,
-                    encoding=encoding, delimiter=delimiter, default_status=default_status,
-                    progress=progress_for(source, path), allow_duplicate_file=allow_duplicate_file,
-                    allow_empty=allow_empty, on_wait=lambda message: bar.console.print(message),
+                    engine, path, source=source, options=options,
+                    progress=progress_for(source, path),
+                    on_wait=lambda message: bar.console.print(message),
                 )]
     except (IngestError, ManifestError) as exc:
         raise fail(str(exc)) from exc

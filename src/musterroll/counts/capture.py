@@ -71,14 +71,12 @@ from musterroll.store.status_models import (
 __all__ = [
     "BY",
     "CASUALTY",
-    "CASUALTY_CAVEAT",
     "CASUALTY_GROUPS",
     "EVIDENCE",
     "GROUPED_KINDS",
     "LIST_CHOICES",
     "METRIC_OF_STATUS",
     "MIN_STRATUM",
-    "MISSING_DEAD",
     "CaptureHistories",
     "RegisterInputError",
     "capture_tables",
@@ -109,21 +107,8 @@ LIST_CHOICES: tuple[str, ...] = ("source", "kind")
 GROUPED_KINDS: frozenset[str] = frozenset({"family_report", "exchange"})
 MIN_STRATUM = 20  # fewer persons than this: pooled with the other small strata
 UNKNOWN = "unknown"
-# The validation (make validate) shows why this caveat stands beside every death toll.
-MISSING_DEAD = (
-    "the estimate counts deaths that a list of the dead could record; the missing who are "
-    "dead but whose death no list states (remains never found) have no chance to be on "
-    "these lists and are not in it: they are among the missing (on simulated wars about "
-    "a third of the dead, see src/musterroll/estimate/README.md)"
-)
-# bench/validate_coverage.py (make validate) measures what this caveat says.
-CASUALTY_CAVEAT = (
-    "the casualty estimate counts the killed, the missing, the captive and the released, "
-    "not those found alive; a person found alive whom no list reports found is held "
-    "missing and counted. On 50 simulated wars of 4,000 people its 95% interval covered "
-    "the true total in 48; on wars of 20,000 people the estimate lay about 1% above the "
-    "truth (see src/musterroll/estimate/README.md)"
-)
+# What a scope cannot see (the missing dead outside the death toll) and how its estimate
+# fared on simulated wars are the estimate stage's caveats: ``estimate.caveats``.
 _PERIOD_DATE = {"killed": "death_date", "missing": "missing_date",
                 "released": "released_date", "found_alive": "missing_date",
                 CASUALTY: "casualty_date"}
@@ -145,7 +130,10 @@ class CaptureHistories:
         lists: every list name used, in table order.
         link_run_id: the linkage run whose persons were counted.
         outside: persons in scope with no list record stating their status.
-        warnings: caveats about the inputs (pooled strata, persons outside, stale statuses).
+        input_warnings: caveats about the register (stale statuses, an unfinished link
+            run, persons outside the tables).
+        table_warnings: caveats about the tables (pooled strata, a list holding a whole
+            table).
         records: the capturing records: record_id, person_id, list, stratum (for
             re-grouping them under another linkage, ``tables_for_memberships``).
     """
@@ -157,8 +145,14 @@ class CaptureHistories:
     lists: tuple[str, ...]
     link_run_id: int | None
     outside: int
-    warnings: list[str] = field(default_factory=list)
+    input_warnings: list[str] = field(default_factory=list)
+    table_warnings: list[str] = field(default_factory=list)
     records: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every caveat: about the register, then about the tables."""
+        return [*self.input_warnings, *self.table_warnings]
 
     @property
     def observed(self) -> int:
@@ -218,10 +212,6 @@ def capture_tables(
             "stating it (e.g. a court's declaration or a manual event): they are documented "
             "but outside the capture tables, and not part of `observed`"
         )
-    if "killed" in statuses and "missing" not in statuses:
-        notes.append(MISSING_DEAD)
-    if statuses == (CASUALTY,):
-        notes.append(CASUALTY_CAVEAT)
     persons = persons[persons["person_id"].isin(captured)].copy()
     if persons.empty:
         raise TableError(
@@ -239,7 +229,7 @@ def capture_tables(
                              min_stratum=min_stratum)
     return CaptureHistories(
         tables=tables, statuses=statuses, by=by, as_of=day, lists=names,
-        link_run_id=run_id, outside=outside, warnings=notes + pooled,
+        link_run_id=run_id, outside=outside, input_warnings=notes, table_warnings=pooled,
         records=records[["record_id", "person_id", "list", "stratum"]].reset_index(drop=True),
     )
 

@@ -17,6 +17,7 @@ from musterroll.estimate.api import (
     compare_methods,
     estimate,
     estimate_strata,
+    estimate_with,
     method_settings,
 )
 from musterroll.estimate.chapman import chapman, lincoln_petersen
@@ -25,6 +26,7 @@ from musterroll.estimate.lcmcr import lcmcr
 from musterroll.estimate.loglinear import loglinear
 from musterroll.estimate.result import Estimate
 from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
+from musterroll.estimate.settings import EstimateSettings
 from musterroll.estimate.stratify import combine_strata
 from musterroll.estimate.warnings import check_table, compare_estimates
 
@@ -32,6 +34,7 @@ __all__ = [
     "METHODS",
     "CaptureTable",
     "Estimate",
+    "EstimateSettings",
     "LinkageSpread",
     "TableError",
     "chapman",
@@ -43,6 +46,7 @@ __all__ = [
     "estimate",
     "estimate_over_linkages",
     "estimate_strata",
+    "estimate_with",
     "lcmcr",
     "lincoln_petersen",
     "loglinear",

@@ -15,11 +15,14 @@ import math
 import numba
 import numpy as np
 
+from musterroll.estimate import _numba_cache
+
 __all__ = ["fit_models", "fit_one", "poisson_deviance", "select_best", "select_many"]
 
 MAXIT = 25
 EPSILON = 1e-8
 DIVERGING_STEP = 1e-3  # a last intercept step larger than this: no finite estimate
+_numba_cache.install(__file__)  # before the first cached function: see _numba_cache
 
 
 @numba.njit(cache=True)

@@ -11,13 +11,14 @@ import math
 import numba
 import numpy as np
 
-from musterroll.estimate import _rng
+from musterroll.estimate import _numba_cache, _rng
 from musterroll.estimate._rng import FAST
 
 __all__ = ["WARMUP", "advance_chain", "sample_chain", "start_chain"]
 
 WARMUP = 500  # sweeps with alpha fixed before the burn-in, as LCMCR
 SMALL_MULTINOMIAL = 8  # below this many persons, draw classes one by one
+_numba_cache.install(__file__)  # before the first cached function: see _numba_cache
 
 
 @numba.njit(cache=True, inline="always", error_model="numpy", fastmath=FAST)

@@ -13,9 +13,9 @@ generator state (4 x uint64) explicitly, so a chain is reproducible from its see
 - Poisson: inversion below a mean of 10, else Hörmann's (1993) PTRS (as NumPy).
 
 The hottest draws are inlined into the sampler (numba's inline="always": about 8% faster
-sweeps for a longer first compilation, cached afterwards). Numba's cache does not notice
-changes in called functions of other files: after editing this module, delete
-`__pycache__/*.nbi|nbc` of the estimate package.
+sweeps for a longer first compilation, cached afterwards). The cache is keyed on every
+compiled module of the package (`_numba_cache`), so an edit here recompiles the sampler
+that inlines these draws.
 """
 
 from __future__ import annotations
@@ -25,11 +25,14 @@ import math
 import numba
 import numpy as np
 
+from musterroll.estimate import _numba_cache
+
 __all__ = ["beta", "binomial", "gamma", "log_gamma", "new_state", "normal", "poisson", "uniform"]
 
 _M53 = 1.0 / 9007199254740992.0
 # Fast-math without the no-NaN/no-inf assumptions: reciprocals, contraction, fast libm.
 FAST = {"arcp", "contract", "afn"}
+_numba_cache.install(__file__)  # before the first cached function: see _numba_cache
 
 
 @numba.njit(cache=True, error_model="numpy", fastmath=FAST)

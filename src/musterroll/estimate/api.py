@@ -2,7 +2,8 @@
 
 Callers (the CLI, the web app, later the register's capture histories) hand a
 `CaptureTable` or its strata, a method name and plain settings; they get an `Estimate`
-whose warnings already include the table checks.
+whose warnings already include the table checks. `estimate_with` takes an
+`EstimateSettings` whole: one method or all, each given the options it takes.
 """
 
 from __future__ import annotations
@@ -19,10 +20,19 @@ from musterroll.estimate.dga import dga
 from musterroll.estimate.lcmcr import lcmcr
 from musterroll.estimate.loglinear import loglinear
 from musterroll.estimate.result import Estimate, fresh_seed
+from musterroll.estimate.settings import EstimateSettings
 from musterroll.estimate.stratify import combine_strata
 from musterroll.estimate.warnings import check_table, compare_estimates
 
-__all__ = ["METHODS", "compare_methods", "estimate", "estimate_strata", "method_settings"]
+__all__ = [
+    "METHODS",
+    "compare_methods",
+    "estimate",
+    "estimate_strata",
+    "estimate_with",
+    "method_settings",
+    "route_options",
+]
 
 METHODS: dict[str, Callable[..., Estimate]] = {
     "chapman": chapman,
@@ -150,3 +160,50 @@ def compare_methods(
     if not results:
         raise TableError("; ".join(skipped))
     return results, skipped + compare_estimates(results)
+
+
+def estimate_with(
+    tables: Sequence[CaptureTable],
+    settings: EstimateSettings,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[list[Estimate], list[str]]:
+    """Estimate the strata by the settings' method, or by every method for "all".
+
+    Args:
+        tables: one table per stratum.
+        settings: method, level, seed and options; the scope fields are not read here.
+        progress: called with a message by the methods that report progress.
+    Returns:
+        (one estimate per method, warnings across methods: none for a single method).
+    Raises:
+        ValueError: an option none of the methods takes; TableError: as `estimate_strata`
+        (as `compare_methods` for "all").
+    """
+    routed = route_options(settings, progress=progress)
+    if settings.method != "all":
+        return [estimate_strata(tables, settings.method, level=settings.level,
+                                seed=settings.seed, **routed[settings.method])], []
+    return compare_methods(tables, settings.methods, level=settings.level,
+                           seed=settings.seed, settings=routed)
+
+
+def route_options(
+    settings: EstimateSettings, *, progress: Callable[[str], None] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Each chosen method's settings: the options it takes, and `progress` if it reports.
+
+    Raises:
+        ValueError: an option that none of the chosen methods takes.
+    """
+    given = settings.options()
+    routed = {m: {k: v for k, v in given.items() if k in method_settings(m)}
+              for m in settings.methods}
+    for m in settings.methods:
+        if progress is not None and "progress" in method_settings(m):
+            routed[m]["progress"] = progress
+    unused = set(given) - {k for r in routed.values() for k in r}
+    if unused:
+        raise ValueError(f"option(s) {sorted(unused)} do not apply to method "
+                         f"{settings.method!r}")
+    return routed

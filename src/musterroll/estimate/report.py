@@ -1,9 +1,10 @@
 """Run estimates for the command line and present them: JSON and Rich tables.
 
-`run_table_file` is what `musterroll estimate --table FILE` calls: it reads the table,
-routes each given option to the methods that take it, runs one method or all of them and
-returns the results with the cross-method warnings. `to_json` and `render` present them;
-documented counts and estimates sit in separate columns, never in one figure.
+`run_table_file` is what `musterroll estimate --table FILE` calls: it reads the table and
+runs one method or all of them by an `EstimateSettings` (``api.estimate_with`` routes each
+option to the methods that take it), returning the results with the cross-method warnings.
+`to_json` and `render` present them; documented counts and estimates sit in separate
+columns, never in one figure.
 `run_register` is what `musterroll estimate` without `--table` calls: capture tables
 from the register (``counts.capture``), optionally the spread over linkage thresholds.
 """
@@ -11,8 +12,8 @@ from the register (``counts.capture``), optionally the spread over linkage thres
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,10 +23,11 @@ from rich.text import Text
 
 from musterroll.counts.capture import CaptureHistories, capture_tables, tables_for_memberships
 from musterroll.counts.table import read_tables
-from musterroll.estimate.api import compare_methods, estimate_strata, method_settings
-from musterroll.estimate.caveats import ASSUMPTIONS
+from musterroll.estimate.api import estimate_with, route_options
+from musterroll.estimate.caveats import ASSUMPTIONS, scope_caveats
 from musterroll.estimate.result import Estimate, fresh_seed
 from musterroll.estimate.sensitivity import LinkageSpread, estimate_over_linkages
+from musterroll.estimate.settings import ALL_METHODS, EstimateSettings
 from musterroll.linkage.sensitivity import cluster_over_thresholds
 
 if TYPE_CHECKING:
@@ -41,39 +43,28 @@ __all__ = [
     "to_json",
 ]
 
-ALL_METHODS = ("chapman", "loglinear", "lcmcr", "dga")
-
-
 def run_table_file(
     path: str | Path,
-    method: str,
+    settings: EstimateSettings,
     *,
-    stratum: str | None = None,
-    level: float = 0.95,
-    seed: int | None = None,
-    options: dict[str, Any] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[list[Estimate], list[str]]:
     """Estimate from a table file by one method, or by all with `method="all"`.
 
     Args:
         path: CSV capture table (one 0/1 column per list and `count`).
-        method: a method name or "all" (log-linear, latent class and graphical models,
-            plus Chapman; their disagreement is checked).
-        stratum: stratum column, if any.
-        level: interval level.
-        seed: master seed.
-        options: method settings given by the user (None values are ignored).
+        settings: the method (or "all": log-linear, latent class and graphical models,
+            plus Chapman; their disagreement is checked), level, seed, options, and the
+            table's stratum column (`stratum`).
+        progress: called with a message by the methods that report progress.
     Returns:
         (estimates, warnings about disagreement between methods).
     Raises:
         ValueError: an option that none of the chosen methods takes.
         TableError: an unreadable table.
     """
-    tables = read_tables(path, stratum=stratum)
-    routed = _route(method, options)
-    if method != "all":
-        return [estimate_strata(tables, method, level=level, seed=seed, **routed[method])], []
-    return compare_methods(tables, list(ALL_METHODS), level=level, seed=seed, settings=routed)
+    tables = read_tables(path, stratum=settings.stratum)
+    return estimate_with(tables, settings, progress=progress)
 
 
 def to_json(estimates: Sequence[Estimate], warnings: Sequence[str]) -> str:
@@ -197,69 +188,48 @@ class RegisterRun:
 
 def run_register(
     engine: Engine,
-    method: str,
+    settings: EstimateSettings,
     *,
-    status: str | Sequence[str] = "killed",
-    by: str | None = None,
-    as_of: str | None = None,
-    lists: str = "source",
-    level: float = 0.95,
-    seed: int | None = None,
-    options: dict[str, Any] | None = None,
-    shifts: Sequence[float] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> RegisterRun:
     """Estimate from the register's capture histories (``counts.capture``).
 
     Args:
         engine: a linked and derived register.
-        method: a method name or "all".
-        status, by, as_of, lists: as ``capture_tables``.
-        level, seed, options: as ``run_table_file``.
-        shifts: threshold shifts to re-estimate over (``linkage.sensitivity``); None: no
-            linkage spread. Needs a single method.
+        settings: the method (or "all"), level, seed and options as ``run_table_file``;
+            the scope (``status, by, as_of, lists``, as ``capture_tables``); ``shifts``:
+            threshold shifts to re-estimate over (``linkage.sensitivity``), None for no
+            linkage spread (a spread needs a single method).
+        progress: as ``run_table_file``.
     Returns:
-        The estimates; the register's input caveats lead each estimate's warnings.
+        The estimates; the register's input caveats and the scope's caveats
+        (``caveats.scope_caveats``) lead each estimate's warnings.
     Raises:
         RegisterInputError: no linkage or derived statuses; TableError: unusable tables;
         ValueError: an option no chosen method takes, or a spread asked with "all".
     """
-    histories = capture_tables(engine, status=status, by=by, as_of=as_of, lists=lists)
-    routed = _route(method, options)
-    seed = fresh_seed() if seed is None else seed
-    if method == "all":
-        if shifts is not None:
-            raise ValueError("the linkage spread needs one method, not 'all'")
-        results, notes = compare_methods(histories.tables, list(ALL_METHODS), level=level,
-                                         seed=seed, settings=routed)
-    else:
-        results = [estimate_strata(histories.tables, method, level=level, seed=seed,
-                                   **routed[method])]
-        notes = []
+    histories = capture_tables(engine, status=settings.status, by=settings.by,
+                               as_of=settings.as_of, lists=settings.lists)
+    routed = route_options(settings, progress=progress)  # refuses options no method takes
+    if settings.method == "all" and settings.shifts is not None:
+        raise ValueError("the linkage spread needs one method, not 'all'")
+    seed = fresh_seed() if settings.seed is None else settings.seed
+    settings = replace(settings, seed=seed)
+    results, notes = estimate_with(histories.tables, settings, progress=progress)
+    # The register's caveats, then what the scope cannot see and how it fared on simulated
+    # wars (from the stored validation), then the tables' caveats.
+    caveats = [*histories.input_warnings, *scope_caveats(histories.statuses),
+               *histories.table_warnings]
     for result in results:
-        result.warnings[:0] = histories.warnings
+        result.warnings[:0] = caveats
     run = RegisterRun(results=results, notes=notes, histories=histories)
-    if shifts is not None:
-        linkages = cluster_over_thresholds(engine, shifts)
+    if settings.shifts is not None:
+        linkages = cluster_over_thresholds(engine, settings.shifts)
         tables = tables_for_memberships(histories, linkages.memberships)
-        run.spread = estimate_over_linkages(tables, method, level=level, seed=seed,
-                                            **routed[method])
+        run.spread = estimate_over_linkages(tables, settings.method, level=settings.level,
+                                            seed=seed, **routed[settings.method])
         run.persons = linkages.persons
     return run
-
-
-def _route(method: str, options: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
-    """Each chosen method's settings from the user's options (None values ignored)."""
-    given = {k: v for k, v in (options or {}).items() if v is not None}
-    progress = given.pop("progress", None)  # goes to the methods that report progress
-    methods = list(ALL_METHODS) if method == "all" else [method]
-    routed = {m: {k: v for k, v in given.items() if k in method_settings(m)} for m in methods}
-    for m in methods:
-        if progress is not None and "progress" in method_settings(m):
-            routed[m]["progress"] = progress
-    unused = set(given) - {k for r in routed.values() for k in r}
-    if unused:
-        raise ValueError(f"option(s) {sorted(unused)} do not apply to method {method!r}")
-    return routed
 
 
 def render_spread(spread: LinkageSpread, persons: dict[float, int]) -> Group:

@@ -1,12 +1,14 @@
 """Read, map, validate and ingest lists into the register, keeping every row whole.
 
-``ingest_file(engine, path, source=...)`` ingests one file in one transaction;
+``ingest_file(engine, path, source=..., options=IngestOptions(...))`` ingests one file in
+one transaction;
 ``ingest_manifest(engine, manifest)`` ingests every list of a simulated war.
 """
 
 from musterroll.sources.export import neutralise_cell, write_records_csv
 from musterroll.sources.ingest import (
     IngestError,
+    IngestOptions,
     IngestSummary,
     Progress,
     file_sha256,
@@ -21,6 +23,7 @@ __all__ = [
     "FORMATS",
     "ColumnMap",
     "IngestError",
+    "IngestOptions",
     "IngestSummary",
     "ManifestError",
     "MappingError",

@@ -21,7 +21,7 @@ import hashlib
 import os
 import stat
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
@@ -46,7 +46,9 @@ from musterroll.store.models import (
     sources_table,
 )
 
-__all__ = ["IngestError", "IngestSummary", "Progress", "file_sha256", "ingest_file"]
+__all__ = [
+    "IngestError", "IngestOptions", "IngestSummary", "Progress", "file_sha256", "ingest_file",
+]
 
 # progress(bytes done, bytes in all, rows done): called after each batch.
 Progress = Callable[[int, int, int], None]
@@ -238,36 +240,11 @@ class _Options:
     on_wait: Callable[[str], None] | None = None
 
 
-def ingest_file(
-    engine: Engine,
-    path: Path,
-    *,
-    source: str,
-    kind: str | None = None,
-    language: str | None = None,
-    mapping: Path | dict[str, Any] | None = None,
-    format: str | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    received_at: datetime | None = None,
-    published: str | None = None,
-    meta: dict[str, Any] | None = None,
-    status_words: dict[str, str] | None = None,
-    default_status: str | None = None,
-    progress: Progress | None = None,
-    batch_rows: int = 10_000,
-    actor: str = "musterroll",
-    today: date | None = None,
-    allow_duplicate_file: bool = False,
-    allow_empty: bool = False,
-    on_wait: Callable[[str], None] | None = None,
-) -> IngestSummary:
-    """Ingest one list file as (a new version of) the list of `source`.
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to read one list file and what to record with it, as plain data.
 
-    Args:
-        engine: an open register (``musterroll.store.open_register``).
-        path: the file (CSV/TSV, XLSX, JSON, JSON Lines or Parquet).
-        source: the source's name; created on first use.
+    Attributes:
         kind: the source's kind (one of ``SOURCE_KINDS``), recorded on first use.
         language: the list's language (``uk``, ``ru``, ``latin``), recorded on first use.
         mapping: header -> canonical field, as a YAML file or a dict; None when the
@@ -280,14 +257,51 @@ def ingest_file(
             ``data/statuses.yaml``).
         default_status: the canonical status of rows that have none (an exchange list
             names the released; a burial register, the dead).
-        progress: called after each batch with (bytes done, bytes in all, rows done).
         batch_rows: rows per batch (memory is proportional to it).
-        actor: who ingests, for the audit log.
         today: dates after this draw a warning; the current UTC date by default.
         allow_duplicate_file: ingest the file even if the same bytes are already ingested
             under another source's name (else refused: its records would be duplicates).
         allow_empty: take a file with no rows as a new version of a list that has rows
             (else refused: the new version would remove every record of the list).
+    """
+
+    kind: str | None = None
+    language: str | None = None
+    mapping: Path | Mapping[str, Any] | None = None
+    format: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    received_at: datetime | None = None
+    published: str | None = None
+    meta: Mapping[str, Any] | None = None
+    status_words: Mapping[str, str] | None = None
+    default_status: str | None = None
+    batch_rows: int = 10_000
+    today: date | None = None
+    allow_duplicate_file: bool = False
+    allow_empty: bool = False
+
+
+def ingest_file(
+    engine: Engine,
+    path: Path,
+    *,
+    source: str,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+    actor: str = "musterroll",
+    on_wait: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    """Ingest one list file as (a new version of) the list of `source`.
+
+    Args:
+        engine: an open register (``musterroll.store.open_register``).
+        path: the file (CSV/TSV, XLSX, JSON, JSON Lines or Parquet).
+        source: the source's name; created on first use.
+        options: how to read the file and what to record with it (`IngestOptions`);
+            None: every default (formats, encodings and headers detected).
+        progress: called after each batch with (bytes done, bytes in all, rows done).
+        actor: who ingests, for the audit log.
         on_wait: called with a message when the ingest waits for another writer (SQLite).
     Returns:
         The summary; ``already_ingested`` is true when nothing changed.
@@ -297,30 +311,35 @@ def ingest_file(
             the same bytes belong to another source, an empty file would empty a list; or
             the database refused the transaction. Nothing is written then.
     """
+    o = options or IngestOptions()
+    kind, encoding = o.kind, o.encoding
+    status_words = dict(o.status_words) if o.status_words is not None else None
+    default_status = o.default_status
     before = _check_path(path)
     _check_statuses(status_words, default_status)
     if kind is not None and kind not in SOURCE_KINDS:
         expected = ", ".join(SOURCE_KINDS)
         raise IngestError(f"unknown source kind {kind!r}; expected one of {expected}")
     try:
+        mapping = dict(o.mapping) if isinstance(o.mapping, Mapping) else o.mapping
         loaded = _mapping_key(load_mapping(mapping))
-        reader = open_reader(path, format=format, encoding=encoding, delimiter=delimiter)
+        reader = open_reader(path, format=o.format, encoding=encoding, delimiter=o.delimiter)
     except LookupError as exc:
         raise IngestError(f"{path}: unknown encoding {encoding!r}: {exc}") from exc
     except (ValueError, OSError, RecursionError) as exc:
         raise IngestError(_about(path, exc)) from exc
     mtime = datetime.fromtimestamp(before.st_mtime, UTC)
-    options = _Options(
-        source=source, kind=kind, language=language, mapping=loaded,
-        received_at=received_at or mtime, published=published,
-        meta={**(meta or {}), "status_words": status_words, "default_status": default_status},
+    run = _Options(
+        source=source, kind=kind, language=o.language, mapping=loaded,
+        received_at=o.received_at or mtime, published=o.published,
+        meta={**(o.meta or {}), "status_words": status_words, "default_status": default_status},
         status_words=dict(status_words or {}), default_status=default_status,
-        progress=progress, batch_rows=batch_rows, actor=actor,
-        today=today or datetime.now(UTC).date(), allow_duplicate_file=allow_duplicate_file,
-        allow_empty=allow_empty, on_wait=on_wait,
+        progress=progress, batch_rows=o.batch_rows, actor=actor,
+        today=o.today or datetime.now(UTC).date(), allow_duplicate_file=o.allow_duplicate_file,
+        allow_empty=o.allow_empty, on_wait=on_wait,
     )  # fmt: skip
     try:
-        return _ingest(engine, path, reader, options, before)
+        return _ingest(engine, path, reader, run, before)
     except (ReadError, RecursionError, UnicodeError, OSError) as exc:
         # Found while streaming the rows (a spreadsheet past its limits, a file gone):
         # the transaction was rolled back.

@@ -17,7 +17,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from musterroll.sources.ingest import IngestSummary, Progress, file_sha256, ingest_file
+from musterroll.sources.ingest import (
+    IngestOptions,
+    IngestSummary,
+    Progress,
+    file_sha256,
+    ingest_file,
+)
 from musterroll.sources.mapping import MappingError, load_mapping, merge_mappings, parse_map_options
 
 __all__ = [
@@ -117,14 +123,17 @@ def ingest_manifest(
         file = path.parent / entry["path"]
         meta = {key: value for key, value in entry.items() if key not in _READING}
         meta["manifest"] = {"path": str(path), "seed": manifest.get("seed")}
-        summary = ingest_file(
-            engine, file, source=entry["name"], kind=entry.get("kind"),
-            language=entry.get("language"), mapping=entry_mapping(path, entry),
-            format=entry.get("format"), encoding=entry.get("encoding"),
-            delimiter=entry.get("delimiter"), published=entry.get("published"), meta=meta,
-            status_words=entry.get("status_map"), default_status=entry.get("default_status"),
-            progress=progress_for(entry["name"], file) if progress_for else None, actor=actor,
+        options = IngestOptions(
+            kind=entry.get("kind"), language=entry.get("language"),
+            mapping=entry_mapping(path, entry), format=entry.get("format"),
+            encoding=entry.get("encoding"), delimiter=entry.get("delimiter"),
+            published=entry.get("published"), meta=meta, status_words=entry.get("status_map"),
+            default_status=entry.get("default_status"),
         )  # fmt: skip
+        summary = ingest_file(
+            engine, file, source=entry["name"], options=options,
+            progress=progress_for(entry["name"], file) if progress_for else None, actor=actor,
+        )
         expected = entry.get("rows")
         if isinstance(expected, int) and expected != summary.rows:
             summary.notes.append(
