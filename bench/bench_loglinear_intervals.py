@@ -59,7 +59,7 @@ def main() -> None:
         for name in R_PROFILE:
             report(name, args.seed)
     rng = np.random.default_rng(6)
-    design = random_design(rng, kind="both", lists=(6, 6), total=(5000, 5000))
+    design = random_design(rng, kind="hidden_referrals", lists=(6, 6), total=(5000, 5000))
     table = draw_table(design, rng)
     print(f"6 lists, N = {design.total:,}, documented {table.observed:,}, --max-order 2:")
     report("six_lists_design", args.seed, table=table, max_order=2,
