@@ -7,6 +7,7 @@ replicates and seconds. Last, a 6-list population of `estimate.designs` (seeded)
 `--max-order 2`, timed end to end (the issue's target: at most 5 minutes). Run:
 
     .venv/bin/python bench/bench_loglinear_intervals.py [--seed 1] [--skip-tables]
+        [--tables NAME,NAME] [--skip-six]
 """
 
 from __future__ import annotations
@@ -54,10 +55,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-tables", action="store_true")
+    parser.add_argument("--tables", default=None, help="comma-separated names (default: all)")
+    parser.add_argument("--skip-six", action="store_true", help="leave out the 6-list table")
     args = parser.parse_args()
     if not args.skip_tables:
-        for name in R_PROFILE:
+        for name in args.tables.split(",") if args.tables else R_PROFILE:
             report(name, args.seed)
+    if args.skip_six:
+        return
     rng = np.random.default_rng(6)
     design = random_design(rng, kind="hidden_referrals", lists=(6, 6), total=(5000, 5000))
     table = draw_table(design, rng)
