@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -42,14 +41,13 @@ def test_bic_best_model_estimate_and_profile_interval_match_rcapture(reference_t
     assert result.upper == pytest.approx(high, rel=0.001, abs=0.6)
 
 
-def test_the_full_five_list_search_takes_under_five_seconds(reference_table):
+def test_the_full_five_list_search_fits_every_model(reference_table):
+    # its speed (target 5 s) is measured in bench/bench_estimate.py, not here: a timed
+    # test fails on a loaded machine for reasons of its own
     table = reference_table("us_western_sex_trafficking")
-    space = model_space(5)
-    fit_all_models(space, table.cells())  # compile
-    start = time.perf_counter()
     fits = fit_all_models(model_space(5), table.cells())
-    assert time.perf_counter() - start < 5.0
     assert len(fits.names) == 6893
+    assert fits.names[fits.best("bic")] == "[15,2,3,4]"
 
 
 def test_the_bootstrap_repeats_the_selection_and_is_reproducible(reference_table):
