@@ -1,14 +1,16 @@
 """Coverage of 95% intervals on populations of the literature's designs (`estimate.designs`).
 
-For each of --populations seeded populations (a random design: latent-class
-heterogeneity, direct list dependence or both; 3-6 lists; 500-100,000 persons), draw the
-capture table, estimate with one method at its default settings and record whether the
-interval covers the true N. One JSON line per population goes to --out as it is done (a
-rerun skips the populations already there), then a summary by kind and number of lists.
+For each of --populations seeded populations (a random design of the literature:
+latent-class heterogeneity as published, on 5 lists; direct list dependence on 3-6 lists;
+or both; 500-100,000 persons), draw the capture table, estimate with one method at its
+default settings and record whether the interval covers the true N. One JSON line per
+population goes to --out as it is done (a rerun skips the populations already there),
+then a summary by kind, by published design and by number of lists.
 Log-linear on 6 lists searches models up to order 2 (`--max-order 2`; the full search
 has millions of models); `--lists 3,4` limits the designs' lists and `--max-seconds` the
-Monte Carlo budget, to keep a long run affordable. Run, one method at a time, in the
-background:
+Monte Carlo budget, to keep a long run affordable. `--kinds hidden,hidden_referrals`
+runs the stress design instead (`designs.STRESS_KINDS`), reported apart. Run, one method
+at a time, in the background:
 
     nice .venv/bin/python bench/coverage_designs.py --method lcmcr --populations 200 \
         --out bench/out/coverage_lcmcr.jsonl
@@ -25,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from musterroll.estimate import estimate
-from musterroll.estimate.designs import draw_table, random_design
+from musterroll.estimate.designs import Kind, draw_table, random_design
 
 # Shorter chains for a long coverage run on a shared machine (they still run on until
 # converged, within --max-seconds): a fifth of the default first round.
@@ -33,10 +35,12 @@ QUICK = {"lcmcr": {"burnin": 2000, "samples": 500, "thinning": 40}}
 
 
 def run_one(index: int, seed: int, method: str, lists: tuple[int, int],
-            max_seconds: float | None, quick: bool = False) -> dict[str, Any]:
+            max_seconds: float | None, quick: bool = False,
+            kinds: tuple[Kind, ...] | None = None) -> dict[str, Any]:
     """Estimate population `index` of the run seeded `seed`; return its record."""
     rng = np.random.default_rng([seed, index])
-    design = random_design(rng, lists=lists)
+    kind = None if kinds is None else kinds[int(rng.integers(len(kinds)))]
+    design = random_design(rng, kind=kind, lists=lists)
     table = draw_table(design, rng)
     settings: dict[str, Any] = {} if max_seconds is None else {"max_seconds": max_seconds}
     if quick:
@@ -62,13 +66,15 @@ def summarise(records: list[dict[str, Any]]) -> str:
         covered = sum(r["covered"] for r in rows)
         below = sum(r["upper"] < r["total"] for r in rows)
         ratio = np.median([r["estimate"] / r["total"] for r in rows])
-        lines.append(f"{label:14s} {covered:4d} / {len(rows):4d} = {covered / len(rows):6.1%}"
+        lines.append(f"{label:22s} {covered:4d} / {len(rows):4d} = {covered / len(rows):6.1%}"
                      f"  (interval below the truth {below}, above {len(rows) - covered - below});"
                      f" estimate / truth, median {ratio:.3f}")
 
     line("all", records)
     for kind in sorted({r["kind"] for r in records}):
         line(f"kind {kind}", [r for r in records if r["kind"] == kind])
+    for source in sorted({r["design"].get("source", "") for r in records} - {""}):
+        line(source, [r for r in records if r["design"].get("source") == source])
     for j in sorted({r["lists"] for r in records}):
         line(f"{j} lists", [r for r in records if r["lists"] == j])
     unconverged = sum(r["converged"] is False for r in records)
@@ -87,8 +93,11 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=None,
                         help="the method's Monte Carlo time budget (default: its own)")
     parser.add_argument("--quick", action="store_true", help="shorter first round (QUICK)")
+    parser.add_argument("--kinds", default=None,
+                        help="comma-separated design kinds (default: the published KINDS)")
     args = parser.parse_args()
     low, high = (int(x) for x in args.lists.split(","))
+    kinds = None if args.kinds is None else tuple(args.kinds.split(","))  # type: ignore[arg-type]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     done = {}
     if args.out.exists():
@@ -100,7 +109,7 @@ def main() -> None:
             if index in done:
                 continue
             record = run_one(index, args.seed, args.method, (low, high), args.max_seconds,
-                             args.quick)
+                             args.quick, kinds)
             done[index] = record
             out.write(json.dumps(record) + "\n")
             out.flush()

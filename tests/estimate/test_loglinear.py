@@ -41,12 +41,13 @@ def test_bic_best_model_estimate_and_profile_interval_match_rcapture(reference_t
     assert result.upper == pytest.approx(high, rel=0.001, abs=0.6)
 
 
-def test_the_full_five_list_search_fits_every_hierarchical_model(reference_table):
-    # Its speed is measured in bench/ (bench_loglinear_intervals.py), not here: a timed
-    # test fails on a busy machine whatever the code does.
+def test_the_full_five_list_search_fits_every_model(reference_table):
+    # its speed (target 5 s) is measured in bench/bench_estimate.py, not here: a timed
+    # test fails on a loaded machine for reasons of its own
     table = reference_table("us_western_sex_trafficking")
     fits = fit_all_models(model_space(5), table.cells())
     assert len(fits.names) == 6893
+    assert fits.names[fits.best("bic")] == "[15,2,3,4]"
 
 
 def test_the_bootstrap_repeats_the_selection_and_is_reproducible(reference_table):
@@ -91,6 +92,46 @@ def test_pruned_bootstrap_selection_equals_the_full_search(reference_table):
             penalty,
         )
         assert order[best] == full.best("bic")
+
+
+@pytest.mark.parametrize("name", ["congenital_anomaly_massachusetts", "us_western_sex_trafficking"])
+def test_the_bounded_search_chooses_as_the_full_search(reference_table, name):
+    # the bootstrap's search fits only models whose deviance bound could still win: on
+    # perturbed 5-list tables it must choose the full search's model (or one tied with it)
+    from musterroll.estimate._glm import select_bounded
+    from musterroll.estimate._loglinear_intervals import _search
+
+    table = reference_table(name)
+    space = model_space(5)
+    cells = table.cells()
+    fits = fit_all_models(space, cells)
+    pool = np.arange(len(space.n_cols))
+    rng = np.random.default_rng(7)
+    draws = rng.poisson(np.maximum(cells[1:], 0.5), size=(3, len(cells) - 1)).astype(float)
+    best, b0, fitted = select_bounded(draws, *_search(space, fits, pool, cells), True, 5)
+    for r in range(len(draws)):
+        full = fit_all_models(space, np.concatenate(([0], draws[r])))
+        k = full.best("bic")
+        assert full.bic[best[r]] == pytest.approx(full.bic[k], abs=1e-6)
+        assert draws[r].sum() + np.exp(b0[r]) == pytest.approx(full.estimate[k], rel=1e-6)
+    assert fitted.max() < 0.5 * len(pool)  # it skipped most models
+
+
+def test_fits_over_term_masks_equal_the_design_fits(reference_table):
+    from musterroll.estimate._glm import fit_masks, fit_one
+
+    table = reference_table("us_western_sex_trafficking")
+    space = model_space(5)
+    y = table.cells()[1:].astype(float)
+    term = np.argmax(space.x_full > 0, axis=0)
+    x = np.ascontiguousarray(space.x_full[1:])
+    for k in (0, 100, 3000, 6892):
+        cols = space.columns(k)
+        dev, b0, _, _, mu = fit_one(x, y, cols, y + 0.1)
+        dev2, b02, _, mu2 = fit_masks(term[cols].astype(np.int64), y, y + 0.1, 5)
+        assert dev2 == pytest.approx(dev, rel=1e-9, abs=1e-9)
+        assert np.allclose(mu2, mu, rtol=1e-8)
+        assert (b02 == b0) if not np.isfinite(b0) else b02 == pytest.approx(b0, rel=1e-9)
 
 
 def test_aic_can_choose_a_larger_model_than_bic(reference_table):

@@ -15,7 +15,7 @@ import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 from scipy.special import chdtri
 
-from musterroll.estimate._glm import fit_one, select_many
+from musterroll.estimate._glm import fit_masks, fit_one, select_bounded
 from musterroll.estimate._loglinear_fit import Criterion, ModelFits, ModelSpace
 
 __all__ = [
@@ -112,31 +112,60 @@ def bootstrap_selection(
     n_hat = float(fits.estimate[k])
     probs = np.concatenate(([n_hat - y.sum()], y)) / n_hat
     draws = rng.multinomial(int(round(n_hat)), probs, size=replicates)[:, 1:].astype(np.float64)
-    # Fit small models first so that select_best can skip the large ones exactly.
     pool = np.arange(len(space.n_cols)) if candidates is None else np.asarray(candidates)
-    order = pool[np.argsort(space.n_cols[pool], kind="stable")]
-    args = (
-        np.ascontiguousarray(space.x_full[1:]),
-        np.ascontiguousarray(space.col_index[order]),
-        np.ascontiguousarray(space.n_cols[order]),
-        np.ascontiguousarray(np.maximum(fits.fitted[order], 0.1)),
-        criterion == "bic",
-    )
+    masks, n_cols, start, b_masks, b_cols, b_start, lacks = _search(space, fits, pool, cells)
     chunks = np.array_split(np.arange(replicates), max(1, min(os.cpu_count() or 1, replicates)))
     with ThreadPoolExecutor(max_workers=len(chunks)) as threads:  # the fits release the GIL
         parts = list(
             threads.map(
-                lambda idx: select_many(args[0], draws[idx], args[1], args[2], args[3], args[4]),
+                lambda idx: select_bounded(draws[idx], masks, n_cols, start, b_masks, b_cols,
+                                           b_start, lacks, criterion == "bic", space.j),
                 chunks,
             )
         )
     best = np.concatenate([p[0] for p in parts])
     b0 = np.concatenate([p[1] for p in parts])
+    order = pool
     found = best >= 0
     chosen = np.where(found, order[np.maximum(best, 0)], -1)
     with np.errstate(over="ignore"):
         estimates = np.where(found, draws.sum(axis=1) + np.exp(b0), np.inf)
     return estimates, chosen
+
+
+BOUND_ORDER = 3  # terms of order 2 and 3 bound the deviance of the models lacking them
+
+
+def _search(
+    space: ModelSpace, fits: ModelFits, pool: np.ndarray, cells: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The arguments of `_glm.select_bounded` for the models `pool` of `space`.
+
+    Each design column's term mask is the first cell holding it (the cell whose pattern is
+    the term). The bounding models B_t, one per interaction term t of order 2 or 3, hold
+    every column of the space but those of t and the terms containing it.
+    """
+    x = space.x_full
+    col_mask = np.argmax(x > 0, axis=0).astype(np.int64)  # column -> its term
+    masks = np.ascontiguousarray(col_mask[space.col_index[pool]])
+    n_cols = np.ascontiguousarray(space.n_cols[pool])
+    width = masks.shape[1]
+    present = np.zeros((len(pool), 1 << space.j), dtype=bool)
+    for row, (m, c) in enumerate(zip(masks, n_cols, strict=True)):
+        present[row, m[:c]] = True
+    terms = [int(t) for t in col_mask if 2 <= bin(int(t)).count("1") <= BOUND_ORDER]
+    y = cells[1:].astype(np.float64)
+    b_masks = np.zeros((len(terms), width), dtype=np.int64)
+    b_cols = np.zeros(len(terms), dtype=np.int64)
+    b_start = np.empty((len(terms), len(y)))
+    for i, t in enumerate(terms):
+        keep = [int(m) for m in col_mask if (int(m) & t) != t]
+        b_masks[i, : len(keep)] = keep
+        b_cols[i] = len(keep)
+        b_start[i] = fit_masks(b_masks[i, : len(keep)], y, y + 0.1, space.j)[3]
+    lacks = ~present[:, terms] if terms else np.zeros((len(pool), 0), dtype=bool)
+    return (masks, n_cols, np.ascontiguousarray(np.maximum(fits.fitted[pool], 0.1)), b_masks,
+            b_cols, np.maximum(b_start, 0.1), np.ascontiguousarray(lacks))
 
 
 def quantile_mc_error(draws: np.ndarray, q: float) -> float:
