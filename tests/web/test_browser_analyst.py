@@ -9,33 +9,20 @@ test-artifacts/web/.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from . import test_browser
-from .conftest import PASSWORD
+
+# The caseworkers' browser tests serve the linked register and log in the same way.
+from .test_browser_caseworker import _log_in, register_template  # noqa: F401 - a fixture
 
 pytestmark = test_browser.pytestmark
 browser, page, server = test_browser.browser, test_browser.page, test_browser.server
 _shot = test_browser._shot
 
 WIDTHS = (390, 1366)
-
-
-@pytest.fixture(scope="module")
-def register_template(linked_template: Path) -> Path:
-    """The server of this module serves the linked register."""
-    return linked_template
-
-
-def _log_in(page: Any, role: str) -> None:
-    page.goto("/login?lang=en")
-    page.fill("input[name=name]", role)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login-form button")
-    page.wait_for_selector(f"text={role} ({role})")
 
 
 def _sideways(page: Any) -> int:

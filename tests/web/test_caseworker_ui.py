@@ -93,15 +93,15 @@ def test_the_merge_command_adds_new_json_keys_to_a_po_catalogue(tmp_path: Path,
     folder.mkdir()
     (folder / "uk.po").write_bytes((I18N / "uk.po").read_bytes())
     new = tmp_path / "new.json"
-    new.write_text(json.dumps({"inbox_title": "Вхідні повідомлення родин",
-                               "inbox_found": ["{n} повідомлення", "{n} повідомлення",
+    new.write_text(json.dumps({"example_title": "Вхідні повідомлення родин",
+                               "example_found": ["{n} повідомлення", "{n} повідомлення",
                                                "{n} повідомлень"],
                                "person": "Інша особа"}, ensure_ascii=False))
     assert merge_main(["uk", str(new), "--folder", str(folder)]) == 0
-    assert "added: 2 (inbox_title, inbox_found)" in capsys.readouterr().out
+    assert "added: 2 (example_title, example_found)" in capsys.readouterr().out
     po = read_catalogue(folder / "uk.po", "uk")
-    assert po.get("inbox_title").string == "Вхідні повідомлення родин"
-    assert po.get("inbox_found").string == ("{n} повідомлення", "{n} повідомлення",
+    assert po.get("example_title").string == "Вхідні повідомлення родин"
+    assert po.get("example_found").string == ("{n} повідомлення", "{n} повідомлення",
                                             "{n} повідомлень")
     assert po.get("person").string == "Особа"  # kept without --replace
     assert merge_main(["uk", str(new), "--folder", str(folder), "--replace"]) == 0
