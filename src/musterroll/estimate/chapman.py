@@ -64,9 +64,9 @@ def chapman(
         )
     if 0 < m < 7:
         warnings.append(f"only {m} persons are on both lists: Chapman's estimate is unstable")
-    return Estimate(
+    return Estimate.from_table(
+        table,
         method="chapman",
-        observed=table.observed,
         estimate=est,
         lower=lower,
         upper=upper,
@@ -84,7 +84,6 @@ def chapman(
         },
         settings={"pair": list(pair) if pair else None},
         lists=two.lists,
-        stratum=table.stratum,
         source=table.source,
     )
 

@@ -271,9 +271,9 @@ def dga(
     warnings = _grid_warnings(edge_mass, complete_mass, total[-1], total[0])
     warnings += shape_warnings(shape, table.observed)
     top = np.argsort(-mass_graph)[:5]
-    return Estimate(
+    return Estimate.from_table(
+        table,
         method="dga",
-        observed=table.observed,
         estimate=median,
         lower=lower,
         upper=upper,
@@ -300,9 +300,6 @@ def dga(
             "draws": draws,
         },
         seed=seed,
-        lists=table.lists,
-        stratum=table.stratum,
-        source=table.source,
         draws=sample,
     )
 

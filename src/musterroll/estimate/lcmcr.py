@@ -237,9 +237,9 @@ def lcmcr(
     }
     warnings = _convergence_warnings(diag, converged, max_seconds)
     warnings += _bound_warnings(run.hits, pooled, table.observed, max_total_factor)
-    return Estimate(
+    return Estimate.from_table(
+        table,
         method="lcmcr",
-        observed=table.observed,
         estimate=median,
         lower=lower,
         upper=upper,
@@ -258,9 +258,6 @@ def lcmcr(
             "max_seconds": max_seconds,
         },
         seed=seed,
-        lists=table.lists,
-        stratum=table.stratum,
-        source=table.source,
         draws=pooled,
         converged=converged,
     )

@@ -161,9 +161,9 @@ def loglinear(
         )
     if math.isinf(p_high):
         warnings.append("the profile likelihood does not fall enough on the right: no upper bound")
-    return Estimate(
+    return Estimate.from_table(
+        table,
         method="loglinear",
-        observed=table.observed,
         estimate=float(fits.estimate[k]),
         lower=lower,
         upper=upper,
@@ -180,9 +180,6 @@ def loglinear(
             "max_seconds": max_seconds,
         },
         seed=seed if bootstrap > 0 else None,
-        lists=table.lists,
-        stratum=table.stratum,
-        source=table.source,
         draws=draws,
         converged=converged,
     )

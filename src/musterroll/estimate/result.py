@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from musterroll import __version__
+
+if TYPE_CHECKING:
+    from musterroll.counts.table import CaptureTable
 
 __all__ = ["Estimate", "fresh_seed"]
 
@@ -60,6 +63,15 @@ class Estimate:
     source: str = ""
     draws: np.ndarray | None = field(default=None, repr=False)
     converged: bool | None = None
+
+    @classmethod
+    def from_table(cls, table: CaptureTable, **fields: Any) -> Estimate:
+        """An estimate from one capture table: its documented count, lists, stratum and
+        provenance come from the table (`fields` may narrow ``lists``), the rest from
+        the method."""
+        own: dict[str, Any] = {"observed": table.observed, "lists": table.lists,
+                               "stratum": table.stratum, "source": table.source}
+        return cls(**(own | fields))
 
     @property
     def undocumented(self) -> float:
