@@ -30,7 +30,7 @@ from musterroll.web.deps import protect_csrf
 from musterroll.web.errors import handle_http_error, handle_validation_error
 from musterroll.web.i18n import LANGUAGES
 from musterroll.web.imports import MAX_UPLOAD_BYTES
-from musterroll.web.ratelimit import RateLimiter
+from musterroll.web.ratelimit import NameMisses, RateLimiter
 from musterroll.web.security import (
     CSRF_COOKIE,
     BodyLimit,
@@ -142,6 +142,6 @@ def _limiters(app: FastAPI, settings: WebSettings, clock: Callable[[], float]) -
     state.login_limiter = RateLimiter(settings.search_rate_limit, clock=clock)
     state.daily_limiter = RateLimiter(settings.family_daily_searches, day, clock=clock)
     state.session_limiter = RateLimiter(settings.family_daily_searches, day, clock=clock)
-    state.name_misses = RateLimiter(settings.family_name_misses,
-                                    settings.family_name_hours * 3600.0, clock=clock)
+    state.name_misses = NameMisses(settings.family_name_misses,
+                                   settings.family_name_hours * 3600.0, clock=clock)
     state.report_limiter = RateLimiter(settings.report_daily_limit, day, clock=clock)

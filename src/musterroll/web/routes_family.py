@@ -8,8 +8,10 @@ birth date in nine minutes). Beside the per-minute limit per address, a search c
 against its address and its browser session per day (429 past either), and against the
 searched name however spelt, from any address: once `family_name_misses` searches of a
 name found nothing within `family_name_hours`, that name is answered only through the
-report form and the office, for every client, until the window passes. A try is counted
-before the search runs (concurrent guesses cannot slip past) and taken back when it finds.
+report form and the office, for every client, until the window passes. Only misses count;
+searches of a name still running hold a place as possible misses, so concurrent guesses
+cannot slip past and concurrent families who find their relative never lock the name
+(``ratelimit.NameMisses``).
 Every answer names the office to contact (settings ``office_*``).
 """
 
@@ -109,16 +111,19 @@ async def _search(request: Request, engine: Register, settings: Settings, user: 
     key = search_name_key(query.surname, query.given_name)
     await _count_client(request, settings, user, actor, key, engine)
     misses = request.app.state.name_misses
-    if misses.hit(key) is not None:
+    if not await misses.enter(key):
         await anyio.to_thread.run_sync(partial(audit_refused_search, engine, key,
                                                actor=actor, reason="name"))
         return SearchAnswer(found=False, report_only=True)
     search = partial(search_person, engine, surname=query.surname,
                      given_name=query.given_name, patronymic=query.patronymic,
                      birth_date=query.birth_date, actor=actor)
-    answer = await anyio.to_thread.run_sync(search, limiter=_search_threads(request))
-    if answer.found:
-        misses.forgive(key)  # only misses count against a name
+    missed = False
+    try:
+        answer = await anyio.to_thread.run_sync(search, limiter=_search_threads(request))
+        missed = not answer.found
+    finally:
+        misses.leave(key, missed=missed)
     return answer
 
 
