@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -194,6 +195,21 @@ def test_the_bootstrap_runs_until_each_bound_is_known_within_one_percent(referen
     assert (result.lower, result.upper) == tuple(d["bootstrap_interval"])
     # Rcapture's profile interval of the chosen model is reported beside it
     assert d["profile_interval"] == pytest.approx([8994, 12110], abs=1)
+
+
+def test_each_round_adds_at_most_three_times_the_replicates_so_far(reference_table):
+    # An error read from the first 50 replicates predicts badly; a round sized on it
+    # alone would spend the whole budget where far fewer replicates were enough.
+    lines: list[str] = []
+    result = loglinear(reference_table("kosovo"), bootstrap=50, seed=5, progress=lines.append)
+    rounds = [int(m.group(1).replace(",", "")) for line in lines
+              if (m := re.match(r"selection bootstrap: ([\d,]+) replicates", line))]
+    assert rounds[0] == 50 and len(rounds) == result.diagnostics["bootstrap_rounds"] >= 3
+    so_far = 0
+    for added in rounds:
+        assert so_far == 0 or added <= 3 * so_far
+        so_far += added
+    assert so_far == result.diagnostics["bootstrap_replicates"] and result.converged
 
 
 def test_a_bootstrap_stopped_short_says_so(reference_table):

@@ -229,7 +229,7 @@ def adaptive_bootstrap(
 
     The replicates needed are predicted from the errors so far (an error shrinks as one
     over the square root of the replicates); each round adds what is predicted, plus a
-    tenth, within the time left.
+    tenth, within the time left and at most three times the replicates so far.
 
     Args:
         start: replicates of the first round; target: e.g. 0.01 for 1%.
@@ -264,6 +264,10 @@ def adaptive_bootstrap(
         worst = max(result.relative_error)
         needed = int(have * ((worst / target) ** 2 * 1.1 - 1)) + 1
         needed = max(needed, int(math.ceil(MIN_TAIL / alpha)) - have)
+        # An error read from few replicates predicts badly (68.8% after 200 on US western
+        # asked for all the budget at once): grow at most GROWTH-fold a round, and stop
+        # as soon as the bounds are precise.
+        needed = min(needed, (GROWTH - 1) * have)
         affordable = int((budget - spent) / max(per_replicate, 1e-9))
         batch = max(min(needed, affordable), 1)
         say(f"bootstrap bounds' Monte Carlo error {result.relative_error[0]:.1%} and "
@@ -273,6 +277,7 @@ def adaptive_bootstrap(
             return result
 
 
+GROWTH = 4  # a round adds at most three times the replicates so far
 MIN_TAIL = 10  # replicates beyond each bound before its error is trusted (400 at 95%)
 CANDIDATE_GAP = 50.0  # criterion points: no model further behind was ever chosen (below)
 CANDIDATE_SAFETY = 2.5  # the gap also exceeds 2.5 times the largest one the first round saw
