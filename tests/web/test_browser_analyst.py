@@ -39,6 +39,9 @@ def test_the_dashboard_fits_the_screen(page: Any, width: int) -> None:
     for chart in ("#chart-known", "#chart-event", "#chart-learnt"):
         assert page.locator(f"{chart} polyline, {chart} circle").count() >= 1, chart
     assert page.locator("#by-oblast tbody tr").count() > 10
+    oblast_map = page.locator("#oblast-map svg[role=img]")
+    assert oblast_map.locator("path").count() == 27  # 24 oblasts, Kyiv, Crimea, Sevastopol
+    assert oblast_map.bounding_box()["width"] <= width  # type: ignore[index]
     assert _sideways(page) == 0
     assert page.locator("#table-event").is_visible()
     _shot(page, f"dashboard-{width}")
