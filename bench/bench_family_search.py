@@ -13,7 +13,7 @@ one list of --records records (Ukrainian-style names drawn from a few thousand s
 given names and patronymics; birth days over 45 years; a tenth of persons with two
 records), one link run placing them in persons, one current status per person. The
 search keys are filled ahead (``refresh_search_keys``, timed). The server is
-`musterroll serve` (one worker); each of the 20 clients is one address (X-Forwarded-For)
+`musterroll serve` (one worker, `bench_web_search.start_server`); each of the 20 clients is one address (X-Forwarded-For)
 with its own CSRF cookie, sending POST /api/family/search back to back: half people in
 the register (hits), half invented (misses), a third of the hits in Latin. The load tool
 and its summary are ``bench_web_search``'s. Prints a JSON report (also --work/report.json).
@@ -26,7 +26,6 @@ import asyncio
 import json
 import os
 import random
-import subprocess
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -37,10 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_web_search import (  # noqa: E402  (a sibling script, not a package)
     _cpu_seconds,
     _free_port,
-    _musterroll,
     drive,
     fill_keys,
     register_size,
+    start_server,
     summarise,
 )
 
@@ -153,28 +152,9 @@ def make_queries(count: int, records: int, seed: int) -> list[dict[str, Any]]:
     return out
 
 
-def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`musterroll serve` with the limits raised so that the load is all answers."""
-    import httpx
-
-    env = {**os.environ, "MUSTERROLL_SEARCH_RATE_LIMIT": "10000",
-           "MUSTERROLL_TRUST_FORWARDED_FOR": "true",
-           "MUSTERROLL_FAMILY_DAILY_SEARCHES": "1000000",
-           "MUSTERROLL_FAMILY_NAME_MISSES": "10000"}
-    server = subprocess.Popen([*_musterroll(), "--db", url, "serve", "--port", str(port)],
-                              env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/csrf", timeout=1).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if server.poll() is not None:
-            raise SystemExit(f"musterroll serve exited; see {log}")
-        time.sleep(0.2)
-    server.terminate()
-    raise SystemExit(f"musterroll serve did not answer in 60 s; see {log}")
+# The family search's own limits, raised so that the load is all answers.
+FAMILY_LIMITS = {"MUSTERROLL_FAMILY_DAILY_SEARCHES": "1000000",
+                 "MUSTERROLL_FAMILY_NAME_MISSES": "10000"}
 
 
 def main() -> None:
@@ -201,7 +181,7 @@ def main() -> None:
     size = register_size(url)
     queries = make_queries(args.requests + args.warmup, args.records, args.seed)
     port = _free_port()
-    server = start_server(url, port, args.work / "serve.log")
+    server = start_server(url, port, args.work / "serve.log", FAMILY_LIMITS)
     base = f"http://127.0.0.1:{port}"
     try:
         asyncio.run(drive(base, queries[:args.warmup], args.clients))

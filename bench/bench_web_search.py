@@ -149,12 +149,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
-    """`musterroll serve` with the rate limit raised for the test; wait until it answers."""
+def start_server(url: str, port: int, log: Path, limits: dict[str, str] | None = None
+                 ) -> subprocess.Popen[bytes]:
+    """`musterroll serve` with the rate limit raised for the test (and `limits`, more
+    settings as environment variables); wait until it answers."""
     import httpx
 
     env = {**os.environ, "MUSTERROLL_SEARCH_RATE_LIMIT": "10000",
-           "MUSTERROLL_TRUST_FORWARDED_FOR": "true"}
+           "MUSTERROLL_TRUST_FORWARDED_FOR": "true", **(limits or {})}
     server = subprocess.Popen([*_musterroll(), "--db", url, "serve", "--port", str(port)],
                               env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
