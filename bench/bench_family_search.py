@@ -13,10 +13,11 @@ one list of --records records (Ukrainian-style names drawn from a few thousand s
 given names and patronymics; birth days over 45 years; a tenth of persons with two
 records), one link run placing them in persons, one current status per person. The
 search keys are filled ahead (``refresh_search_keys``, timed). The server is
-`musterroll serve` (one worker, `bench_web_search.start_server`); each of the 20 clients is one address (X-Forwarded-For)
-with its own CSRF cookie, sending POST /api/family/search back to back: half people in
-the register (hits), half invented (misses), a third of the hits in Latin. The load tool
-and its summary are ``bench_web_search``'s. Prints a JSON report (also --work/report.json).
+`musterroll serve` (one worker, `bench_web_search.start_server`); each of the 20 clients
+is one address (X-Forwarded-For) with its own CSRF cookie, sending POST
+/api/family/search back to back: half people in the register (hits), half invented
+(misses), a third of the hits in Latin. The load tool and its summary are
+``bench_web_search``'s. Prints a JSON report (also --work/report.json).
 """
 
 from __future__ import annotations
