@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from musterroll.cli import app
 from musterroll.linkage.register_io import read_decisions
 from musterroll.store import open_register, read_audit
+from musterroll.store.linkage_models import person_records_table
 
 runner = CliRunner()
 
@@ -93,17 +95,25 @@ def test_review_splits_a_person_typed_as_numbered_groups(war: Any, tmp_path: Pat
                            input=answers)
     assert result.exit_code == 0, result.output
     assert cluster["id"] not in {item["id"] for item in _queue(url)}
+    ids = [record["id"] for record in cluster["records"]]
+    m = person_records_table.c
     engine = open_register(url)
     try:
         lines = read_audit(engine, action="link cluster decision")
         decided = read_decisions(engine)
+        with engine.connect() as conn:
+            holder = dict(conn.execute(select(m.record_id, m.person_id)
+                                       .where(m.record_id.in_(ids))).all())
     finally:
         engine.dispose()
-    ids = [record["id"] for record in cluster["records"]]
     assert [line["detail"]["groups"] for line in lines] == [[ids[:1], ids[1:]]]
     different = decided[decided["decision"] == "different"]
     assert len(different) == n - 1
     assert set(different["record_id_l"]) | set(different["record_id_r"]) == set(ids)
+    # the decision took effect without a new link run: the first record is a person apart
+    assert holder[ids[0]] not in {holder[i] for i in ids[1:]}
+    assert len({holder[i] for i in ids[1:]}) == 1
+    assert "persons changed:" in result.output
 
 
 def test_review_asks_again_after_groups_that_are_not_numbers_shown(

@@ -189,7 +189,10 @@ def review_command(
     as_json: bool = typer.Option(False, "--json", help="With --list: print JSON."),
 ) -> None:
     """Work through the review queue: pairs (same / different / unsure) and whole persons
-    (same / split into groups / unsure), each with a note."""
+    (same / split into groups / unsure), each with a note. A decision takes effect at
+    once: the item's records are placed as decided and their persons derived again, as
+    on the web's review page."""
+    from musterroll.casework.relink import relink_item
     from musterroll.linkage.queue import describe_reason
     from musterroll.linkage.review import ReviewError, decide_item, open_items
 
@@ -217,6 +220,9 @@ def review_command(
             note = typer.prompt("note (optional)", default="", err=True) or None
             decide_item(engine, item["id"], decision, groups=groups, reviewer=reviewer,
                         note=note)
+            changed = relink_item(engine, item["id"], decision, groups=groups, actor=reviewer)
+            if changed:
+                err.print(f"persons changed: {', '.join(map(str, changed))}", highlight=False)
     except ReviewError as exc:
         raise fail(str(exc)) from exc
     finally:
