@@ -127,9 +127,16 @@ def test_a_body_over_the_limit_is_refused_with_413(client: TestClient) -> None:
     big = {"surname": "Ш" * 3_000_000, "given_name": "Тарас", "birth_date": "1985-03-09"}
     response = client.post("/api/family/search", headers={"X-CSRF-Token": token}, json=big)
     assert response.status_code == 413
+    assert response.json()["detail"] == "the request is too large"
     form = client.post("/family/report", data={"note": "x" * 2_000_000,
-                                               "csrf_token": token})
+                                               "csrf_token": token},
+                       headers={"Accept-Language": "uk"})
     assert form.status_code == 413
+    # a form is answered with a page in the reader's language, as every other error
+    assert form.headers["content-type"].startswith("text/html")
+    assert "Запит завеликий." in form.text and 'id="error-413"' in form.text
+    assert form.headers["cache-control"] == "no-store"
+    assert "content-security-policy" in form.headers
 
 
 def test_the_linkage_of_an_unknown_person_is_404(client: TestClient) -> None:

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
+from starlette.types import Scope
 
 from musterroll import __version__
 from musterroll.store import open_register
@@ -78,6 +79,22 @@ def _guard(settings: WebSettings) -> Callable[..., Awaitable[Response]]:
     return guard
 
 
+def _too_large(settings: WebSettings) -> Callable[[Scope], Awaitable[Response]]:
+    """The 413 of ``BodyLimit`` as every other error: a page in the user's language for a
+    form, JSON under /api/. It is answered outside the app's middleware, so it carries
+    the security headers and ``no-store`` itself."""
+    headers = security_headers(https=settings.https)
+
+    async def answer(scope: Scope) -> Response:
+        refused = HTTPException(413, "the request is too large")
+        response = await handle_http_error(Request(scope), refused)
+        response.headers.update(headers)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return answer
+
+
 def create_app(settings: WebSettings, *, engine: Engine | None = None,
                clock: Callable[[], float] = time.monotonic) -> FastAPI:
     """Build the web app.
@@ -119,7 +136,8 @@ def create_app(settings: WebSettings, *, engine: Engine | None = None,
     _limiters(app, settings, clock)
     app.middleware("http")(_guard(settings))
     app.add_middleware(BodyLimit, limit=settings.max_form_bytes, exempt=("/api/imports/",
-                       "/imports/"), exempt_limit=MAX_UPLOAD_BYTES + 2**20)
+                       "/imports/"), exempt_limit=MAX_UPLOAD_BYTES + 2**20,
+                       answer=_too_large(settings))
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

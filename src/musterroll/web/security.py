@@ -9,7 +9,8 @@ the cookie (HttpOnly, SameSite=Strict) nor compute the signature (OWASP CSRF che
 The signing key is either given (``MUSTERROLL_SECRET_KEY``) or generated once and kept in
 the register's ``register_settings`` (``signing_key``): a restart must not turn every open
 form into a refusal. A request body past the configured size is refused with 413 before
-any route reads it (``BodyLimit``).
+any route reads it (``BodyLimit``), worded as the app words its errors (a page for a form,
+JSON under /api/).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +28,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from musterroll.store.web_models import register_settings_table
@@ -162,11 +165,13 @@ class BodyLimit:
     """
 
     def __init__(self, app: ASGIApp, *, limit: int, exempt: tuple[str, ...] = (),
-                 exempt_limit: int = 0) -> None:
+                 exempt_limit: int = 0,
+                 answer: Callable[[Scope], Awaitable[Response]] | None = None) -> None:
         self.app = app
         self.limit = limit
         self.exempt = exempt
         self.exempt_limit = exempt_limit
+        self.answer = answer  # the refusal as the app words its errors; None: plain JSON
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -177,7 +182,7 @@ class BodyLimit:
             self.limit
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _too_large(send)
+            await self._refuse(scope, receive, send)
             return
         seen = 0
 
@@ -193,7 +198,14 @@ class BodyLimit:
         try:
             await self.app(scope, counted, send)
         except _TooLarge:
+            await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.answer is None:
             await _too_large(send)
+            return
+        response = await self.answer(scope)
+        await response(scope, receive, send)
 
 
 class _TooLarge(Exception):
