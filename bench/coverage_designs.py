@@ -5,7 +5,8 @@ latent-class heterogeneity as published, on 5 lists; direct list dependence on 3
 or both; 500-100,000 persons), draw the capture table, estimate with one method at its
 default settings and record whether the interval covers the true N. One JSON line per
 population goes to --out as it is done (a rerun skips the populations already there),
-then a summary by kind, by published design and by number of lists.
+then a summary by kind, by published design, by number of lists and (log-linear) by the
+highest interaction order of the chosen model.
 Log-linear on 6 lists searches models up to order 2 (`--max-order 2`; the full search
 has millions of models); `--lists 3,4` limits the designs' lists and `--max-seconds` the
 Monte Carlo budget, to keep a long run affordable. `--kinds hidden,hidden_referrals`
@@ -55,6 +56,9 @@ def run_one(index: int, seed: int, method: str, lists: tuple[int, int],
         "upper": e.upper, "covered": bool(e.lower <= design.total <= e.upper),
         "converged": e.converged, "seconds": round(time.monotonic() - started, 1),
         "design": design.to_dict(),
+        # log-linear: the chosen model and its profile interval, to tell which models miss
+        "model": e.diagnostics.get("model"),
+        "profile_interval": e.diagnostics.get("profile_interval"),
     }
 
 
@@ -77,10 +81,18 @@ def summarise(records: list[dict[str, Any]]) -> str:
         line(source, [r for r in records if r["design"].get("source") == source])
     for j in sorted({r["lists"] for r in records}):
         line(f"{j} lists", [r for r in records if r["lists"] == j])
+    for order in sorted({_order(r["model"]) for r in records if r.get("model")}):
+        line(f"chosen order {order}", [r for r in records if r.get("model")
+                                       and _order(r["model"]) == order])
     unconverged = sum(r["converged"] is False for r in records)
     lines.append(f"not converged: {unconverged}; seconds per population, median "
                  f"{np.median([r['seconds'] for r in records]):.1f}")
     return "\n".join(lines)
+
+
+def _order(model: str) -> int:
+    """Highest interaction order of a log-linear model's name, e.g. 3 for [123,45]."""
+    return max((len(term) for term in model.strip("[]").split(",")), default=1)
 
 
 def main() -> None:
