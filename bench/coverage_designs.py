@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,28 @@ def _order(model: str) -> int:
     return max((len(term) for term in model.strip("[]").split(",")), default=1)
 
 
+def run_populations(out: Path, populations: int, run: Callable[[int], dict[str, Any]],
+                    line: Callable[[dict[str, Any]], str]) -> list[dict[str, Any]]:
+    """Run populations 0..`populations`-1, one JSON line each appended to `out` as it is
+    done; populations already in `out` are read back, not run again (a long run resumes).
+    Prints `line(record)` for each new one; returns the records in order."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    done: dict[int, dict[str, Any]] = {}
+    if out.exists():
+        for text in out.read_text().splitlines():
+            record = json.loads(text)
+            done[record["index"]] = record
+    with out.open("a") as stream:
+        for index in range(populations):
+            if index in done:
+                continue
+            done[index] = run(index)
+            stream.write(json.dumps(done[index]) + "\n")
+            stream.flush()
+            print(line(done[index]), flush=True)
+    return [done[i] for i in range(populations)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--method", choices=("lcmcr", "loglinear", "dga"), required=True)
@@ -110,26 +133,14 @@ def main() -> None:
     args = parser.parse_args()
     low, high = (int(x) for x in args.lists.split(","))
     kinds = None if args.kinds is None else tuple(args.kinds.split(","))  # type: ignore[arg-type]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    done = {}
-    if args.out.exists():
-        for text in args.out.read_text().splitlines():
-            record = json.loads(text)
-            done[record["index"]] = record
-    with args.out.open("a") as out:
-        for index in range(args.populations):
-            if index in done:
-                continue
-            record = run_one(index, args.seed, args.method, (low, high), args.max_seconds,
-                             args.quick, kinds)
-            done[index] = record
-            out.write(json.dumps(record) + "\n")
-            out.flush()
-            print(f"{index:4d} {record['kind']:9s} J={record['lists']} N={record['total']:7,d} "
-                  f"{record['estimate']:9,.0f} [{record['lower']:9,.0f}, {record['upper']:9,.0f}]"
-                  f" {'covered' if record['covered'] else 'MISSED'} {record['seconds']}s",
-                  flush=True)
-    print(summarise([done[i] for i in range(args.populations)]))
+    records = run_populations(
+        args.out, args.populations,
+        lambda index: run_one(index, args.seed, args.method, (low, high), args.max_seconds,
+                              args.quick, kinds),
+        lambda r: (f"{r['index']:4d} {r['kind']:9s} J={r['lists']} N={r['total']:7,d} "
+                   f"{r['estimate']:9,.0f} [{r['lower']:9,.0f}, {r['upper']:9,.0f}] "
+                   f"{'covered' if r['covered'] else 'MISSED'} {r['seconds']}s"))
+    print(summarise(records))
 
 
 if __name__ == "__main__":

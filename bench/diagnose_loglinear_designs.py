@@ -26,12 +26,15 @@ Nothing here is tuned: the variants are the literature's, with Rcapture's consta
 from __future__ import annotations
 
 import argparse
-import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from coverage_designs import run_populations  # noqa: E402  (a sibling script)
 
 from musterroll.estimate._heterogeneity import (
     chao_lower_bound,
@@ -153,21 +156,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    done = {}
-    if args.out.exists():
-        for text in args.out.read_text().splitlines():
-            record = json.loads(text)
-            done[record["index"]] = record
-    with args.out.open("a") as out:
-        for index in range(args.populations):
-            if index in done:
-                continue
-            done[index] = run_one(index, args.seed)
-            out.write(json.dumps(done[index]) + "\n")
-            out.flush()
-            print(index, done[index]["kind"], done[index]["source"], flush=True)
-    print(summarise([done[i] for i in range(args.populations)]))
+    records = run_populations(args.out, args.populations,
+                              lambda index: run_one(index, args.seed),
+                              lambda r: f"{r['index']} {r['kind']} {r['source']}")
+    print(summarise(records))
 
 
 if __name__ == "__main__":
