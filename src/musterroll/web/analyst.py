@@ -1,14 +1,16 @@
 """Pseudonymised person data for analysts, released k-anonymous: no row singles anyone out.
 
-A person appears under a keyed pseudonym, ``HMAC-SHA256(secret_key, person id)`` (first
-16 hex digits): stable while the app's secret key is (set ``MUSTERROLL_SECRET_KEY``),
-useless for finding the person without it. A row holds the current status, sex, a
-ten-year birth band, the region and the quarter of the death or disappearance, coarsened
-further where fewer than k persons share them (``web.kanon``, k the setting
-``analyst_k``). Captives (status or history of captivity) are never rows: they are
-counted on the dashboard only. Left out altogether: names, service numbers, units,
-settlements, oblasts, lists, days and months, record and person ids. Every view is
-audit-logged.
+A person appears under a keyed pseudonym, ``HMAC-SHA256(secret_key, release, person id)``
+(first 16 hex digits): useless for finding the person without the key, and stable within
+one release only. A release is the register after one link run and derivation, at one k
+(``release_tag``); the next one coarsens differently, and rows that kept their pseudonym
+across the two could be intersected to narrow a person down, so every pseudonym changes.
+A row holds the current status, sex, a ten-year birth band, the region and the quarter
+of the death or disappearance, coarsened further where fewer than k persons share them
+(``web.kanon``, k the setting ``analyst_k``). Captives (status or history of captivity)
+are never rows: they are counted on the dashboard only. Left out altogether: names,
+service numbers, units, settlements, oblasts, lists, days and months, record and person
+ids. Every view is audit-logged.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from musterroll.store.models import records_table
 from musterroll.store.status_models import events_table, status_runs_table, statuses_table
 from musterroll.web.kanon import birth_band, k_anonymous, quarter, region
 
-__all__ = ["Release", "analyst_persons", "month", "pseudonym", "release_rows",
+__all__ = ["Release", "analyst_persons", "month", "pseudonym", "release_rows", "release_tag",
            "release_version"]
 
 # The released rows and the number of persons withheld.
@@ -36,9 +38,10 @@ Release = tuple[list[dict[str, Any]], int]
 _CAPTIVITY = ("captivity_confirmed", "released")
 
 
-def pseudonym(secret_key: str, person_id: int) -> str:
-    """Return the keyed pseudonym of a person id (16 hex digits)."""
-    digest = hmac.new(secret_key.encode(), f"person:{person_id}".encode(), hashlib.sha256)
+def pseudonym(secret_key: str, person_id: int, release: str) -> str:
+    """Return the keyed pseudonym of a person id in one release (16 hex digits)."""
+    digest = hmac.new(secret_key.encode(), f"person:{release}:{person_id}".encode(),
+                      hashlib.sha256)
     return digest.hexdigest()[:16]
 
 
@@ -76,14 +79,14 @@ def _records(conn: Connection) -> dict[int, list[Any]]:
 
 
 def _generalised(person_id: int, own: list[Any], status: Any,
-                 secret_key: str) -> dict[str, str | None]:
+                 secret_key: str, release: str) -> dict[str, str | None]:
     """One person's row before k-anonymity: birth band, region and quarter only."""
     years = [b[:4] for b in (x.birth_date for x in own) if b and b[:4].isdigit()]
     oblast = (status.oblast if status and status.oblast
               else _most_common([x.oblast for x in own]))
     event = (status.death_date or status.missing_date) if status else None
     return {
-        "pseudonym": pseudonym(secret_key, person_id),
+        "pseudonym": pseudonym(secret_key, person_id, release),
         "status": status.status if status else None,
         "sex": _most_common([(x.sex or "").lower() or None for x in own]),
         "birth_years": birth_band(int(_most_common(years))) if years else None,
@@ -95,12 +98,13 @@ def _generalised(person_id: int, own: list[Any], status: Any,
 def release_rows(engine: Engine, secret_key: str, k: int) -> Release:
     """Return the k-anonymous rows of all persons but captives, by pseudonym, and how
     many persons were withheld (captives and persons too rare to release)."""
+    release = release_tag(engine, k)
     with engine.connect() as conn:
         records = _records(conn)
         statuses = {int(x.person_id): x for x in conn.execute(
             select(statuses_table).where(statuses_table.c.valid_to.is_(None)))}
         captives = _captives(conn)
-    rows = [_generalised(pid, own, statuses.get(pid), secret_key)
+    rows = [_generalised(pid, own, statuses.get(pid), secret_key, release)
             for pid, own in records.items() if pid not in captives]
     released = sorted(k_anonymous(rows, k), key=lambda row: str(row["pseudonym"]))
     return released, len(records) - len(released)
@@ -113,6 +117,12 @@ def release_version(engine: Engine) -> tuple[Any, ...]:
         return (str(engine.url),
                 conn.execute(select(func.max(runs_table.c.id))).scalar(),
                 conn.execute(select(func.max(status_runs_table.c.id))).scalar())
+
+
+def release_tag(engine: Engine, k: int) -> str:
+    """The release the pseudonyms are keyed on: the newest link run and derivation, and k."""
+    _, link_run, status_run = release_version(engine)
+    return f"link {link_run} status {status_run} k {k}"
 
 
 def analyst_persons(engine: Engine, secret_key: str, *, k: int, limit: int = 1000,
