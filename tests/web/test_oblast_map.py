@@ -78,8 +78,12 @@ def test_a_larger_count_is_never_lighter_and_small_cells_are_hatched() -> None:
     assert shaded["ode"]["fill"] == "url(#oblast-suppressed)" and shaded["ode"]["suppressed"]
     assert shaded["vin"]["fill"] == "#ffffff" and shaded["vin"]["value"] is None
     legend = choropleth(values)["legend"]
-    assert legend[0]["low"] == 0 and legend[-1]["high"] >= 900
+    assert legend[0]["low"] == 7 and legend[-1]["high"] == 900  # the values held, no more
     assert all(a["high"] < b["low"] for a, b in zip(legend, legend[1:], strict=False))
+    for entry in legend:  # every shown value lies in the class its colour says
+        for code, v in values.items():
+            if v is not None and entry["low"] <= v <= entry["high"]:
+                assert shaded[code]["fill"] == entry["colour"]
 
 
 def test_the_dashboard_map_shows_the_table_figures(as_role: Client) -> None:

@@ -152,7 +152,8 @@ def choropleth(values: dict[str, int | None]) -> dict[str, Any]:
             has no count and is left white.
     Returns:
         ``width``, ``height``, ``source``, ``paths`` (``code``, ``path``, ``fill``,
-        ``value``, ``suppressed``) and ``legend`` (lower and upper bound, colour).
+        ``value``, ``suppressed``) and ``legend`` (per class the smallest and largest
+        value it holds, and its colour).
     """
     shapes = load_shapes()
     shown = [v for v in values.values() if v is not None]
@@ -169,8 +170,12 @@ def choropleth(values: dict[str, int | None]) -> dict[str, Any]:
             fill = CLASS_COLOURS[next(i for i, b in enumerate(breaks) if value <= b)]
         paths.append({"code": code, "path": shape["path"], "fill": fill, "value": value,
                       "suppressed": suppressed})
-    legend = [{"low": (breaks[i - 1] + 1) if i else 0, "high": b, "colour": CLASS_COLOURS[i]}
-              for i, b in enumerate(breaks)]
+    # each class as the values it holds: a legend class never names values nobody has
+    # (a suppressed 1-4 would otherwise appear inside "1-5")
+    legend = []
+    for i, b in enumerate(breaks):
+        held = [v for v in shown if v <= b and (i == 0 or v > breaks[i - 1])]
+        legend.append({"low": min(held), "high": max(held), "colour": CLASS_COLOURS[i]})
     return {"width": shapes["width"], "height": shapes["height"], "source": shapes["source"],
             "paths": paths, "legend": legend}
 
