@@ -111,6 +111,7 @@ def test_the_dashboard_map_shows_the_table_figures(as_role: Client) -> None:
         assert shown >= 5
         name = {"killed": "Killed", "missing_now": "Missing now"}[metric]
         assert f"Map of oblasts: {name}" in figure.group(1)  # the map says what it shows
+        assert "Natural Earth admin-1 (public domain)" in figure.group(1)  # and whence
         assert re.findall(r"<strong>([^<]*)</strong>", figure.group(1)) == [name]
     fallback = client.get("/", params={"lang": "en", "map": "birth_date"}).text
     assert 'id="oblast-map"' in fallback  # an unknown metric shows the default one
