@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from musterroll.sources import IngestOptions, ingest_file
+from musterroll.web.i18n import format_number
 
 from .conftest import NAMED
 
@@ -47,7 +48,10 @@ def test_without_an_estimate_the_dashboard_says_so(client: TestClient) -> None:
 def test_official_claims_stand_beside_the_register(client: TestClient) -> None:
     claims = client.get("/api/dashboard").json()["claims"]
     assert any(c["metric"] == "killed" and c["value"] == 55000 for c in claims)
-    assert "55,000" in client.get("/").text
+    # numbers as the reader's language writes them (Babel): 55 000 in Ukrainian
+    assert format_number("uk", 55000) in client.get("/?lang=uk").text
+    assert format_number("uk", 55000) != "55,000"
+    assert "55,000" in client.get("/?lang=en").text
 
 
 def test_language_from_query_cookie_or_accept_language(client: TestClient) -> None:
