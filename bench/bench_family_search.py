@@ -23,9 +23,7 @@ is one address (X-Forwarded-For) with its own CSRF cookie, sending POST
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import os
 import random
 import sys
 import time
@@ -35,13 +33,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_web_search import (  # noqa: E402  (a sibling script, not a package)
-    _cpu_seconds,
-    _free_port,
-    drive,
     fill_keys,
     register_size,
-    start_server,
-    summarise,
+    serve_and_measure,
 )
 
 ROOTS = ["Шевч", "Коваль", "Бондар", "Ткач", "Кравч", "Мельнич", "Олійн", "Лис", "Гнатюк",
@@ -181,27 +175,12 @@ def main() -> None:
     keys = fill_keys(url)
     size = register_size(url)
     queries = make_queries(args.requests + args.warmup, args.records, args.seed)
-    port = _free_port()
-    server = start_server(url, port, args.work / "serve.log", FAMILY_LIMITS)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        asyncio.run(drive(base, queries[:args.warmup], args.clients))
-        load_before = os.getloadavg()
-        cpu_before = _cpu_seconds(server.pid)
-        results, seconds = asyncio.run(drive(base, queries[args.warmup:], args.clients))
-        server_cpu = _cpu_seconds(server.pid) - cpu_before
-        load_after = os.getloadavg()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    measured = serve_and_measure(url, args.work, queries, args.warmup, args.clients,
+                                 limits=FAMILY_LIMITS)
     report = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "register": size, "build": built, "search_keys_fill": keys,
-        "clients": args.clients, **summarise(results, seconds),
-        "server_cpu_s_per_request_ms": round(server_cpu / len(results) * 1000, 2),
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in load_after],
-        "cpus": os.cpu_count(),
+        "clients": args.clients, **measured,
     }
     (args.work / "report.json").write_text(json.dumps(report, indent=1))
     print(json.dumps(report, indent=1))

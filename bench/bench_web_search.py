@@ -304,6 +304,34 @@ def summarise(results: list[tuple[float, int, bool, dict[str, Any]]], seconds: f
     }
 
 
+def serve_and_measure(url: str, work: Path, queries: list[dict[str, Any]], warmup: int,
+                      clients: int, kind: str = "raw", limits: dict[str, str] | None = None
+                      ) -> dict[str, Any]:
+    """Serve the register, send the first `warmup` queries unmeasured, then the rest
+    through `clients` clients; return ``summarise``'s figures, the server's CPU a request
+    and the load averages around the run."""
+    port = _free_port()
+    server = start_server(url, port, work / "serve.log", limits)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        asyncio.run(drive(base, queries[:warmup], clients, kind))
+        load_before = os.getloadavg()
+        cpu_before = _cpu_seconds(server.pid)
+        results, seconds = asyncio.run(drive(base, queries[warmup:], clients, kind))
+        server_cpu = _cpu_seconds(server.pid) - cpu_before
+        load_after = os.getloadavg()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        **summarise(results, seconds),
+        "server_cpu_s_per_request_ms": round(server_cpu / len(results) * 1000, 2),
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in load_after],
+        "cpus": os.cpu_count(),
+    }
+
+
 def main() -> None:
     """Prepare the register, start the server, drive it, print the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -323,28 +351,12 @@ def main() -> None:
     keys = fill_keys(url)
     size = register_size(url)
     queries = make_queries(args.work / "war", args.requests + args.warmup, args.seed)
-    port = _free_port()
-    server = start_server(url, port, args.work / "serve.log")
-    base = f"http://127.0.0.1:{port}"
-    try:
-        asyncio.run(drive(base, queries[:args.warmup], args.clients, args.client))
-        load_before = os.getloadavg()
-        cpu_before = _cpu_seconds(server.pid)
-        results, seconds = asyncio.run(drive(base, queries[args.warmup:], args.clients,
-                                             args.client))
-        server_cpu = _cpu_seconds(server.pid) - cpu_before
-        load_after = os.getloadavg()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    measured = serve_and_measure(url, args.work, queries, args.warmup, args.clients,
+                                 args.client)
     report = {
         "command": " ".join([Path(sys.executable).name, *sys.argv]),
         "register": size, "prepare": timings, "search_keys_fill": keys,
-        "clients": args.clients, "client": args.client, **summarise(results, seconds),
-        "server_cpu_s_per_request_ms": round(server_cpu / len(results) * 1000, 2),
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in load_after],
-        "cpus": os.cpu_count(),
+        "clients": args.clients, "client": args.client, **measured,
     }
     (args.work / "report.json").write_text(json.dumps(report, indent=1))
     print(json.dumps(report, indent=1))
